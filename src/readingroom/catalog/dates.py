@@ -1,0 +1,133 @@
+"""Archival dates as EDTF (Library of Congress Extended Date/Time Format).
+
+We keep the EDTF string as the truth and derive a sortable [start, end] day range from it so that
+queries ("everything in February 1944") run on plain indexed date columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+import edtf
+
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+
+
+class DateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    edtf: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+def _struct_to_date(value: time.struct_time) -> dt.date | None:
+    try:
+        return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+    except (ValueError, OverflowError):
+        return None
+
+
+def parse_edtf(value: str) -> DateSpan:
+    """Validate an EDTF string and compute its earliest and latest day ("" means undated)."""
+    value = (value or "").strip()
+    if not value or value in {"..", "XXXX", "/"}:
+        return DateSpan("", None, None)
+    try:
+        parsed = edtf.parse_edtf(value)
+    except Exception as exc:  # edtf raises its own EDTFParseException and sometimes plain errors
+        raise DateError(f"not a valid EDTF date: {value!r}") from exc
+    start = end = None
+    try:
+        start = _struct_to_date(parsed.lower_strict())
+    except Exception:
+        start = None
+    try:
+        end = _struct_to_date(parsed.upper_strict())
+    except Exception:
+        end = None
+    # Open-ended intervals come back as far-past/far-future sentinels; they are not real bounds.
+    if start and start.year < 1:
+        start = None
+    if end and end.year > 9000:
+        end = None
+    return DateSpan(str(parsed), start, end)
+
+
+def _display_single(value: str) -> str:
+    qualifier = ""
+    core = value
+    if core.endswith(("~", "?", "%")):
+        qualifier = {"~": "circa ", "?": "", "%": "circa "}[core[-1]]
+        suffix = "?" if core[-1] in "?%" else ""
+        core = core[:-1]
+    else:
+        suffix = ""
+    parts = core.split("-")
+    try:
+        if len(parts) == 3:
+            text = f"{MONTHS[int(parts[1]) - 1]} {int(parts[2])}, {parts[0]}"
+        elif len(parts) == 2 and 1 <= int(parts[1]) <= 12:
+            text = f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        else:
+            text = core.replace("X", "0") + ("s" if "X" in core else "")
+    except (ValueError, IndexError):
+        text = core
+    return f"{qualifier}{text}{suffix}"
+
+
+def display_date(value: str) -> str:
+    """Human form of an EDTF date as archives print it: "February 2, 1944", "circa 1944"."""
+    value = (value or "").strip()
+    if not value:
+        return "undated"
+    if "/" in value:
+        first, last = value.split("/", 1)
+        if first in {"", ".."}:
+            return f"before {_display_single(last)}"
+        if last in {"", ".."}:
+            return f"after {_display_single(first)}"
+        return f"{_display_single(first)} – {_display_single(last)}"
+    return _display_single(value)
+
+
+def parse_display_date(text: str) -> str:
+    """Turn an archive's printed date ("February 2, 1944", "March 1944", "1944", "circa 1944") into EDTF."""
+    raw = " ".join((text or "").replace(",", " ").split())
+    if not raw:
+        raise DateError("empty date")
+    approx = False
+    for prefix in ("circa ", "ca. ", "c. ", "about "):
+        if raw.lower().startswith(prefix):
+            approx, raw = True, raw[len(prefix):]
+    tokens = raw.split(" ")
+    months = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
+    months.update({m[:3].lower(): i + 1 for i, m in enumerate(MONTHS)})
+    result: str | None = None
+    try:
+        if len(tokens) == 3 and tokens[0].lower().rstrip(".") in months:
+            result = f"{int(tokens[2]):04d}-{months[tokens[0].lower().rstrip('.')]:02d}-{int(tokens[1]):02d}"
+        elif len(tokens) == 3 and tokens[1].lower().rstrip(".") in months:
+            result = f"{int(tokens[2]):04d}-{months[tokens[1].lower().rstrip('.')]:02d}-{int(tokens[0]):02d}"
+        elif len(tokens) == 2 and tokens[0].lower().rstrip(".") in months:
+            result = f"{int(tokens[1]):04d}-{months[tokens[0].lower().rstrip('.')]:02d}"
+        elif len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) == 4:
+            result = tokens[0]
+        elif len(tokens) == 1:
+            result = parse_edtf(tokens[0]).edtf or None
+    except (ValueError, DateError):
+        result = None
+    if not result:
+        raise DateError(f"cannot read the date {text.strip()!r}")
+    if approx:
+        result += "~"
+    parse_edtf(result)  # validates the day exists (February 30 fails here)
+    return result

@@ -1,0 +1,343 @@
+"""The catalogue: records, their contents, provenance and authority records.
+
+Names follow archival practice (Record, Collection, Content, Authority). A record's citation is
+never stored: it is built from these fields (see catalog/citations.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .dates import DateError, display_date, parse_edtf
+
+
+class Repository(models.Model):
+    """The institution (and division) that holds the originals, e.g. the Library of Congress."""
+
+    name = models.CharField(max_length=300, unique=True, help_text="e.g. Manuscript Division, Library of Congress")
+    place = models.CharField(max_length=200, blank=True, help_text="e.g. Washington, DC")
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "repositories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Collection(models.Model):
+    """A node of the arrangement tree: collection, series, sub-series. Records hang off any node."""
+
+    class Level(models.TextChoices):
+        COLLECTION = "collection", "Collection"
+        SERIES = "series", "Series"
+        SUBSERIES = "subseries", "Sub-series"
+
+    identifier = models.CharField(max_length=200, unique=True, help_text="Stable id, e.g. frus1944Quebec or a slug")
+    title = models.CharField(max_length=500)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.COLLECTION)
+    parent = models.ForeignKey("self", null=True, blank=True, related_name="children", on_delete=models.CASCADE)
+    repository = models.ForeignKey(Repository, null=True, blank=True, related_name="collections", on_delete=models.SET_NULL)
+    position = models.PositiveIntegerField(default=0, help_text="Order among siblings")
+    description = models.TextField(blank=True)
+    editors = models.CharField(max_length=500, blank=True)
+    publication_year = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("collection", args=[self.identifier])
+
+    def ancestors(self) -> list[Collection]:
+        """From the root down to (and including) this node."""
+        chain: list[Collection] = []
+        node: Collection | None = self
+        seen: set[int] = set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def root(self) -> Collection:
+        return self.ancestors()[0]
+
+    def path_titles(self) -> list[str]:
+        return [c.title for c in self.ancestors()]
+
+
+def new_public_id() -> str:
+    """Ids for records created here: short, unguessable-ish, and never reused."""
+    return "rr-" + secrets.token_hex(5)
+
+
+class AccessLevel(models.TextChoices):
+    PUBLIC = "public", "Public"
+    STAFF = "staff", "Staff only"
+    EMBARGOED = "embargoed", "Embargoed until a date"
+
+
+class RecordQuerySet(models.QuerySet):
+    def public(self, today: dt.date | None = None) -> RecordQuerySet:
+        """Records any reader may see: public ones, and embargoed ones whose embargo has ended."""
+        today = today or timezone.localdate()
+        return self.filter(
+            models.Q(access_level=AccessLevel.PUBLIC)
+            | models.Q(access_level=AccessLevel.EMBARGOED, embargo_until__isnull=False, embargo_until__lte=today)
+        )
+
+    def visible_to(self, user) -> RecordQuerySet:
+        if user is not None and getattr(user, "is_staff", False):
+            return self
+        return self.public()
+
+
+class Record(models.Model):
+    """One archival document: a telegram, a memorandum, minutes of a meeting."""
+
+    public_id = models.CharField(
+        max_length=200, unique=True, default=new_public_id,
+        help_text="Stable public id used in URLs and citations (e.g. 209771, frus1944Quebec/d121)",
+    )
+    title = models.CharField(max_length=1000)
+    date_edtf = models.CharField("date (EDTF)", max_length=100, blank=True,
+                                 help_text="e.g. 1944-02-02, 1944-02, 1944~, 1944-03/1944-09; empty if undated")
+    date_start = models.DateField(null=True, blank=True, db_index=True, editable=False)
+    date_end = models.DateField(null=True, blank=True, db_index=True, editable=False)
+    summary = models.TextField(blank=True)
+    document_type = models.CharField(max_length=100, blank=True, db_index=True,
+                                     help_text="telegram, memorandum, letter, minutes, report...")
+    classification = models.CharField("original classification", max_length=100, blank=True,
+                                      help_text="The marking on the original: SECRET, TOP SECRET...")
+    languages = models.JSONField(default=list, blank=True, help_text="Original language(s), ISO 639-1 codes")
+    rights = models.TextField(blank=True)
+    access_level = models.CharField(max_length=20, choices=AccessLevel.choices, default=AccessLevel.PUBLIC, db_index=True)
+    embargo_until = models.DateField(null=True, blank=True)
+
+    repository = models.ForeignKey(Repository, null=True, blank=True, related_name="records", on_delete=models.SET_NULL)
+    collection = models.ForeignKey(Collection, null=True, blank=True, related_name="records", on_delete=models.SET_NULL)
+    container = models.CharField(max_length=200, blank=True, help_text="Box or container number, e.g. 171")
+    folder = models.CharField(max_length=200, blank=True)
+    source_reference = models.CharField(max_length=1000, blank=True,
+                                        help_text="The archival reference or source note of the original")
+    source_url = models.URLField(max_length=1000, blank=True, help_text="Where this record was published before")
+    place_of_writing = models.CharField(max_length=300, blank=True)
+    signed_by = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order within its collection")
+
+    # Where the record was imported from, so re-imports update instead of duplicating.
+    import_source = models.CharField(max_length=1000, blank=True, editable=False)
+    import_checksum = models.CharField(max_length=64, blank=True, editable=False)
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_start", "position", "public_id"]
+        indexes = [models.Index(fields=["collection", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.public_id}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("document", args=[self.public_id])
+
+    @property
+    def date_display(self) -> str:
+        return display_date(self.date_edtf)
+
+    def clean(self) -> None:
+        try:
+            parse_edtf(self.date_edtf)
+        except DateError as exc:
+            raise ValidationError({"date_edtf": str(exc)}) from exc
+
+    def save(self, *args, **kwargs) -> None:
+        span = parse_edtf(self.date_edtf)
+        self.date_edtf, self.date_start, self.date_end = span.edtf, span.start, span.end
+        super().save(*args, **kwargs)
+
+    def is_public(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.access_level == AccessLevel.PUBLIC:
+            return True
+        return self.access_level == AccessLevel.EMBARGOED and self.embargo_until is not None and self.embargo_until <= today
+
+    def visible_to(self, user) -> bool:
+        return self.is_public() or bool(user is not None and getattr(user, "is_staff", False))
+
+
+class Content(models.Model):
+    """One content item of a record: the original scan (with its OCR text), a transcript, a translation."""
+
+    class Kind(models.TextChoices):
+        SCAN = "scan", "Original Scan"
+        TRANSCRIPT = "transcript", "Transcript"
+        TRANSLATION = "translation", "Translation"
+
+    record = models.ForeignKey(Record, related_name="contents", on_delete=models.CASCADE)
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    language = models.CharField(max_length=20, blank=True, help_text="ISO 639-1 code, e.g. en, ru, zh")
+    label = models.CharField(max_length=200, blank=True, help_text="As shown on the tab, e.g. 'Transcript - English'")
+    text = models.TextField(blank=True, help_text="For a scan: the machine-read (OCR) text")
+    # Structure kept by importers (paragraphs, block quotes, lists), as HTML that the importer built
+    # from escaped text; the page shows it instead of `text` when present. Never taken from users.
+    markup = models.TextField(blank=True, editable=False)
+    # Printed page breaks: [{"n": "190", "offset": 1234}] with offsets into `text`, so readers can cite pages.
+    page_breaks = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["record", "position"]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        if self.label:
+            return self.label
+        from .languages import language_name
+
+        if self.kind == self.Kind.SCAN:
+            return "Original Scan"
+        return f"{self.get_kind_display()} - {language_name(self.language)}" if self.language else self.get_kind_display()
+
+    @property
+    def machine_read(self) -> bool:
+        return self.kind == self.Kind.SCAN
+
+
+class Footnote(models.Model):
+    """An editor's or author's note attached to a point in a content's text (FRUS footnotes)."""
+
+    content = models.ForeignKey(Content, related_name="footnotes", on_delete=models.CASCADE)
+    number = models.CharField(max_length=20)
+    anchor_id = models.CharField(max_length=100, blank=True)
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["content", "position"]
+
+    def __str__(self) -> str:
+        return f"note {self.number}"
+
+
+class Authority(models.Model):
+    """A person, place, organization or subject, with its name variants (Shantung/Shandong)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        PLACE = "place", "Place"
+        ORGANIZATION = "organization", "Organization"
+        SUBJECT = "subject", "Subject"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    identifier = models.CharField(max_length=200, unique=True, help_text="Stable id, e.g. person-stalin-joseph")
+    preferred_name = models.CharField(max_length=500, db_index=True)
+    dates = models.CharField(max_length=100, blank=True, help_text="e.g. 1878-1953")
+    description = models.TextField(blank=True)
+    wikidata = models.CharField("Wikidata id", max_length=50, blank=True)
+    viaf = models.CharField("VIAF id", max_length=50, blank=True)
+    geonames = models.CharField("GeoNames id", max_length=50, blank=True)
+    source = models.CharField(max_length=500, blank=True, help_text="Where the name and variants were verified")
+
+    class Meta:
+        ordering = ["preferred_name"]
+        verbose_name_plural = "authorities"
+
+    def __str__(self) -> str:
+        return self.preferred_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("authority", args=[self.kind, self.identifier])
+
+    def all_names(self) -> list[str]:
+        return [self.preferred_name, *(v.name for v in self.variants.all())]
+
+
+class NameVariant(models.Model):
+    authority = models.ForeignKey(Authority, related_name="variants", on_delete=models.CASCADE)
+    name = models.CharField(max_length=500, db_index=True)
+    language = models.CharField(max_length=20, blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text="e.g. Wade-Giles, postal romanization, German")
+
+    class Meta:
+        ordering = ["authority", "name"]
+        constraints = [models.UniqueConstraint(fields=["authority", "name"], name="unique_variant_per_authority")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecordAuthority(models.Model):
+    """Links a record to an authority with a role (author, recipient, mentioned...)."""
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        RECIPIENT = "recipient", "Recipient"
+        MENTIONED = "mentioned", "Mentioned"
+        SUBJECT = "subject", "Subject"
+        PLACE_OF_WRITING = "written_at", "Place of writing"
+
+    record = models.ForeignKey(Record, related_name="authority_links", on_delete=models.CASCADE)
+    authority = models.ForeignKey(Authority, related_name="record_links", on_delete=models.CASCADE)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MENTIONED)
+
+    class Meta:
+        ordering = ["record", "role", "authority__preferred_name"]
+        constraints = [models.UniqueConstraint(fields=["record", "authority", "role"], name="unique_record_authority_role")]
+
+    def __str__(self) -> str:
+        return f"{self.authority} ({self.get_role_display()})"
+
+
+def page_upload_path(page: Page, filename: str) -> str:
+    return f"scans/{page.content.record_id}/{page.content_id}/{page.position:04d}-{filename}"
+
+
+class Page(models.Model):
+    """One page of a scan: the stored original image (never modified) and what OCR read from it."""
+
+    class OcrStatus(models.TextChoices):
+        PENDING = "pending", "Waiting for OCR"
+        DONE = "done", "Read"
+        FAILED = "failed", "Failed"
+        TEXT_LAYER = "text_layer", "Text from the PDF's own text layer"
+
+    content = models.ForeignKey(Content, related_name="pages", on_delete=models.CASCADE)
+    position = models.PositiveIntegerField(default=0)
+    image = models.FileField(upload_to=page_upload_path, max_length=500, blank=True)
+    original_name = models.CharField(max_length=500, blank=True)
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the original file")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    dpi = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    words = models.JSONField(default=list, blank=True, help_text="[[x, y, w, h, confidence, word], ...]")
+    confidence = models.FloatField(null=True, blank=True, help_text="Mean word confidence, 0-100")
+    ocr_status = models.CharField(max_length=20, choices=OcrStatus.choices, default=OcrStatus.PENDING)
+    ocr_engine = models.CharField(max_length=100, blank=True)
+    ocr_settings = models.JSONField(default=dict, blank=True)
+    ocr_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["content", "position"]
+        constraints = [models.UniqueConstraint(fields=["content", "position"], name="unique_page_position")]
+
+    def __str__(self) -> str:
+        return f"page {self.position + 1} of {self.content}"

@@ -1,0 +1,230 @@
+"""The `readingroom` command: a thin layer over the apps. Errors are one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(
+    name="readingroom",
+    help="readingroom: a digital archive and public reading room for historical primary sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+# Each concern adds its commands from its own module, so this file stays small.
+COMMAND_MODULES: list[str] = []
+
+
+class CliError(Exception):
+    """Bad input or a failed step: printed as one line, exit status 1."""
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_database() -> None:
+    """Create the data directory and bring the schema up to date (quietly: it is usually a no-op)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def fail(message: str) -> None:
+    raise CliError(message)
+
+
+def progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal and not os.environ.get("READINGROOM_PROGRESS"),
+    )
+
+
+@app.command()
+def init() -> None:
+    """Create the data directory and the database (safe to run again)."""
+    setup_django()
+    ensure_database()
+    from django.conf import settings
+
+    out.print(f"Data directory ready: {settings.DATA_DIR}")
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursively) or globs to import")],
+) -> None:
+    """Import records: archive-page exports (.txt), FRUS TEI volumes (.xml), scan folders with a sidecar."""
+    setup_django()
+    ensure_database()
+    from readingroom.ingest.runner import expand_paths, run_import
+
+    files = sum(1 for p in expand_paths(paths) if not hasattr(p, "message"))
+    with progress() as bar:
+        task = bar.add_task("Importing", total=files or None, rate="")
+        records = {"n": 0}
+
+        def on_file(path: Path) -> None:
+            bar.update(task, description=f"Importing {path.name[:40]}")
+
+        def on_record(_record, _outcome) -> None:
+            records["n"] += 1
+            bar.update(task, rate=f"{records['n']} records")
+
+        summary = run_import(paths, on_file=lambda p: (on_file(p), bar.advance(task)), on_record=on_record)
+    for problem in summary.problems:
+        console.print(f"[red]error[/red] {problem}" if problem.fatal else f"[yellow]warning[/yellow] {problem}",
+                      markup=True, highlight=False, soft_wrap=True)
+    out.print(summary.line())
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(record_id: Annotated[str, typer.Argument(help="The record's public id, e.g. 209771")]) -> None:
+    """Print one record with its citation and contents."""
+    setup_django()
+    from readingroom.catalog.citations import chicago
+    from readingroom.catalog.models import Record
+
+    record = Record.objects.select_related("collection", "repository").filter(public_id=record_id).first()
+    if record is None:
+        fail(f"no record with id {record_id!r}")
+    out.print(f"[bold]{record.title}[/bold]", highlight=False)
+    out.print(f"{record.date_display}  ·  id {record.public_id}  ·  {record.get_access_level_display()}", highlight=False)
+    out.print(f"\nCitation: {chicago(record)}", highlight=False, soft_wrap=True)
+    if record.summary:
+        out.print(f"\nSummary: {record.summary}", highlight=False, soft_wrap=True)
+    for content in record.contents.all():
+        out.print(f"\n[bold]{content.display_label}[/bold] ({len(content.text)} characters)", highlight=False)
+        out.print(content.text[:2000], highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def export(
+    record_id: Annotated[str | None, typer.Argument(help="One record's id; all records when omitted")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json (JSON Lines)")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; standard output by default")] = None,
+) -> None:
+    """Export records with every field and content, as JSON Lines."""
+    setup_django()
+    from django.db.models import Prefetch
+
+    from readingroom.catalog.models import Content, Record, RecordAuthority
+    from readingroom.web.serializers import record_detail
+
+    if fmt != "json":
+        fail(f"unknown export format {fmt!r} (known: json)")
+    records = Record.objects.select_related("collection", "repository").prefetch_related(
+        Prefetch("contents", queryset=Content.objects.prefetch_related("footnotes", "pages")),
+        Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")),
+    ).order_by("pk")
+    if record_id is not None:
+        records = records.filter(public_id=record_id)
+        if not records.exists():
+            fail(f"no record with id {record_id!r}")
+    try:
+        stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    count = 0
+    try:
+        for record in records.iterator(chunk_size=500):
+            stream.write(json.dumps(record_detail(record), ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if output:
+            stream.close()
+    console.print(f"Exported {count} record{'s' if count != 1 else ''}" + (f" to {output}" if output else ""))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    threads: Annotated[int, typer.Option(help="Worker threads")] = 8,
+) -> None:
+    """Serve the reading room with a production WSGI server (waitress)."""
+    setup_django()
+    ensure_database()
+    from waitress import serve as waitress_serve
+
+    from readingroom.wsgi import application
+
+    out.print(f"Serving the reading room at http://{host}:{port}/ (Ctrl-C to stop)")
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="readingroom")
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+def sample_data_dir() -> Path:
+    return Path(__file__).resolve().parent / "sample_data"
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load the sample records and stop")] = False,
+) -> None:
+    """Load the sample records shipped with readingroom, then serve them."""
+    setup_django()
+    ensure_database()
+    from readingroom.ingest.runner import run_import
+
+    summary = run_import([str(sample_data_dir())])
+    for problem in summary.problems:
+        if problem.fatal:
+            console.print(f"[red]error[/red] {problem}", highlight=False)
+    out.print(f"Sample records: {summary.line()}")
+    for hook in DEMO_HOOKS:
+        importlib.import_module(hook).after_demo_import(out)
+    if not no_serve:
+        serve(host=host, port=port)
+
+
+# Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
+DEMO_HOOKS: list[str] = []
+
+
+def main() -> None:
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+    try:
+        app()
+    except CliError as exc:
+        console.print(f"readingroom: error: {exc}", highlight=False, markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console.print("readingroom: interrupted", highlight=False)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""URL map: one include per concern, so each app owns its routes."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("readingroom.web.urls")),
+]
+
+handler404 = "readingroom.web.views.errors.not_found"
+handler500 = "readingroom.web.views.errors.server_error"
