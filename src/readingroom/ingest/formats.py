@@ -6,6 +6,7 @@ A format is a module-level object with `name`, `accepts(path) -> bool` and
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -25,22 +26,19 @@ _REGISTRY: list[Format] = []
 
 
 def register(fmt: Format) -> Format:
-    _REGISTRY.append(fmt)
+    if fmt not in _REGISTRY:
+        _REGISTRY.append(fmt)
     return fmt
 
 
-def all_formats() -> list[Format]:
-    # Imported here so each format module registers itself on first use, not at Django start-up.
-    from . import seed_export  # noqa: F401
+# Modules that register a format when imported, tried in this order.
+FORMAT_MODULES = ["seed_export"]
 
-    try:
-        from . import frus_tei  # noqa: F401
-    except ImportError:
-        pass
-    try:
-        from . import scans  # noqa: F401
-    except ImportError:
-        pass
+
+def all_formats() -> list[Format]:
+    # Imported on first use, not at Django start-up.
+    for module in FORMAT_MODULES:
+        importlib.import_module(f"{__package__}.{module}")
     return list(_REGISTRY)
 
 

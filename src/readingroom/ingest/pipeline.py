@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from enum import Enum
+from enum import StrEnum
 
 from django.db import transaction
 
@@ -23,7 +23,7 @@ from readingroom.catalog.models import (
 from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     IMPORTED = "imported"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
