@@ -32,7 +32,7 @@ def register(fmt: Format) -> Format:
 
 
 # Modules that register a format when imported, tried in this order.
-FORMAT_MODULES = ["seed_export"]
+FORMAT_MODULES = ["seed_export", "frus_tei"]
 
 
 def all_formats() -> list[Format]:
