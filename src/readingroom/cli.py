@@ -198,7 +198,7 @@ def demo(
     ensure_database()
     from readingroom.ingest.runner import run_import
 
-    summary = run_import([str(sample_data_dir())])
+    summary = run_import([str(sample_data_dir() / "records")])
     for problem in summary.problems:
         if problem.fatal:
             console.print(f"[red]error[/red] {problem}", highlight=False)
