@@ -103,18 +103,21 @@ def parse_export(text: str, fallback_id: str = "") -> tuple[ParsedRecord, list[s
         raise SeedFormatError("not an archive page export: no 'Citation:', 'Summary:' or 'Contents:' label found")
     first_label = min(label_at.values())
 
-    date_line = _nonblank(lines, 0)
-    if date_line is None or date_line >= first_label:
-        raise SeedFormatError("missing date: the first line should be the record's date", line=1)
-    title_line = _nonblank(lines, date_line + 1)
-    if title_line is None or title_line >= first_label:
-        raise SeedFormatError("missing title: expected it after the date line", line=date_line + 2)
+    header = [i for i in range(first_label) if lines[i].strip()]
+    if not header:
+        raise SeedFormatError("missing date and title: expected them before the first label", line=first_label + 1)
+    date_line = header[0]
     date_text = lines[date_line].strip()
     try:
         date_edtf = parse_display_date(date_text)
     except DateError as exc:
+        if len(header) == 1:
+            raise SeedFormatError(f"missing date: the first line should be the record's date, then the title "
+                                  f"(found only {date_text[:60]!r})", line=date_line + 1) from None
         raise SeedFormatError(f"{exc} (expected e.g. 'February 2, 1944')", line=date_line + 1) from None
-    title = " ".join(lines[i].strip() for i in range(title_line, first_label) if lines[i].strip())
+    if len(header) == 1:
+        raise SeedFormatError("missing title: expected it after the date line", line=date_line + 2)
+    title = " ".join(lines[i].strip() for i in header[1:])
 
     ordered = sorted(label_at.items(), key=lambda kv: kv[1])
 

@@ -22,8 +22,8 @@ def read_text(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> tuple[str, str]:
         raise TextFileError(f"file is too large for a text export ({size / 1024**2:.0f} MB; the limit is "
                             f"{max_bytes // 1024**2} MB)")
     data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise TextFileError("binary file, not text")
+    if b"\x00" in data:
+        raise TextFileError("binary file, not text (it contains NUL bytes)", line=data[: data.index(b"\x00")].count(b"\n") + 1)
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
