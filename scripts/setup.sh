@@ -39,8 +39,10 @@ fi
 
 # Reinstall only when the dependency list changed.
 stamp=".venv/.readingroom-installed"
-digest="$(sha256sum pyproject.toml | cut -d' ' -f1)-$want_tests"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+installed="$(cat "$stamp" 2>/dev/null || true)"
+# A test install (suffix -1) has everything a serving install (-0) needs.
+if [ "$installed" != "$digest-$want_tests" ] && [ "$installed" != "$digest-1" ]; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
   if [ "$want_tests" = 1 ]; then
@@ -48,6 +50,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
   else
     .venv/bin/python -m pip install -q -e .
   fi
-  echo "$digest" > "$stamp"
+  echo "$digest-$want_tests" > "$stamp"
 fi
 echo "setup: ready"

@@ -74,3 +74,34 @@ def test_help_on_every_command(tmp_path):
         assert name in top.stdout
         result = run_cli(tmp_path / "data", name, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_serve_answers_with_a_real_wsgi_server(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    data = tmp_path / "data"
+    assert run_cli(data, "import", str(write_export(tmp_path, "seed.txt"))).returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "READINGROOM_DATA_DIR": str(data), "PYTHONPATH": str(REPO / "src")}
+    server = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/document/209771/", timeout=5) as response:
+                    assert response.headers["Server"] == "readingroom"
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert "Telegram re Stalin Harriman Conversation on Japanese Troops" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/readingroom/site.css", timeout=5) as response:
+            assert b"font-family" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
