@@ -24,7 +24,7 @@ from lxml import etree
 from .formats import register
 from .frus_document import OFFICE_OF_THE_HISTORIAN, Volume, clip, convert_document, front_matter_entities
 from .records import CollectionRef, ParsedRecord, Problem, RepositoryRef
-from .tei_transcript import FRUS_NS, TEI_NS, XML_ID, local_name, plain_text
+from .tei_transcript import FRUS_NS, TEI_NS, XML_ID, plain_text
 
 _T = f"{{{TEI_NS}}}"
 TEI_ROOT = f"{_T}TEI"
@@ -297,9 +297,7 @@ class VolumeReader:
                     series.titled = True
 
     def _series_end(self, el: etree._Element) -> None:
-        if self.series and self.series[-1].element is el:
-            self.series.pop()
-        elif self.series and el.get(RESUMED) is not None:
+        if self.series and self.series[-1].element is el or self.series and el.get(RESUMED) is not None:
             self.series.pop()
         self._free(el)
 

@@ -1,4 +1,10 @@
-"""Stores ParsedRecords in the catalogue: one transaction per record, idempotent by checksum."""
+"""Stores ParsedRecords in the catalogue, idempotent by checksum.
+
+`store_record` stores one record in its own transaction. `RecordStore.store_batch` stores many at once
+for importers of whole volumes: one query tells which records are unchanged, collections, repositories
+and authorities are looked up once per import instead of once per record, and new records go in with
+bulk inserts. The caller wraps a batch in one transaction (see ingest/runner.py); if it rolls back,
+`forget()` drops the cached rows with it."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from enum import StrEnum
 
 from django.db import transaction
 
+from readingroom.catalog.dates import parse_edtf
 from readingroom.catalog.models import (
     Authority,
     Collection,
@@ -88,12 +95,14 @@ def store_authority(ref: AuthorityRef) -> Authority:
     return authority
 
 
-def store_record(parsed: ParsedRecord, source: str = "") -> tuple[Record, Outcome]:
+def store_record(parsed: ParsedRecord, source: str = "", lookups: RecordStore | None = None,
+                 checksum: str | None = None) -> tuple[Record, Outcome]:
     """Create or update one record from a parse. Unchanged input writes nothing."""
-    checksum = parsed.checksum()
+    checksum = checksum or parsed.checksum()
     existing = Record.objects.filter(public_id=parsed.public_id).first()
     if existing is not None and existing.import_checksum == checksum:
         return existing, Outcome.UNCHANGED
+    lookups = lookups or RecordStore()
     with transaction.atomic():
         record = existing or Record(public_id=parsed.public_id)
         record.title = parsed.title
@@ -105,8 +114,8 @@ def store_record(parsed: ParsedRecord, source: str = "") -> tuple[Record, Outcom
         record.rights = parsed.rights
         record.access_level = parsed.access_level or "public"
         record.embargo_until = dt.date.fromisoformat(parsed.embargo_until) if parsed.embargo_until else None
-        record.repository = _repository(parsed.repository)
-        record.collection = store_collection(parsed.collection)
+        record.repository = lookups.repository(parsed.repository)
+        record.collection = lookups.collection(parsed.collection)
         record.container = parsed.container
         record.folder = parsed.folder
         record.source_reference = parsed.source_reference
@@ -125,7 +134,7 @@ def store_record(parsed: ParsedRecord, source: str = "") -> tuple[Record, Outcom
         _replace_contents(record, parsed)
         record.authority_links.all().delete()
         for ref in parsed.authorities:
-            authority = store_authority(ref)
+            authority = lookups.authority(ref)
             RecordAuthority.objects.get_or_create(record=record, authority=authority, role=ref.role)
     return record, (Outcome.UPDATED if existing is not None else Outcome.IMPORTED)
 
@@ -151,3 +160,135 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
     for stale in existing[len(parsed.contents):]:
         if not stale.pages.exists():
             stale.delete()
+
+
+class RecordStore:
+    """Stores batches of records, remembering the rows it looked up or created during one import."""
+
+    def __init__(self) -> None:
+        self._repositories: dict[tuple[str, str], Repository] = {}
+        self._collections: dict[str, tuple[tuple, Collection]] = {}
+        self._authorities: dict[str, tuple[Authority, frozenset[str]]] = {}
+
+    def forget(self) -> None:
+        """The transaction holding rows created here rolled back: they no longer exist."""
+        self._repositories.clear()
+        self._collections.clear()
+        self._authorities.clear()
+
+    # -- cached lookups (the same results store_record's helpers give, without repeating queries)
+    def repository(self, ref: RepositoryRef | None) -> Repository | None:
+        if ref is None or not ref.name:
+            return None
+        key = (ref.name, ref.place)
+        if key not in self._repositories:
+            self._repositories[key] = _repository(ref)
+        return self._repositories[key]
+
+    def collection(self, ref: CollectionRef | None) -> Collection | None:
+        if ref is None:
+            return None
+        parent = self.collection(ref.parent)
+        key = (ref.title, ref.level, parent.pk if parent else None, ref.position, ref.editors, ref.publication_year,
+               ref.description, ref.repository.name if ref.repository else None,
+               ref.repository.place if ref.repository else None)
+        cached = self._collections.get(ref.identifier)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        values = {
+            "title": ref.title, "level": ref.level, "parent": parent, "position": ref.position,
+            "editors": ref.editors, "publication_year": ref.publication_year, "description": ref.description,
+        }
+        repository = self.repository(ref.repository)
+        if repository is not None:
+            values["repository"] = repository
+        collection, created = Collection.objects.get_or_create(identifier=ref.identifier, defaults=values)
+        if not created:
+            changed = [k for k, v in values.items() if getattr(collection, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(collection, k, values[k])
+                collection.save(update_fields=changed)
+        self._collections[ref.identifier] = (key, collection)
+        return collection
+
+    def authority(self, ref: AuthorityRef) -> Authority:
+        identifier = authority_identifier(ref)
+        cached = self._authorities.get(identifier)
+        if cached is not None and all(v.lower() in cached[1] for v in ref.variants):
+            return cached[0]
+        authority = store_authority(ref)
+        known = {v.lower() for v in authority.variants.values_list("name", flat=True)} | {authority.preferred_name.lower()}
+        self._authorities[identifier] = (authority, frozenset(known))
+        return authority
+
+    # -- batches
+    def store_batch(self, batch: list[ParsedRecord], source: str = "") -> list[Outcome]:
+        """Store records in the caller's transaction; outcomes in the batch's order."""
+        checksums = [parsed.checksum() for parsed in batch]
+        stored = dict(
+            Record.objects.filter(public_id__in={p.public_id for p in batch}).values_list("public_id", "import_checksum")
+        )
+        outcomes: list[Outcome | None] = [None] * len(batch)
+        fresh: list[int] = []
+        seen: set[str] = set()
+        for index, parsed in enumerate(batch):
+            if parsed.public_id in seen:
+                continue  # the same id twice in a batch: the later one goes through store_record below
+            seen.add(parsed.public_id)
+            if parsed.public_id in stored:
+                if stored[parsed.public_id] == checksums[index]:
+                    outcomes[index] = Outcome.UNCHANGED
+            elif not any(getattr(item, "pages", None) for item in parsed.contents):
+                fresh.append(index)
+        if fresh:
+            self._insert([batch[i] for i in fresh], [checksums[i] for i in fresh], source)
+            for index in fresh:
+                outcomes[index] = Outcome.IMPORTED
+        for index, parsed in enumerate(batch):
+            if outcomes[index] is None:  # changed records, scans and repeats: the careful path
+                outcomes[index] = store_record(parsed, source, lookups=self, checksum=checksums[index])[1]
+        return outcomes  # type: ignore[return-value]
+
+    def _insert(self, batch: list[ParsedRecord], checksums: list[str], source: str) -> None:
+        records = [self._new_record(parsed, checksum, source) for parsed, checksum in zip(batch, checksums, strict=True)]
+        Record.objects.bulk_create(records)
+        contents: list[Content] = []
+        notes: list[list] = []
+        links: list[RecordAuthority] = []
+        for record, parsed in zip(records, batch, strict=True):
+            for position, item in enumerate(parsed.contents):
+                content = Content(record=record, position=position, kind=item.kind, language=item.language,
+                                  label=item.label, text=item.text, markup=item.markup, page_breaks=item.page_breaks)
+                content.clean_fields(exclude=["record"])
+                contents.append(content)
+                notes.append(item.footnotes)
+            roles: set[tuple[int, str]] = set()
+            for ref in parsed.authorities:
+                authority = self.authority(ref)
+                if (authority.pk, ref.role) not in roles:
+                    roles.add((authority.pk, ref.role))
+                    links.append(RecordAuthority(record=record, authority=authority, role=ref.role))
+        Content.objects.bulk_create(contents)
+        Footnote.objects.bulk_create(
+            Footnote(content=content, number=f.number, anchor_id=f.anchor_id, text=f.text, position=i)
+            for content, footnotes in zip(contents, notes, strict=True)
+            for i, f in enumerate(footnotes)
+        )
+        RecordAuthority.objects.bulk_create(links)
+
+    def _new_record(self, parsed: ParsedRecord, checksum: str, source: str) -> Record:
+        span = parse_edtf(parsed.date_edtf)  # what Record.save() does; bulk inserts do not call save()
+        record = Record(
+            public_id=parsed.public_id, title=parsed.title, date_edtf=span.edtf, date_start=span.start,
+            date_end=span.end, summary=parsed.summary, document_type=parsed.document_type,
+            classification=parsed.classification, languages=list(parsed.languages), rights=parsed.rights,
+            access_level=parsed.access_level or "public",
+            embargo_until=dt.date.fromisoformat(parsed.embargo_until) if parsed.embargo_until else None,
+            repository=self.repository(parsed.repository), collection=self.collection(parsed.collection),
+            container=parsed.container, folder=parsed.folder, source_reference=parsed.source_reference,
+            source_url=parsed.source_url, place_of_writing=parsed.place_of_writing, signed_by=parsed.signed_by,
+            position=parsed.position, import_source=source[:1000], import_checksum=checksum,
+        )
+        record.clean_fields(exclude=["public_id", "repository", "collection"])
+        return record
