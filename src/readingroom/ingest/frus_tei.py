@@ -297,9 +297,12 @@ class VolumeReader:
                     series.titled = True
 
     def _series_end(self, el: etree._Element) -> None:
-        if self.series and self.series[-1].element is el or self.series and el.get(RESUMED) is not None:
+        if self.series and (self.series[-1].element is el or el.get(RESUMED) is not None):
             self.series.pop()
-        self._free(el)
+            self._free(el)
+        elif self.volume is not None and (el.get(XML_ID) in ("persons", "terms") or el.get("subtype") in ("persons", "terms")):
+            # Lists outside <front> (rare): read them where they are.
+            self.volume.entities.update(front_matter_entities(el, self.volume.identifier))
 
     def _free(self, el: etree._Element) -> None:
         el.clear(keep_tail=True)

@@ -13,7 +13,8 @@ import re
 import unicodedata
 from enum import StrEnum
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 
 from readingroom.catalog.dates import parse_edtf
 from readingroom.catalog.models import (
@@ -255,7 +256,7 @@ class RecordStore:
         Record.objects.bulk_create(records)
         contents: list[Content] = []
         notes: list[list] = []
-        links: list[RecordAuthority] = []
+        links: list[tuple[int, int, str]] = []
         for record, parsed in zip(records, batch, strict=True):
             for position, item in enumerate(parsed.contents):
                 content = Content(record=record, position=position, kind=item.kind, language=item.language,
@@ -268,14 +269,16 @@ class RecordStore:
                 authority = self.authority(ref)
                 if (authority.pk, ref.role) not in roles:
                     roles.add((authority.pk, ref.role))
-                    links.append(RecordAuthority(record=record, authority=authority, role=ref.role))
+                    links.append((record.pk, authority.pk, ref.role))
         Content.objects.bulk_create(contents)
-        Footnote.objects.bulk_create(
-            Footnote(content=content, number=f.number, anchor_id=f.anchor_id, text=f.text, position=i)
+        # Footnotes and links are plain rows with no defaults to fill in: inserted without building model
+        # instances, which costs more than the insert itself at thousands of rows a second.
+        _insert_rows(Footnote, ["content", "number", "anchor_id", "text", "position"], [
+            (content.pk, f.number, f.anchor_id, f.text, i)
             for content, footnotes in zip(contents, notes, strict=True)
             for i, f in enumerate(footnotes)
-        )
-        RecordAuthority.objects.bulk_create(links)
+        ])
+        _insert_rows(RecordAuthority, ["record", "authority", "role"], links)
 
     def _new_record(self, parsed: ParsedRecord, checksum: str, source: str) -> Record:
         span = parse_edtf(parsed.date_edtf)  # what Record.save() does; bulk inserts do not call save()
@@ -292,3 +295,14 @@ class RecordStore:
         )
         record.clean_fields(exclude=["public_id", "repository", "collection"])
         return record
+
+
+def _insert_rows(model: type[Model], field_names: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in field_names)
+    placeholders = ", ".join(["%s"] * len(field_names))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
