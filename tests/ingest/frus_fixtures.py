@@ -62,6 +62,7 @@ def telegram(n: int, day: int = 5, *, doc_id: str | None = None, extra: str = ""
     <gloss target="#t_SAC1">SAC</gloss>.<note n="2" xml:id="{doc_id}fn2">See <ref target="#pg_189">p. 189</ref>.</note></p>
   <p>The first page ends <pb facs="0246" n="{100 + n}" xml:id="pg_{100 + n}"/> here, and <hi rend="italic">Mr. Hull</hi>
     (<persName corresp="#p_HC1">Hull</persName>) agreed: <quote rend="blockquote"><p>“A quoted paragraph.”</p></quote></p>
+  <p>Compare <ref target="#d2">document 2</ref> and <ref target="frus1944v03#pg_1315">vol. iii, p. 1315</ref>.</p>
   <list>
     <label>1.</label><item>First point.</item>
     <label>2.</label><item>Second point &lt;with brackets&gt;.</item>

@@ -184,6 +184,10 @@ class _Writer:
         return top
 
     # -- inline content
+    def _needs_space(self) -> bool:
+        # A space between words, but none at a block's start or after a line break.
+        return self.pending_space and self.cur_len > 0 and not self.cur[-1].endswith("\n")
+
     def text(self, value: str | None) -> None:
         if not value:
             return
@@ -200,7 +204,7 @@ class _Writer:
         trailing = collapsed[-1] == " "
         if trailing:
             collapsed = collapsed[:-1]
-        if self.pending_space and self.cur_len:
+        if self._needs_space():
             self.cur.append(" ")
             self.cur_len += 1
             self.html.append(" ")
@@ -211,7 +215,7 @@ class _Writer:
 
     def open_inline(self, open_html: str, close_html: str) -> None:
         frame = self._live()
-        if self.pending_space and self.cur_len:
+        if self._needs_space():
             self.cur.append(" ")
             self.cur_len += 1
             self.html.append(" ")
@@ -233,7 +237,7 @@ class _Writer:
     def raw_inline(self, html: str) -> None:
         """Markup only (a footnote mark): no text."""
         self._live()
-        if self.pending_space and self.cur_len:
+        if self._needs_space():
             self.cur.append(" ")
             self.cur_len += 1
             self.html.append(" ")
@@ -258,7 +262,7 @@ class _Writer:
             self.pending_pbs.append(page)
 
     def _pb_here(self, page: str) -> None:
-        offset = self.cur_len + (1 if self.pending_space and self.cur_len else 0)
+        offset = self.cur_len + (1 if self._needs_space() else 0)
         self.breaks.append((len(self.blocks), offset, page))
         label = escape(page)
         self.html.append(f'<span class="pb" data-page="{label}" id="page-{escape(_slug(page))}">[Page {label}]</span>')
