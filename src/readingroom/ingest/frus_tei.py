@@ -34,6 +34,9 @@ _LINE_IN_MESSAGE = re.compile(r"\bline (\d+)\b")
 _DIV_START = re.compile(rb"<div[\s>/]")
 _DIV_END = re.compile(rb"</div\s*>")
 _CHUNK = 1 << 20
+_PB = re.compile(rb'<pb\b[^>]*?\bn="([^"]*)"')
+# libxml2 checks xml:id values as it reads; those are not well-formedness errors.
+ID_CHECKS = {"DTD_ID_REDEFINED", "DTD_XMLID_VALUE"}
 
 
 def peek_root(path: Path) -> tuple[str, int] | None:
@@ -372,6 +375,8 @@ class VolumeReader:
         log = self.context.error_log
         entries = list(log)
         for entry in entries[self.errors_read:]:
+            if entry.type_name in ID_CHECKS:
+                continue  # duplicate ids are reported by the reader, with the line of the first one
             self.errors.append((self._line(entry.line), entry.message.strip()))
             self.max_error_line = max(self.max_error_line, self._line(entry.line))
         self.errors_read = len(entries)
@@ -424,6 +429,10 @@ class VolumeReader:
                 if match is None:
                     return None
                 skipped = mm[offset:match.start()]
+                # Printed pages that turned in the part not read: the next document opens on the last.
+                pages = _PB.findall(skipped)
+                if pages:
+                    self.current_page = pages[-1].decode("utf-8", "replace")
                 closes = len(_DIV_END.findall(skipped)) - len(_DIV_START.findall(skipped))
                 resume_line = error_line + 1 + mm[search_from:match.start()].count(b"\n")
                 start = match.start()
