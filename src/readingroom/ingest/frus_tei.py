@@ -331,7 +331,9 @@ class VolumeReader:
             return
         _, doc_id, series = self.open_docs.pop()
         start = self._line(el.sourceline or 0)
-        end = self._estimated_end(el)
+        self._collect_errors()
+        # Errors inside a document are logged by the time it ends; without any, its last line is not needed.
+        end = self._estimated_end(el) if self.errors else start
         pending = _Pending(doc_id, start, end, None, [])
         self.pending.append(pending)
         if self.volume is None:

@@ -9,6 +9,7 @@ bulk inserts. The caller wraps a batch in one transaction (see ingest/runner.py)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from enum import StrEnum
@@ -261,7 +262,7 @@ class RecordStore:
             for position, item in enumerate(parsed.contents):
                 content = Content(record=record, position=position, kind=item.kind, language=item.language,
                                   label=item.label, text=item.text, markup=item.markup, page_breaks=item.page_breaks)
-                content.clean_fields(exclude=["record"])
+                content.clean_fields(exclude=_unchecked(Content))
                 contents.append(content)
                 notes.append(item.footnotes)
             roles: set[tuple[int, str]] = set()
@@ -293,8 +294,17 @@ class RecordStore:
             source_url=parsed.source_url, place_of_writing=parsed.place_of_writing, signed_by=parsed.signed_by,
             position=parsed.position, import_source=source[:1000], import_checksum=checksum,
         )
-        record.clean_fields(exclude=["public_id", "repository", "collection"])
+        record.clean_fields(exclude=_unchecked(Record))
         return record
+
+
+@functools.cache
+def _unchecked(model: type[Model]) -> frozenset[str]:
+    """Fields clean_fields may skip in bulk inserts: those with no length or choices to check (text, JSON,
+    numbers and dates the pipeline itself computed). What is checked matches store_record's checks."""
+    checked = {f.name for f in model._meta.concrete_fields
+               if (f.max_length is not None or f.choices) and f.name not in ("public_id", "record")}
+    return frozenset(f.name for f in model._meta.concrete_fields if f.name not in checked)
 
 
 def _insert_rows(model: type[Model], field_names: list[str], rows: list[tuple]) -> None:

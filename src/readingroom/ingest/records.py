@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -89,8 +89,9 @@ class ParsedRecord:
 
 
 def _fields_or_text(value: object) -> object:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in fields(value)}
+    # A dataclass instance's __dict__ holds exactly its fields (these classes add no other attributes).
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return value.__dict__
     return str(value)
 
 

@@ -191,27 +191,24 @@ class _Writer:
     def text(self, value: str | None) -> None:
         if not value:
             return
-        collapsed = _WS.sub(" ", value)
-        if collapsed == " ":
-            top = self._top()
-            if top is not None and top.kind == "para" and top.live:
+        if value.isspace():  # indentation between elements, most text nodes of a pretty-printed volume
+            if self.frames and self.frames[-1].live:
                 self.pending_space = True
             return
+        words = value.split()
         self._live()
-        if collapsed[0] == " ":
+        if value[0].isspace():
             self.pending_space = True
-            collapsed = collapsed[1:]
-        trailing = collapsed[-1] == " "
-        if trailing:
-            collapsed = collapsed[:-1]
+        collapsed = words[0] if len(words) == 1 else " ".join(words)
         if self._needs_space():
             self.cur.append(" ")
             self.cur_len += 1
             self.html.append(" ")
-        self.pending_space = trailing
+        self.pending_space = value[-1].isspace()
         self.cur.append(collapsed)
         self.cur_len += len(collapsed)
-        self.html.append(escape(collapsed, quote=False))
+        self.html.append(escape(collapsed, quote=False) if ("&" in collapsed or "<" in collapsed or ">" in collapsed)
+                         else collapsed)
 
     def open_inline(self, open_html: str, close_html: str) -> None:
         frame = self._live()
@@ -300,15 +297,24 @@ def _slug(value: str) -> str:
     return re.sub(r"[^\w.-]+", "-", value).strip("-") or "x"
 
 
+_NAMES: dict[str, str] = {}
+
+
 def local_name(el: etree._Element) -> str:
     tag = el.tag
     if not isinstance(tag, str):
         return ""
-    if tag.startswith(_T):
-        return tag[len(_T):]
-    if tag.startswith(f"{{{FRUS_NS}}}"):
-        return "frus:" + tag[len(FRUS_NS) + 2:]
-    return tag
+    name = _NAMES.get(tag)
+    if name is None:
+        if tag.startswith(_T):
+            name = tag[len(_T):]
+        elif tag.startswith(f"{{{FRUS_NS}}}"):
+            name = "frus:" + tag[len(FRUS_NS) + 2:]
+        else:
+            name = tag
+        if len(_NAMES) < 10_000:  # element names are few; a hostile file must not grow this without end
+            _NAMES[tag] = name
+    return name
 
 
 def plain_text(el: etree._Element, skip_notes: bool = True) -> str:
