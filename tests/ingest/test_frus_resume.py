@@ -40,6 +40,19 @@ def stored(database: Path) -> int:
         return 0
 
 
+def readers_of(volume: Path) -> list[int]:
+    """Processes still running with this volume on their command line."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if str(volume).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def run(data: Path, volume: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command(data, str(volume)), env=environment(data), capture_output=True, text=True,
                           timeout=900)
@@ -66,6 +79,11 @@ def test_killed_import_resumes_to_the_same_state(tmp_path):
     committed = stored(database)
     assert process.returncode == -signal.SIGKILL
     assert 0 < committed < DOCUMENTS, f"the kill came too late to test anything ({committed} stored)"
+    # The reader process it had forked (ingest/prefetch.py) does not outlive it.
+    deadline = time.monotonic() + 15
+    while readers_of(volume) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not readers_of(volume)
 
     resumed = run(interrupted, volume)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr

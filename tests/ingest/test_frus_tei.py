@@ -180,6 +180,21 @@ def test_second_run_reports_everything_unchanged(volume):
 
 
 @pytest.mark.django_db
+def test_reading_ahead_in_another_process_changes_nothing(tmp_path, monkeypatch):
+    path = write(tmp_path / "frus1944Test.xml", volume_xml([telegram(n, 1 + n % 28) for n in range(1, 301)], chapters=3))
+    monkeypatch.setenv("READINGROOM_READ_AHEAD", "0")
+    alone = run_import([str(path)])
+    in_process = snapshot()
+    Record.objects.all().delete()
+    Collection.objects.all().delete()
+    Authority.objects.all().delete()
+    monkeypatch.setenv("READINGROOM_READ_AHEAD", "1")
+    ahead = run_import([str(path)])
+    assert alone.counts == ahead.counts and [str(p) for p in alone.problems] == [str(p) for p in ahead.problems]
+    assert snapshot() == in_process
+
+
+@pytest.mark.django_db
 def test_changed_document_is_updated_in_place(tmp_path, volume):
     run_import([str(volume)])
     changed = write(volume, standard_volume().replace("Sent via Navy channels.", "Sent via Army channels.", 1))

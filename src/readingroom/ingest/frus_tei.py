@@ -57,6 +57,7 @@ def peek_root(path: Path) -> tuple[str, int] | None:
 
 class FrusTeiFormat:
     name = "frus_tei"
+    read_ahead = True  # the reader needs no database: it may run in its own process (ingest/prefetch.py)
 
     def accepts(self, path: Path) -> bool:
         if path.suffix.lower() != ".xml" or not path.is_file():

@@ -13,8 +13,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from . import prefetch
 from .formats import format_for
 from .pipeline import Outcome, RecordStore, store_record
+from .prefetch import read_ahead
 from .records import ParsedRecord, Problem
 
 # Records stored per transaction: big enough that commits are rare, small enough that an interrupted
@@ -120,7 +122,9 @@ def import_file(
     store = RecordStore()
     batch: list[ParsedRecord] = []
     try:
-        for item in fmt.parse(path):
+        items = (read_ahead(lambda: fmt.parse(path), str(path)) if getattr(fmt, "read_ahead", False) and prefetch.enabled()
+                 else fmt.parse(path))
+        for item in items:
             if isinstance(item, Problem):
                 summary.problems.append(item)
                 if item.fatal:
