@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -88,14 +89,15 @@ def import_(
     files = sum(1 for p in expand_paths(paths) if not hasattr(p, "message"))
     with progress() as bar:
         task = bar.add_task("Importing", total=files or None, rate="")
-        records = {"n": 0}
+        records = {"n": 0, "start": time.monotonic()}
 
         def on_file(path: Path) -> None:
             bar.update(task, description=f"Importing {path.name[:40]}")
 
         def on_record(_record, _outcome) -> None:
             records["n"] += 1
-            bar.update(task, rate=f"{records['n']} records")
+            elapsed = max(time.monotonic() - records["start"], 1e-6)
+            bar.update(task, rate=f"{records['n']:,} records, {records['n'] / elapsed:,.0f}/s")
 
         summary = run_import(paths, on_file=lambda p: (on_file(p), bar.advance(task)), on_record=on_record)
     for problem in summary.problems:

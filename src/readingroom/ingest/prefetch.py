@@ -21,9 +21,17 @@ CHUNK = 64  # records sent at a time; the pipe's buffer bounds how far the reade
 
 
 def enabled() -> bool:
-    if os.environ.get("READINGROOM_READ_AHEAD", "1").strip().lower() in {"0", "no", "off", "false"}:
+    """READINGROOM_READ_AHEAD=1 or 0 decides; by default, read ahead only while a core is idle: on a busy
+    machine the second process competes for the same core, and sending records between the processes
+    costs more than it saves (benchmarks/RESULTS-frus.md)."""
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
         return False
-    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+    setting = os.environ.get("READINGROOM_READ_AHEAD", "").strip().lower()
+    if setting in {"1", "yes", "on", "true"}:
+        return True
+    if setting in {"0", "no", "off", "false"}:
+        return False
+    return os.getloadavg()[0] <= (os.cpu_count() or 1) - 1
 
 
 def read_ahead(parse: Callable[[], Iterator[Any]], source: str) -> Iterator[Any]:
