@@ -183,3 +183,14 @@ def test_command_reports_without_a_traceback(tmp_path):
         assert f"{folder / name}" in output, output
     assert f"{folder / 'e-empty.xml'}" in output
     assert "5 files: 13 imported" in output, output  # 5 + 4 before the cut + 0 + 4 around the broken one
+
+
+@pytest.mark.django_db
+def test_volume_without_a_header_is_refused(tmp_path):
+    text = five()
+    headless = text[: text.index("<teiHeader>")] + text[text.index("</teiHeader>") + len("</teiHeader>"):]
+    path = write(tmp_path / "headless.xml", headless)
+    summary = run_import([str(path)])
+    assert stored() == set()
+    messages = [p.message for p in summary.problems if p.fatal]
+    assert any("no teiHeader" in m for m in messages), messages

@@ -69,7 +69,8 @@ def test_killed_import_resumes_to_the_same_state(tmp_path):
     interrupted, uninterrupted = tmp_path / "interrupted", tmp_path / "uninterrupted"
     database = interrupted / "readingroom.sqlite3"
 
-    process = subprocess.Popen(command(interrupted, str(volume)), env=environment(interrupted),
+    reading_ahead = dict(environment(interrupted), READINGROOM_READ_AHEAD="1")  # so its exit is tested too
+    process = subprocess.Popen(command(interrupted, str(volume)), env=reading_ahead,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
     while stored(database) < 500 and process.poll() is None and time.monotonic() < deadline:
