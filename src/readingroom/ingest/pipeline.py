@@ -14,8 +14,10 @@ import re
 import unicodedata
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.db.models import DateField, Field, JSONField, Model
+from django.db.models import DateField, Field, JSONField, Model, URLField
 
 from readingroom.catalog.dates import parse_edtf
 from readingroom.catalog.models import (
@@ -164,6 +166,9 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
             stale.delete()
 
 
+_URL = URLValidator()
+
+
 class RecordStore:
     """Stores batches of records, remembering the rows it looked up or created during one import."""
 
@@ -265,7 +270,7 @@ class RecordStore:
             for position, item in enumerate(parsed.contents):
                 content = Content(record=record, position=position, kind=item.kind, language=item.language,
                                   label=item.label, text=item.text, markup=item.markup, page_breaks=item.page_breaks)
-                content.clean_fields(exclude=_unchecked(Content))
+                _check_fields(content)
                 contents.append(content)
                 notes.append(item.footnotes)
             roles: set[tuple[int, str]] = set()
@@ -301,17 +306,40 @@ class RecordStore:
             source_url=parsed.source_url, place_of_writing=parsed.place_of_writing, signed_by=parsed.signed_by,
             position=parsed.position, import_source=source[:1000], import_checksum=checksum,
         )
-        record.clean_fields(exclude=_unchecked(Record))
+        _check_fields(record)
         return record
 
 
 @functools.cache
-def _unchecked(model: type[Model]) -> frozenset[str]:
-    """Fields clean_fields may skip in bulk inserts: those with no length or choices to check (text, JSON,
-    numbers and dates the pipeline itself computed). What is checked matches store_record's checks."""
-    checked = {f.name for f in model._meta.concrete_fields
-               if (f.max_length is not None or f.choices) and f.name not in ("public_id", "record")}
-    return frozenset(f.name for f in model._meta.concrete_fields if f.name not in checked)
+def _checked_fields(model: type[Model]) -> tuple[list[Field], frozenset[str]]:
+    """The fields store_record's clean_fields can refuse: lengths, required values, choices, URLs."""
+    fields = [f for f in model._meta.concrete_fields
+              if (f.max_length is not None or f.choices) and f.name not in ("public_id", "record")]
+    unchecked = frozenset(f.name for f in model._meta.concrete_fields if f not in fields)
+    return fields, unchecked
+
+
+def _check_fields(instance: Model) -> None:
+    """What clean_fields checks, without its cost when every value is plainly fine (the usual case): any
+    doubt and the real clean_fields runs, raising the same ValidationError store_record would."""
+    fields, unchecked = _checked_fields(type(instance))
+    for f in fields:
+        value = getattr(instance, f.attname)
+        if (value in f.empty_values and not f.blank) or (f.max_length and value and len(value) > f.max_length) or (
+                f.choices and value not in _choice_values(f)):
+            instance.clean_fields(exclude=unchecked)
+            return
+        if value and isinstance(f, URLField):
+            try:
+                _URL(value)
+            except ValidationError:
+                instance.clean_fields(exclude=unchecked)
+                return
+
+
+@functools.cache
+def _choice_values(field: Field) -> frozenset:
+    return frozenset(value for value, _ in field.flatchoices)
 
 
 @functools.cache
