@@ -85,7 +85,9 @@ def test_reading_resumes_inside_the_right_chapter(tmp_path):
     # libxml2 gives up at an unescaped "<": the documents after it are read from the next <div>, in their chapters.
     docs = [telegram(n, n) for n in range(1, 7)]
     docs[1] = docs[1].replace("personal &amp; secret", "personal < secret")
-    path = write(tmp_path / "stops.xml", volume_xml(docs, chapters=3))
+    docs[4] = docs[4].replace('corresp="#p_HC1"', 'corresp="#p_NOBODY1"')
+    text = volume_xml(docs, chapters=3)
+    path = write(tmp_path / "stops.xml", text)
     summary = run_import([str(path)])
     assert stored() == {"d1", "d3", "d4", "d5", "d6"}, [str(p) for p in summary.problems]
     chapters = dict(Record.objects.values_list("public_id", "collection__identifier"))
@@ -93,6 +95,9 @@ def test_reading_resumes_inside_the_right_chapter(tmp_path):
                         "frus1944Test/d4": "frus1944Test-ch2", "frus1944Test/d5": "frus1944Test-ch3",
                         "frus1944Test/d6": "frus1944Test-ch3"}
     assert [p.message for p in summary.problems if "not well-formed" in p.message and p.fatal]
+    # Lines after the resume point are the file's own.
+    [dangling] = [p for p in summary.problems if "#p_NOBODY1" in p.message]
+    assert dangling.line == line_of(text, "#p_NOBODY1")
 
 
 @pytest.mark.django_db

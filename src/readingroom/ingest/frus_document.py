@@ -59,12 +59,13 @@ class Volume:
     # reference -> [first line, count]: reported once per volume at its end
     dangling: dict[str, list[int]] = field(default_factory=dict)
     unknown: dict[str, list[int]] = field(default_factory=dict)
+    line_offset: int = 0  # lines before the text being read (when reading resumed after broken XML)
 
     def lookup(self, reference: str, line: int) -> Entity | None:
         key = reference.strip().lstrip("#")
         entity = self.entities.get(key)
         if entity is None:
-            seen = self.dangling.setdefault(reference.strip(), [line, 0])
+            seen = self.dangling.setdefault(reference.strip(), [line + self.line_offset, 0])
             seen[1] += 1
         return entity
 
@@ -243,7 +244,7 @@ def convert_document(doc: etree._Element, doc_id: str, volume: Volume, collectio
                                 start_page=start_page)
     transcript = builder.build(doc)
     for name, first_line in transcript.unknown.items():
-        seen = volume.unknown.setdefault(name, [first_line, 0])
+        seen = volume.unknown.setdefault(name, [first_line + volume.line_offset, 0])
         seen[1] += 1
     page_breaks = transcript.page_breaks
     if start_page and not (page_breaks and page_breaks[0]["offset"] == 0):

@@ -184,6 +184,8 @@ class VolumeReader:
                                   remove_pis=True)
         self.stream = stream
         self.context = context
+        if self.volume is not None:
+            self.volume.line_offset = stream.line_offset
         try:
             for event, el in context:
                 yield from self._event(event, el)

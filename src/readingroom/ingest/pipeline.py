@@ -169,6 +169,11 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
 _URL = URLValidator()
 
 
+def _pk(instance: Model | None) -> int | None:
+    # Ids, not instances: Django's related-object descriptors cost more than the rest of a new row.
+    return instance.pk if instance is not None else None
+
+
 class RecordStore:
     """Stores batches of records, remembering the rows it looked up or created during one import."""
 
@@ -268,7 +273,7 @@ class RecordStore:
         links: list[tuple[int, int, str]] = []
         for record, parsed in zip(records, batch, strict=True):
             for position, item in enumerate(parsed.contents):
-                content = Content(record=record, position=position, kind=item.kind, language=item.language,
+                content = Content(record_id=record.pk, position=position, kind=item.kind, language=item.language,
                                   label=item.label, text=item.text, markup=item.markup, page_breaks=item.page_breaks)
                 _check_fields(content)
                 contents.append(content)
@@ -301,7 +306,7 @@ class RecordStore:
             classification=parsed.classification, languages=list(parsed.languages), rights=parsed.rights,
             access_level=parsed.access_level or "public",
             embargo_until=dt.date.fromisoformat(parsed.embargo_until) if parsed.embargo_until else None,
-            repository=self.repository(parsed.repository), collection=self.collection(parsed.collection),
+            repository_id=_pk(self.repository(parsed.repository)), collection_id=_pk(self.collection(parsed.collection)),
             container=parsed.container, folder=parsed.folder, source_reference=parsed.source_reference,
             source_url=parsed.source_url, place_of_writing=parsed.place_of_writing, signed_by=parsed.signed_by,
             position=parsed.position, import_source=source[:1000], import_checksum=checksum,
