@@ -99,7 +99,13 @@ def import_(
             elapsed = max(time.monotonic() - records["start"], 1e-6)
             bar.update(task, rate=f"{records['n']:,} records, {records['n'] / elapsed:,.0f}/s")
 
-        summary = run_import(paths, on_file=lambda p: (on_file(p), bar.advance(task)), on_record=on_record)
+        try:
+            summary = run_import(paths, on_file=lambda p: (on_file(p), bar.advance(task)), on_record=on_record)
+        except KeyboardInterrupt:
+            # The batch being stored rolled back; everything before it is kept, and a rerun goes on from there.
+            console.print(f"readingroom: interrupted after {records['n']:,} records; run the same command again to "
+                          "continue", highlight=False, markup=False)
+            raise typer.Exit(130) from None
     for problem in summary.problems:
         console.print(f"[red]error[/red] {problem}" if problem.fatal else f"[yellow]warning[/yellow] {problem}",
                       markup=True, highlight=False, soft_wrap=True)

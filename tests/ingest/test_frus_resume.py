@@ -100,3 +100,16 @@ def test_killed_import_resumes_to_the_same_state(tmp_path):
     again = run(interrupted, volume)
     assert f"0 imported, 0 updated, {DOCUMENTS} unchanged, 0 failed" in again.stdout, again.stdout
     assert state(database) == expected
+
+    # Ctrl-C: one line, exit status 130, no traceback; the rerun ends in the same state.
+    stopped = tmp_path / "ctrl-c"
+    process = subprocess.Popen(command(stopped, str(volume)), env=environment(stopped), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    while stored(stopped / "readingroom.sqlite3") < 500 and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in out + err, out + err
+    assert stored(stopped / "readingroom.sqlite3") < DOCUMENTS
+    assert run(stopped, volume).returncode == 0
+    assert state(stopped / "readingroom.sqlite3") == expected
