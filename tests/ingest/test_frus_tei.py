@@ -319,3 +319,17 @@ def test_undated_memo_fixture_is_valid_alone(tmp_path):
     records, problems = parse(path)
     assert records["frus1944Test/d7"].authorities[0].name == "Hull"  # the name as printed
     assert {p.message.split()[1] for p in problems if p.message.startswith("reference")} == {"#p_HC1", "#t_XYZ1"}
+
+
+def test_markup_never_carries_markup_from_the_source(tmp_path):
+    hostile = telegram(1, 5, extra=(
+        '<p>&lt;script&gt;alert(1)&lt;/script&gt; <ref target="javascript:alert(2)">click</ref> '
+        '<ref target="#d2&quot; onmouseover=&quot;alert(3)">x</ref> <hi rend="italic&quot;&gt;">y</hi></p>'))
+    text = volume_xml([hostile]).replace(
+        "President of the United States", 'President "&gt;&lt;script&gt;alert(4)&lt;/script&gt;')
+    records, _ = parse(write(tmp_path / "v.xml", text))
+    markup = records["frus1944Test/d1"].contents[0].markup
+    assert "<script" not in markup and "javascript:" not in markup and "onmouseover=" not in markup.replace(
+        "onmouseover=&quot;", "")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    assert 'title="Roosevelt, Franklin D.: President &quot;&gt;&lt;script&gt;alert(4)&lt;/script&gt;"' in markup

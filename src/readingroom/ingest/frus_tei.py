@@ -243,6 +243,8 @@ class VolumeReader:
             return plain_text(found) if found is not None else ""
 
         volume_id = first(".//t:publicationStmt/t:idno[@type='frus']") or getattr(self, "root_id", "") or self.path.stem
+        # The id becomes part of every record's id and address: letters, digits, "-", "_" and "." only.
+        volume_id = re.sub(r"[^\w.-]+", "-", volume_id).strip("-.")[:100] or "volume"
         complete = first(".//t:titleStmt/t:title[@type='complete']")
         title = complete or first(".//t:titleStmt/t:title[@type='volume']") or first(".//t:titleStmt/t:title") or volume_id
         editors = [plain_text(e) for e in header.iterfind(".//t:titleStmt/t:editor", {"t": TEI_NS})]
