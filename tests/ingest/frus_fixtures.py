@@ -118,3 +118,24 @@ def write(path: Path, text: str) -> Path:
 def big_volume(documents: int, volume: str = "frus1944Big") -> str:
     docs = [telegram(i, 1 + i % 28) if i % 7 else undated_memo(i) for i in range(1, documents + 1)]
     return volume_xml(docs, volume=volume, chapters=max(1, documents // 500))
+
+
+def modern_memo(n: int) -> str:
+    """The layout of newer volumes: the source note is footnote 1 of the heading, which starts with the
+    document's number; the classification is in the source note; a participants list with a head."""
+    return f"""<div type="document" xml:id="d{n}" n="{n}" subtype="historical-document"
+    frus:doc-dateTime-min="1955-01-20T09:00:00-05:00" frus:doc-dateTime-max="1955-01-20T09:00:00-05:00">
+  <head>{n}. Memorandum of a Conversation, Department of State, Washington, January 20, 1955, 9 a.m.<note n="1"
+      xml:id="d{n}fn1" type="source"><p>Source: Eisenhower Library, Dulles Papers, White House Memoranda. Secret;
+      Personal and Private. Prepared in the Department of State.</p>
+      <p>The members of Congress present are identified in the list below.</p></note></head>
+  <opener><dateline rendition="#right"><placeName>Washington</placeName>, <date when="1955-01-20T09:00:00-05:00"
+      ana="#date_undated-inferred-from-document-head">January 20, 1955, 9 a.m.</date></dateline></opener>
+  <list type="participants">
+    <head>ATTENDING</head>
+    <item>Secretary <persName corresp="#p_HC1">Hull</persName></item>
+    <item>Senator George</item>
+  </list>
+  <p>The Secretary reported on the talks.<note n="2" xml:id="d{n}fn2">Not found.</note></p>
+</div>
+"""

@@ -333,3 +333,22 @@ def test_markup_never_carries_markup_from_the_source(tmp_path):
         "onmouseover=&quot;", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
     assert 'title="Roosevelt, Franklin D.: President &quot;&gt;&lt;script&gt;alert(4)&lt;/script&gt;"' in markup
+
+
+def test_newer_layout_source_note_in_the_heading(tmp_path):
+    from .frus_fixtures import modern_memo
+
+    records, problems = parse(write(tmp_path / "v.xml", volume_xml([modern_memo(22)])))
+    memo = records["frus1944Test/d22"]
+    assert memo.title == "Memorandum of a Conversation, Department of State, Washington, January 20, 1955, 9 a.m."
+    assert memo.source_reference == ("Eisenhower Library, Dulles Papers, White House Memoranda. Secret; Personal "
+                                     "and Private. Prepared in the Department of State.")
+    assert (memo.classification, memo.document_type, memo.date_edtf) == ("SECRET", "memorandum", "1955-01-20")
+    transcript = memo.contents[0]
+    # The source note is printed as footnote 1 of the heading, so it stays one, linked from the heading.
+    assert [f.number for f in transcript.footnotes] == ["1", "2"]
+    assert transcript.footnotes[0].text.startswith("Source: Eisenhower Library")
+    assert '9 a.m.<sup class="fn"><a href="#d22fn1" id="d22fn1-ref">1</a></sup></p>' in transcript.markup
+    assert '<li class="list-head">ATTENDING</li>' in transcript.markup
+    assert "Source:" not in transcript.text
+    assert not [p for p in problems if p.fatal]

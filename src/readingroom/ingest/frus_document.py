@@ -106,12 +106,11 @@ def document_date(doc: etree._Element) -> tuple[str, etree._Element | None, str]
     date_el = next((d for dl in datelines for d in dl.iter(DATE)), None)
     candidates: list[str] = []
     if date_el is not None:
-        inferred = "undated" in (date_el.get("ana") or "") or "inferred" in (date_el.get("ana") or "")
         when = iso_part(date_el.get("when"))
         start, end = iso_part(date_el.get("from")), iso_part(date_el.get("to"))
         not_before, not_after = iso_part(date_el.get("notBefore")), iso_part(date_el.get("notAfter"))
-        if when:
-            candidates.append(when + ("?" if inferred else ""))
+        if when:  # the date as printed or as the editors gave it in the heading
+            candidates.append(when)
         if start or end:
             candidates.append(f"{start or '..'}/{end or '..'}")
         if not_before or not_after:
@@ -143,6 +142,22 @@ def classification_of(doc: etree._Element) -> str:
             if match:
                 return match.group(1).upper()
     return ""
+
+
+def _source_text(note: etree._Element) -> str:
+    """The archival reference: the whole note when short, else its first paragraph, without "Source:"."""
+    paragraphs = [p for p in note if local_name(p) == "p"]
+    text = plain_text(paragraphs[0] if paragraphs else note, skip_notes=False)
+    return re.sub(r"^Source:\s*", "", text)
+
+
+# Newer volumes give the marking in the source note: "Source: ... Secret; Priority. Drafted by ..."
+_MARKING_IN_NOTE = re.compile(r"(?:^|[.;]\s+)(" + "|".join(CLASSIFICATIONS) + r")(?=[.;,]|\s*$)", re.IGNORECASE)
+
+
+def classification_in_note(source_note: str) -> str:
+    match = _MARKING_IN_NOTE.search(source_note)
+    return match.group(1).upper() if match else ""
 
 
 def document_type_of(source_note: str, title: str) -> str:
@@ -216,10 +231,16 @@ def convert_document(doc: etree._Element, doc_id: str, volume: Volume, collectio
     line = doc.sourceline or 0
     problems: list[Problem] = []
     head = next(doc.iterchildren(HEAD), None)
+    # Older volumes print the source note above the heading; newer ones make it footnote 1 of the heading.
     source_note_el = next((n for n in doc.iterchildren(NOTE) if n.get("type") == "source"), None)
-    source_note = plain_text(source_note_el, skip_notes=False) if source_note_el is not None else ""
+    in_head = source_note_el is None and head is not None
+    if in_head:
+        source_note_el = next((n for n in head.iter(NOTE) if n.get("type") == "source"), None)
+    source_note = _source_text(source_note_el) if source_note_el is not None else ""
     number = doc.get("n") or doc_id.lstrip("d")
     title = plain_text(head) if head is not None else ""
+    # The printed heading starts with the document's number ("22. Memorandum of..."): the id carries it.
+    title = re.sub(rf"^{re.escape(number)}\.\s+", "", title) if number else title
     title = title or f"Document {number}"
     date_edtf, dateline, date_problem = document_date(doc)
     if date_problem:
@@ -240,7 +261,7 @@ def convert_document(doc: etree._Element, doc_id: str, volume: Volume, collectio
         authorities.append(AuthorityRef(kind="place", name=clip(place, 500), role="written_at"))
 
     builder = TranscriptBuilder(volume.identifier, doc_id, volume.describe,
-                                skip={source_note_el} if source_note_el is not None else None,
+                                skip={source_note_el} if source_note_el is not None and not in_head else None,
                                 start_page=start_page)
     transcript = builder.build(doc)
     for name, first_line in transcript.unknown.items():
@@ -256,7 +277,7 @@ def convert_document(doc: etree._Element, doc_id: str, volume: Volume, collectio
         title=clip(title, 1000),
         date_edtf=date_edtf,
         document_type=clip(document_type_of(source_note, title), 100),
-        classification=classification_of(doc),
+        classification=classification_of(doc) or classification_in_note(source_note),
         languages=["en"],
         rights=RIGHTS,
         collection=collection,

@@ -509,7 +509,7 @@ class TranscriptBuilder:
 
     def _note(self, el: etree._Element, w: _Writer) -> None:
         number = el.get("n")
-        if el.get("type") == "source" or (number is None and el.get("rend") == "inline"):
+        if number is None and (el.get("type") == "source" or el.get("rend") == "inline"):
             # An inline editorial note: printed in the text, in its place.
             if any(local_name(c) == "p" for c in el):
                 w.container('<div class="inline-note">', "</div>")
