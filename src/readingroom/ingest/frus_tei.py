@@ -64,8 +64,7 @@ class FrusTeiFormat:
             return False
         root = peek_root(path)
         # Any root named TEI (whatever its namespace) is ours, so a wrong namespace gets a clear message.
-        return root is not None and (root[0] == TEI_ROOT or root[0].rsplit("}", 1)[-1] == "TEI"
-                                     or root[0].startswith(_T))
+        return root is not None and (root[0].rsplit("}", 1)[-1] == "TEI" or root[0].startswith(_T))
 
     def parse(self, path: Path) -> Iterator[ParsedRecord | Problem]:
         return VolumeReader(path).records()
@@ -110,18 +109,24 @@ class _ResumedSource:
         self.handle.seek(offset)
 
     def read(self, size: int = -1) -> bytes:
+        size = size if size and size > 0 else _CHUNK
         if self.prefix:
-            chunk, self.prefix = self.prefix, b""
+            chunk, self.prefix = self.prefix[:size], self.prefix[size:]
             return chunk
-        return self.handle.read(size if size and size > 0 else _CHUNK)
+        return self.handle.read(size)
 
     def close(self) -> None:
         self.handle.close()
 
 
 class VolumeReader:
+    """Reads one volume file: records and problems, in document order, then the volume's own problems."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.root_id = ""
+        self.stream = _Stream()
+        self.context: etree.iterparse | None = None
         self.source = str(path)
         self.volume: Volume | None = None
         self.series: list[_Series] = []
@@ -242,7 +247,7 @@ class VolumeReader:
             found = header.find(path, {"t": TEI_NS})
             return plain_text(found) if found is not None else ""
 
-        volume_id = first(".//t:publicationStmt/t:idno[@type='frus']") or getattr(self, "root_id", "") or self.path.stem
+        volume_id = first(".//t:publicationStmt/t:idno[@type='frus']") or self.root_id or self.path.stem
         # The id becomes part of every record's id and address: letters, digits, "-", "_" and "." only.
         volume_id = re.sub(r"[^\w.-]+", "-", volume_id).strip("-.")[:100] or "volume"
         complete = first(".//t:titleStmt/t:title[@type='complete']")
