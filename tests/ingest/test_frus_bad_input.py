@@ -199,3 +199,14 @@ def test_volume_without_a_header_is_refused(tmp_path):
     assert stored() == set()
     messages = [p.message for p in summary.problems if p.fatal]
     assert any("no teiHeader" in m for m in messages), messages
+
+
+@pytest.mark.django_db
+def test_the_same_document_in_two_files_is_imported_once(tmp_path):
+    first = write(tmp_path / "a.xml", five())
+    second = write(tmp_path / "b.xml", five().replace("Sent via Navy channels.", "Another text."))
+    summary = run_import([str(first), str(second)])
+    assert summary.counts["imported"] == 5 and summary.counts["failed"] == 5
+    assert all(f"is also in {first}" in p.message and p.source == str(second) for p in summary.problems)
+    again = run_import([str(first), str(second)])
+    assert again.counts["unchanged"] == 5 and again.counts["updated"] == 0

@@ -30,6 +30,9 @@ class ImportSummary:
     counts: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    # Which file each record came from in this run: the same id in two files would overwrite itself on
+    # every run and never be "unchanged".
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def failed(self) -> int:
@@ -129,6 +132,10 @@ def import_file(
                 summary.problems.append(item)
                 if item.fatal:
                     summary.counts["failed"] += 1
+                continue
+            first = summary.sources.setdefault(item.public_id, str(path))
+            if first != str(path):
+                _fail(summary, Problem(str(path), f"record {item.public_id} is also in {first}; this copy is skipped"))
                 continue
             batch.append(item)
             if len(batch) >= BATCH_SIZE:
