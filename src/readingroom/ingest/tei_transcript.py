@@ -191,21 +191,23 @@ class _Writer:
     def text(self, value: str | None) -> None:
         if not value:
             return
+        frames = self.frames
         if value.isspace():  # indentation between elements, most text nodes of a pretty-printed volume
-            if self.frames and self.frames[-1].live:
+            if frames and frames[-1].live:
                 self.pending_space = True
             return
+        top = frames[-1] if frames else None
+        if top is None or not top.live or top.kind != "para":
+            self._live()
         words = value.split()
-        self._live()
-        if value[0].isspace():
-            self.pending_space = True
         collapsed = words[0] if len(words) == 1 else " ".join(words)
-        if self._needs_space():
-            self.cur.append(" ")
+        cur = self.cur
+        if (self.pending_space or value[0].isspace()) and self.cur_len and cur[-1][-1] != "\n":
+            cur.append(" ")
             self.cur_len += 1
             self.html.append(" ")
         self.pending_space = value[-1].isspace()
-        self.cur.append(collapsed)
+        cur.append(collapsed)
         self.cur_len += len(collapsed)
         self.html.append(escape(collapsed, quote=False) if ("&" in collapsed or "<" in collapsed or ">" in collapsed)
                          else collapsed)
@@ -357,11 +359,12 @@ class TranscriptBuilder:
         return Transcript(text, markup, self.footnotes, breaks, self.last_page, self.unknown)
 
     def _children(self, el: etree._Element, w: _Writer) -> None:
-        w.text(el.text)
+        text, element, skip = w.text, self._element, self.skip
+        text(el.text)
         for child in el:
-            if child not in self.skip:
-                self._element(child, w)
-            w.text(child.tail)
+            if not skip or child not in skip:
+                element(child, w)
+            text(child.tail)
 
     def _element(self, el: etree._Element, w: _Writer) -> None:  # noqa: C901 - one dispatch table
         name = local_name(el)
