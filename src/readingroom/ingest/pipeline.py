@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.db.models import DateField, Field, JSONField, Model, URLField
+from django.utils import timezone
 
 from readingroom.catalog.dates import parse_edtf
 from readingroom.catalog.models import (
@@ -316,25 +317,32 @@ class RecordStore:
 
 
 @functools.cache
-def _checked_fields(model: type[Model]) -> tuple[list[Field], frozenset[str]]:
-    """The fields store_record's clean_fields can refuse: lengths, required values, choices, URLs."""
+def _checked_fields(model: type[Model]) -> tuple[list[tuple], frozenset[str]]:
+    """The fields store_record's clean_fields can refuse (lengths, required values, choices, URLs), as
+    (attname, max length, may be blank, allowed choices, is a URL), and the names it need not check."""
     fields = [f for f in model._meta.concrete_fields
               if (f.max_length is not None or f.choices) and f.name not in ("public_id", "record")]
+    checks = [(f.attname, f.max_length, f.blank, frozenset(v for v, _ in f.flatchoices) if f.choices else None,
+               isinstance(f, URLField)) for f in fields]
     unchecked = frozenset(f.name for f in model._meta.concrete_fields if f not in fields)
-    return fields, unchecked
+    return checks, unchecked
 
 
 def _check_fields(instance: Model) -> None:
     """What clean_fields checks, without its cost when every value is plainly fine (the usual case): any
     doubt and the real clean_fields runs, raising the same ValidationError store_record would."""
-    fields, unchecked = _checked_fields(type(instance))
-    for f in fields:
-        value = getattr(instance, f.attname)
-        if (value in f.empty_values and not f.blank) or (f.max_length and value and len(value) > f.max_length) or (
-                f.choices and value not in _choice_values(f)):
+    checks, unchecked = _checked_fields(type(instance))
+    for attname, max_length, blank, choices, is_url in checks:
+        value = getattr(instance, attname)
+        if not value:
+            if not blank or (choices is not None and value not in choices):
+                instance.clean_fields(exclude=unchecked)
+                return
+            continue
+        if (max_length and len(value) > max_length) or (choices is not None and value not in choices):
             instance.clean_fields(exclude=unchecked)
             return
-        if value and isinstance(f, URLField):
+        if is_url:
             try:
                 _URL(value)
             except ValidationError:
@@ -343,30 +351,34 @@ def _check_fields(instance: Model) -> None:
 
 
 @functools.cache
-def _choice_values(field: Field) -> frozenset:
-    return frozenset(value for value, _ in field.flatchoices)
-
-
-@functools.cache
-def _insert_plan(model: type[Model]) -> tuple[list[Field], list[bool], str]:
+def _insert_plan(model: type[Model]) -> tuple[list[Field], list[int], str]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    # Only dates, times and JSON need the database's own form; strings, numbers and ids go as they are.
-    convert = [isinstance(f, DateField | JSONField) for f in fields]
+    # 0: as it is (strings, numbers, ids); 1: the database's own form (dates, JSON); 2: now (auto_now).
+    kinds = [2 if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+             else 1 if isinstance(f, DateField | JSONField) else 0 for f in fields]
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    return fields, convert, sql
+    return fields, kinds, sql
 
 
 def _insert_models(instances: list[Model]) -> None:
-    """Bulk inserts of whole model instances, as bulk_create does them (defaults, auto_now dates), without
-    its per-value SQL compilation, which dominated an import. The caller reads the new ids back."""
+    """Bulk inserts of whole model instances, as bulk_create does them (defaults, auto_now dates: one
+    time for the batch), without its per-value SQL compilation, which dominated an import. The caller
+    reads the new ids back."""
     if not instances:
         return
-    fields, convert, sql = _insert_plan(type(instances[0]))
+    fields, kinds, sql = _insert_plan(type(instances[0]))
+    now = timezone.now()
+    for f, kind in zip(fields, kinds, strict=True):
+        if kind == 2:
+            for obj in instances:
+                setattr(obj, f.attname, now)
+    stamped = {f.attname: f.get_db_prep_save(now, connection) for f, kind in zip(fields, kinds, strict=True) if kind == 2}
     rows = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) if c else getattr(obj, f.attname)
-         for f, c in zip(fields, convert, strict=True)]
+        [getattr(obj, f.attname) if kind == 0 else stamped[f.attname] if kind == 2
+         else f.get_db_prep_save(getattr(obj, f.attname), connection)
+         for f, kind in zip(fields, kinds, strict=True)]
         for obj in instances
     ]
     with connection.cursor() as cursor:
