@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.db.models import DateField, Field, JSONField, Model, URLField
+from django.db.models.signals import ModelSignal, post_save, pre_save
 from django.utils import timezone
 
 from readingroom.catalog.dates import parse_edtf
@@ -265,6 +266,7 @@ class RecordStore:
 
     def _insert(self, batch: list[ParsedRecord], checksums: list[str], source: str) -> None:
         records = [self._new_record(parsed, checksum, source) for parsed, checksum in zip(batch, checksums, strict=True)]
+        _send(pre_save, records)
         _insert_models(records)
         ids = dict(Record.objects.filter(public_id__in=[r.public_id for r in records]).values_list("public_id", "pk"))
         for record in records:
@@ -285,6 +287,7 @@ class RecordStore:
                 if (authority.pk, ref.role) not in roles:
                     roles.add((authority.pk, ref.role))
                     links.append((record.pk, authority.pk, ref.role))
+        _send(pre_save, contents)
         _insert_models(contents)
         content_ids = {(record_id, position): pk for record_id, position, pk in Content.objects.filter(
             record_id__in=list(ids.values())).values_list("record_id", "position", "pk")}
@@ -298,6 +301,10 @@ class RecordStore:
             for i, f in enumerate(footnotes)
         ])
         _insert_rows(RecordAuthority, ["record", "authority", "role"], links)
+        # The saves store_record makes send post_save (the search index queue listens); these inserts
+        # send them too, once each record is complete. Footnotes and links were bulk inserts before too.
+        _send(post_save, contents)
+        _send(post_save, records)
 
     def _new_record(self, parsed: ParsedRecord, checksum: str, source: str) -> Record:
         span = parse_edtf(parsed.date_edtf)  # what Record.save() does; bulk inserts do not call save()
@@ -383,6 +390,16 @@ def _insert_models(instances: list[Model]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+    for obj in instances:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _send(signal: ModelSignal, instances: list[Model]) -> None:
+    if not instances or not signal.has_listeners(type(instances[0])):
+        return
+    for obj in instances:
+        extra = {"created": True} if signal is post_save else {}
+        signal.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None, **extra)
 
 
 def _insert_rows(model: type[Model], field_names: list[str], rows: list[tuple]) -> None:
