@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 
 from . import prefetch
 from .formats import format_for
-from .pipeline import Outcome, RecordStore, store_record
+from .pipeline import Outcome, RecordStore, StoreError, store_record
 from .prefetch import read_ahead
 from .records import ParsedRecord, Problem
 
@@ -154,7 +154,7 @@ def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, sum
     try:
         with transaction.atomic():
             outcomes: list[Outcome | None] = list(store.store_batch(batch, source=source))
-    except (ValidationError, DatabaseError, ValueError):
+    except (ValidationError, DatabaseError, ValueError, StoreError):
         store.forget()
         outcomes = [_store_one(item, source, summary) for item in batch]
     for item, outcome in zip(batch, outcomes, strict=True):
@@ -170,7 +170,7 @@ def _store_one(item: ParsedRecord, source: str, summary: ImportSummary) -> Outco
     except ValidationError as exc:
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         _fail(summary, Problem(source, f"record {item.public_id} not stored: {reasons}"))
-    except (DatabaseError, ValueError) as exc:
+    except (DatabaseError, ValueError, StoreError) as exc:
         _fail(summary, Problem(source, f"record {item.public_id} not stored: {exc}"))
     return None
 
