@@ -1,24 +1,43 @@
-"""The document page: a record as the archive shows it, and its JSON twin."""
+"""The document page: a record as the archive shows it, and its JSON twin, citations and downloads."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name
-from readingroom.catalog.models import Content, Record, RecordAuthority
+from readingroom.catalog.models import Content, Page, Record, RecordAuthority
+from readingroom.standards import citations
+from readingroom.web.highlight import highlight_html, hit_boxes, plain_text_html, query_terms
+
+# Sorting a collection's records: by position, then date (undated last... or first, the same on every
+# database thanks to the fixed stand-in), then id. Prev/next and the collection page use the same order.
+UNDATED = dt.date(1, 1, 1)
+
+
+def collection_order(queryset):
+    return queryset.annotate(sort_date=Coalesce("date_start", Value(UNDATED))).order_by(
+        "position", "sort_date", "public_id")
 
 
 def visible_record(request: HttpRequest, public_id: str) -> Record:
     """The record if this reader may see it; a 404 otherwise, so restricted ids are not even confirmed."""
     queryset = (
         Record.objects.visible_to(request.user)
-        .select_related("repository", "collection", "collection__parent", "collection__parent__parent")
+        .select_related("repository", "collection", "collection__parent", "collection__parent__parent",
+                        "collection__repository", "collection__parent__repository",
+                        "collection__parent__parent__repository")
         .prefetch_related(
             Prefetch("contents", queryset=Content.objects.prefetch_related("footnotes", "pages")),
-            Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")),
+            Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")
+                     .order_by("authority__kind", "role", "authority__preferred_name")),
         )
     )
     try:
@@ -27,29 +46,168 @@ def visible_record(request: HttpRequest, public_id: str) -> Record:
         raise Http404(f"No record {public_id}") from None
 
 
+def neighbours(request: HttpRequest, record: Record) -> tuple[Record | None, Record | None]:
+    """The previous and next visible records in the record's collection (two indexed queries)."""
+    if record.collection_id is None:
+        return None, None
+    siblings = collection_order(
+        Record.objects.visible_to(request.user).filter(collection_id=record.collection_id)
+    ).only("public_id", "title", "date_edtf")
+    p, d, i = record.position, record.date_start or UNDATED, record.public_id
+    before = (Q(position__lt=p) | Q(position=p, sort_date__lt=d) | Q(position=p, sort_date=d, public_id__lt=i))
+    after = (Q(position__gt=p) | Q(position=p, sort_date__gt=d) | Q(position=p, sort_date=d, public_id__gt=i))
+    previous = siblings.filter(before).order_by("-position", "-sort_date", "-public_id").first()
+    following = siblings.filter(after).first()
+    return previous, following
+
+
+@dataclass
+class ScanPage:
+    page: Page
+    number: int
+    text_html: str
+    hits: list[list[int]] = field(default_factory=list)
+
+
+@dataclass
+class ContentView:
+    content: Content
+    html: str
+    scan_pages: list[ScanPage]
+
+
+def _content_views(contents: list[Content], terms: list[str]) -> list[ContentView]:
+    views = []
+    for content in contents:
+        pages = [p for p in content.pages.all() if p.image]
+        scan_pages = []
+        for number, page in enumerate(pages, start=1):
+            scan_pages.append(ScanPage(page, number, highlight_html(plain_text_html(page.text), terms),
+                                       hit_boxes(page.words, terms) if terms else []))
+        body = content.markup or plain_text_html(content.text)
+        views.append(ContentView(content, highlight_html(body, terms), scan_pages))
+    return views
+
+
+def cite_styles(record: Record) -> list[tuple[str, str, str]]:
+    """(key, label, text) per CSL style, rendered by citeproc-py; cached until the record changes."""
+    key = f"cite:{record.pk}:{record.updated.timestamp() if record.updated else 0}"
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = [(k, label, citations.render_style(record, k)) for k, (_, label) in citations.CSL_STYLES.items()]
+        cache.set(key, rendered, 3600)
+    return rendered
+
+
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
     record = visible_record(request, public_id)
     if as_json:
         from readingroom.web.serializers import record_detail
 
-        return JsonResponse(record_detail(record), json_dumps_params={"ensure_ascii": False, "indent": 1})
-    links = list(record.authority_links.all())
+        data = record_detail(record)
+        previous, following = neighbours(request, record)
+        data["previous"] = previous.public_id if previous else None
+        data["next"] = following.public_id if following else None
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    query = (request.GET.get("q") or request.GET.get("hl") or "").strip()[:200]
+    terms = query_terms(query)
     groups: dict[str, list[RecordAuthority]] = {}
-    for link in links:
+    for link in record.authority_links.all():
         groups.setdefault(link.authority.kind, []).append(link)
+    contents = list(record.contents.all())
+    views = _content_views(contents, terms)
+    scan_pages = [sp for v in views for sp in v.scan_pages]
+    previous, following = neighbours(request, record)
     context = {
         "record": record,
-        "contents": list(record.contents.all()),
+        "contents": contents,
+        "content_views": views,
+        "scan_pages": scan_pages,
+        "hit_count": sum(len(sp.hits) for sp in scan_pages),
+        "query": query,
+        "terms": terms,
         "citation": chicago(record),
+        "cite_styles": cite_styles(record),
+        "cite_formats": citations.FORMATS.values(),
+        "highwire": citations.highwire_tags(record),
+        "coins": citations.coins(record),
         "permalink": record_url(record),
         "languages": [language_name(c) for c in record.languages],
         "people": groups.get("person", []),
         "places": groups.get("place", []),
         "organizations": groups.get("organization", []),
         "subjects": groups.get("subject", []),
+        "searchable_pdf": has_searchable_pdf(contents),
+        "previous": previous,
+        "next": following,
+        "viewer_data": {
+            "pages": [
+                {"number": sp.number, "id": sp.page.pk, "width": sp.page.width, "height": sp.page.height,
+                 "hits": sp.hits}
+                for sp in scan_pages
+            ],
+        },
+        # The search engineer's "more like this" fills this list; the template shows it when not empty.
+        "more_like_this": [],
     }
     return render(request, "readingroom/document.html", context)
 
 
 def document_redirect(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("document", public_id=public_id, permanent=True)
+
+
+def cite(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
+    """The citation as a file: /document/<id>/cite.bib, .ris, .csl.json, .txt (?style=apa for a CSL style)."""
+    record = visible_record(request, public_id)
+    if fmt not in citations.FORMATS:
+        raise Http404("Unknown citation format")
+    style = request.GET.get("style")
+    if fmt == "txt" and style:
+        if style not in citations.CSL_STYLES:
+            raise Http404("Unknown citation style")
+        text = citations.render_style(record, style) + "\n"
+    else:
+        text = citations.FORMATS[fmt].build(record)
+    response = HttpResponse(text, content_type=citations.FORMATS[fmt].media_type)
+    name = record.public_id.replace("/", "-")
+    if request.GET.get("download") != "0":
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def original_scan(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The stored original file of one scanned page, unchanged, for readers who want the master."""
+    visible = Record.objects.visible_to(request.user)
+    try:
+        page = Page.objects.get(pk=page_id, content__record__in=visible)
+    except Page.DoesNotExist:
+        raise Http404("No such scan") from None
+    if not page.image:
+        raise Http404("No such scan")
+    try:
+        handle = page.image.open("rb")
+    except FileNotFoundError:
+        raise Http404("The scan file is missing") from None
+    filename = page.original_name or page.image.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+def searchable_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The OCR engineer's searchable PDF of a scan, when the catalogue has a `searchable_pdf` file for it."""
+    record = visible_record(request, public_id)
+    for content in record.contents.all():
+        pdf = getattr(content, "searchable_pdf", None)
+        if pdf:
+            try:
+                handle = pdf.open("rb")
+            except FileNotFoundError:
+                break
+            return FileResponse(handle, as_attachment=True, filename=f"{record.public_id.replace('/', '-')}.pdf",
+                                content_type="application/pdf")
+    raise Http404("This record has no searchable PDF")
+
+
+def has_searchable_pdf(contents: list[Content]) -> bool:
+    return any(getattr(c, "searchable_pdf", None) for c in contents)
+

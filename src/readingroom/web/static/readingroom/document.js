@@ -1,4 +1,5 @@
-// Progressive enhancement: tabs and the copy button. Without JavaScript every content item is shown in order.
+// Progressive enhancement: tabs, copy buttons, layout switch. Without JavaScript every content item is
+// shown in order, the scan pages as plain images, and the citation formats as links.
 (function () {
   document.documentElement.classList.add("js");
   var tabs = Array.prototype.slice.call(document.querySelectorAll(".tabs [role=tab]"));
@@ -18,13 +19,44 @@
       if (next) { e.preventDefault(); select(next); next.focus(); }
     });
   });
-  if (tabs.length) select(tabs[0]);
-  var copy = document.querySelector("button.copy");
-  if (copy && navigator.clipboard) {
-    copy.hidden = false;
-    copy.addEventListener("click", function () {
-      var text = document.getElementById(copy.dataset.copy).textContent.trim();
-      navigator.clipboard.writeText(text).then(function () { copy.textContent = "Copied"; });
+  // Arriving with highlights: open the first tab that has a hit.
+  var firstHit = document.querySelector(".content-item mark.hit");
+  var start = tabs[0];
+  if (firstHit) {
+    var panel = firstHit.closest("[role=tabpanel]");
+    tabs.forEach(function (t) { if (panel && t.getAttribute("aria-controls") === panel.id) start = t; });
+  }
+  if (start) select(start);
+  window.readingroomSelectTab = function (panelId) {
+    tabs.forEach(function (t) { if (t.getAttribute("aria-controls") === panelId) select(t); });
+  };
+
+  if (navigator.clipboard) {
+    Array.prototype.forEach.call(document.querySelectorAll("button.copy"), function (copy) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        var text = document.getElementById(copy.dataset.copy).textContent.trim();
+        var label = copy.textContent;
+        navigator.clipboard.writeText(text).then(function () {
+          copy.textContent = "Copied";
+          setTimeout(function () { copy.textContent = label; }, 2500);
+        });
+      });
+    });
+  }
+
+  var switcher = document.querySelector(".layout-switch");
+  var reading = document.querySelector(".reading");
+  if (switcher && reading) {
+    switcher.hidden = false;
+    Array.prototype.forEach.call(switcher.querySelectorAll("button"), function (b) {
+      b.addEventListener("click", function () {
+        reading.className = "reading layout-" + b.dataset.layout;
+        Array.prototype.forEach.call(switcher.querySelectorAll("button"), function (o) {
+          o.setAttribute("aria-pressed", o === b ? "true" : "false");
+        });
+        window.dispatchEvent(new Event("resize"));
+      });
     });
   }
 })();
