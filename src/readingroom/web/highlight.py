@@ -51,11 +51,8 @@ def plain_text_html(text: str) -> str:
 
 def word_matches(word: str, terms: list[str]) -> bool:
     low = "".join(WORD.findall(word.lower()))
-    for t in terms:
-        # "Stalin's" reads as "stalins" once punctuation is gone; plurals match like in the transcript.
-        if low.startswith(t) and low[len(t):] in {"", "s", "es"}:
-            return True
-    return False
+    # "Stalin's" reads as "stalins" once punctuation is gone; plurals match like in the transcript.
+    return any(low.startswith(t) and low[len(t):] in {"", "s", "es"} for t in terms)
 
 
 def hit_boxes(words: list, terms: list[str]) -> list[list[int]]:
