@@ -95,6 +95,9 @@ def test_hits_are_highlighted_and_boxed_on_the_scan(reader, archive):
     assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
     expect(reader.locator("mark.hit").first).to_have_text(re.compile("Shantung", re.I))
     expect(reader.locator(".hits-note")).to_contain_text("1 found on the scan")
+    reader.wait_for_function("window.readingroomViewer.world.getItemAt(0).getFullyLoaded()", timeout=15000)
+    reader.locator(".hits-note").scroll_into_view_if_needed()
+    reader.evaluate("window.scrollBy(0, -20)")
     screenshot(reader, "document-hit", full_page=False)
     assert reader.js_errors == []
 
@@ -153,6 +156,8 @@ def test_phone_width(chromium, live_server, archive):
                                    device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto("/document/209771/")
+    page.wait_for_function("window.readingroomViewer && window.readingroomViewer.world.getItemCount() === 1"
+                           " && window.readingroomViewer.world.getItemAt(0).getFullyLoaded()", timeout=15000)
     # Nothing is wider than the screen: no sideways scrolling to read.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "document-phone")

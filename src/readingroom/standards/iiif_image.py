@@ -108,6 +108,8 @@ def parse_size(size: str, region_w: int, region_h: int) -> tuple[int, int]:
             raise IIIFError(f"size {size!r}: expected max, w,, ,h, w,h, !w,h or pct:n")
         want_w = int(parts[0]) if parts[0] else None
         want_h = int(parts[1]) if parts[1] else None
+        if want_w == 0 or want_h == 0:
+            raise IIIFError(f"size {size!r}: a zero width or height has no pixels")
         if confined:
             if want_w is None or want_h is None:
                 raise IIIFError(f"size {size!r}: !w,h needs both")
