@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import NoReverseMatch, resolve
@@ -113,7 +114,7 @@ def test_copy_and_download_a_citation(reader, archive):
     assert copied.endswith("/document/209771")
     with reader.expect_download() as info:
         reader.get_by_role("link", name="BibTeX").click()
-    text = open(info.value.path(), encoding="utf-8").read()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
     assert text.startswith("@misc{rr_209771_1944,")
     screenshot(reader, "document-cite")
     assert reader.js_errors == []

@@ -60,8 +60,8 @@ def render_scan(lines: list[str] = SCAN_LINES, size: tuple[int, int] = (1700, 22
         for word in line.split():
             left, top, right, bottom = draw.textbbox((x, y), word, font=font)
             draw.text((x, y), word, fill=25, font=font)
-            words.append([left, top, right - left, bottom - top, 95.0, word])
-            x = right + draw.textlength(" ", font=font)
+            words.append([int(left), int(top), int(right - left), int(bottom - top), 95.0, word])
+            x = round(right + draw.textlength(" ", font=font))
         y += 72
     buffer = io.BytesIO()
     image.save(buffer, "PNG")

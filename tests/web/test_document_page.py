@@ -1,0 +1,90 @@
+"""The document page: neighbours in the collection, highlights and hit boxes, downloads, sitemap."""
+
+from __future__ import annotations
+
+import re
+
+from readingroom.web.highlight import highlight_html, hit_boxes, query_terms
+
+
+def test_previous_and_next_skip_restricted_records(client, archive):
+    # restricted-1 sits at position 3 in the same series: d3 -> d4 must not pass through it.
+    d3 = client.get("/document/frus1944v04/d3.json").json()
+    assert (d3["previous"], d3["next"]) == ("frus1944v04/d2", "frus1944v04/d4")
+    first = client.get("/document/frus1944v04/d1.json").json()
+    last = client.get("/document/frus1944v04/d6.json").json()
+    assert first["previous"] is None and last["next"] is None
+    html = client.get("/document/frus1944v04/d3/").content.decode()
+    assert 'rel="prev" href="/document/frus1944v04/d2/"' in html and 'rel="next" href="/document/frus1944v04/d4/"' in html
+    # The seed is alone among the public records of its collection (the embargoed one is hidden).
+    seed = client.get("/document/209771.json").json()
+    assert seed["previous"] is None and seed["next"] is None
+
+
+def test_staff_walk_through_restricted_neighbours(client, archive, django_user_model):
+    client.force_login(django_user_model.objects.create_user("s", password="x", is_staff=True))
+    d3 = client.get("/document/frus1944v04/d3.json").json()
+    assert d3["next"] == "restricted-1"
+
+
+def test_restricted_documents_are_404(client, archive):
+    for url in ("/document/restricted-1/", "/document/restricted-1.json", "/document/embargoed-1/",
+                "/document/restricted-1/searchable.pdf"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_highlight_terms():
+    assert query_terms('"Stalin" AND Shantung OR a the') == ["stalin", "shantung"]
+    html = highlight_html('<p title="Stalin">Stalin\'s view; stalinism; STALIN.</p>', ["stalin"])
+    assert html == ('<p title="Stalin"><mark class="hit">Stalin\'s</mark> view; stalinism; '
+                    '<mark class="hit">STALIN</mark>.</p>')
+    words = [[10, 20, 30, 8, 90, "Stalin,"], [50, 20, 30, 8, 90, "Stalinism"], [90, 20, 30, 8, 90, "Stalin's"]]
+    assert hit_boxes(words, ["stalin"]) == [[10, 20, 30, 8], [90, 20, 30, 8]]
+
+
+def test_arriving_from_a_search(client, archive):
+    html = client.get("/document/209771/?q=Shantung+Manchuria").content.decode()
+    assert html.count('<mark class="hit">Shantung</mark>') == 2  # once in the OCR page text, once in the transcript
+    assert "2 found on the scan" in html
+    data = re.search(r'<script id="viewer-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    import json
+
+    boxes = json.loads(data)["pages"][0]["hits"]
+    drawn = {w[5].strip(".,"): w[:4] for w in archive.page.words}
+    assert boxes == [drawn["Shantung"], drawn["Manchuria"]]
+    # ?hl= works the same; a query with markup is escaped, not injected.
+    assert '<mark class="hit">Shantung</mark>' in client.get("/document/209771/?hl=shantung").content.decode()
+    nasty = client.get('/document/209771/?q=<script>alert(1)</script>').content.decode()
+    assert "<script>alert(1)</script>" not in nasty
+
+
+def test_downloads(client, archive):
+    html = client.get("/document/209771/").content.decode()
+    assert f'href="/scan/{archive.page.pk}/original"' in html
+    original = client.get(f"/scan/{archive.page.pk}/original")
+    assert original.status_code == 200
+    assert original["Content-Disposition"] == 'attachment; filename="harriman-171-0001.png"'
+    assert b"".join(original.streaming_content) == archive.page.image.open("rb").read()
+    # No searchable PDF in this catalogue: no link, and a 404 for the URL.
+    assert "searchable.pdf" not in html
+    assert client.get("/document/209771/searchable.pdf").status_code == 404
+
+
+def test_sitemap_lists_public_records_only(client, archive, django_user_model):
+    # Even for a logged-in staff member the sitemap is the public one.
+    client.force_login(django_user_model.objects.create_user("s", password="x", is_staff=True))
+    xml = client.get("/sitemap.xml").content.decode()
+    locs = re.findall(r"<loc>(.*?)</loc>", xml)
+    assert "http://testserver/document/209771/" in locs and "http://testserver/document/frus1944v04/d6/" in locs
+    assert not [loc for loc in locs if "restricted" in loc or "embargoed" in loc or "only-in-restricted" in loc]
+    assert "http://testserver/person/person-stalin-joseph/" in locs
+    assert xml.startswith('<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
+
+
+def test_page_structure_follows_the_seed(client, archive):
+    html = client.get("/document/209771/").content.decode()
+    order = ["record-date", 'id="record-title"', 'id="citation-h"', 'id="summary-h"', 'id="lang-h"',
+             'id="contents-h"', 'id="auth-h"']
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions)
