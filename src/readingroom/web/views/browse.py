@@ -152,7 +152,8 @@ def dates(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     else:
         in_year = dated.filter(date_start__year=year)
         rows = in_year.annotate(m=ExtractMonth("date_start")).values("m").annotate(n=Count("id")).order_by("m")
-        bars = [{"label": MONTHS[r["m"] - 1], "count": r["n"], "query": f"year={year}&month={r['m']}"} for r in rows]
+        bars = [{"label": MONTHS[r["m"] - 1], "count": r["n"], "query": f"year={year}&month={r['m']}",
+                 "current": r["m"] == month} for r in rows]
         if month is None:
             level, heading, records = "months", str(year), in_year
         else:
