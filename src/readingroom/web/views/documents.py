@@ -89,14 +89,20 @@ def _content_views(contents: list[Content], terms: list[str]) -> list[ContentVie
     return views
 
 
-def cite_styles(record: Record) -> list[tuple[str, str, str]]:
-    """(key, label, text) per CSL style, rendered by citeproc-py; cached until the record changes."""
-    key = f"cite:{record.pk}:{record.updated.timestamp() if record.updated else 0}"
-    rendered = cache.get(key)
-    if rendered is None:
-        rendered = [(k, label, citations.render_style(record, k)) for k, (_, label) in citations.CSL_STYLES.items()]
-        cache.set(key, rendered, 3600)
-    return rendered
+def cite_styles() -> list[tuple[str, str]]:
+    """(key, label) of the CSL styles; the page fetches each rendering from `cite` when the reader opens Cite,
+    because citeproc-py takes tens of milliseconds per style and most readers never ask."""
+    return [(key, label) for key, (_, label) in citations.CSL_STYLES.items()]
+
+
+def rendered_style(record: Record, style: str) -> str:
+    """A CSL style's rendering of the record, cached until the record changes."""
+    key = f"cite:{style}:{record.pk}:{record.updated.timestamp() if record.updated else 0}"
+    text = cache.get(key)
+    if text is None:
+        text = citations.render_style(record, style)
+        cache.set(key, text, 24 * 3600)
+    return text
 
 
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
@@ -127,7 +133,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         "query": query,
         "terms": terms,
         "citation": chicago(record),
-        "cite_styles": cite_styles(record),
+        "cite_styles": cite_styles(),
         "cite_formats": citations.FORMATS.values(),
         "highwire": citations.highwire_tags(record),
         "coins": citations.coins(record),
@@ -166,7 +172,7 @@ def cite(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
     if fmt == "txt" and style:
         if style not in citations.CSL_STYLES:
             raise Http404("Unknown citation style")
-        text = citations.render_style(record, style) + "\n"
+        text = rendered_style(record, style) + "\n"
     else:
         text = citations.FORMATS[fmt].build(record)
     response = HttpResponse(text, content_type=citations.FORMATS[fmt].media_type)

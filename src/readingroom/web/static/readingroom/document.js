@@ -45,6 +45,22 @@
     });
   }
 
+  // The CSL renderings (Chicago, APA, MLA) are fetched when the reader opens "Cite this record".
+  var cite = document.getElementById("cite");
+  if (cite && window.fetch) {
+    cite.addEventListener("toggle", function () {
+      if (!cite.open) return;
+      Array.prototype.forEach.call(cite.querySelectorAll("[data-src]"), function (p) {
+        var src = p.getAttribute("data-src");
+        p.removeAttribute("data-src");
+        p.setAttribute("aria-busy", "true");
+        fetch(src).then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+          .then(function (text) { p.textContent = text.trim(); p.removeAttribute("aria-busy"); })
+          .catch(function () { p.removeAttribute("aria-busy"); });
+      });
+    });
+  }
+
   var switcher = document.querySelector(".layout-switch");
   var reading = document.querySelector(".reading");
   if (switcher && reading) {
