@@ -68,3 +68,11 @@ def test_static_files_through_whitenoise(client, settings):
                  "/static/readingroom/vendor/openseadragon/openseadragon.min.js"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_friendly_500(rf):
+    from readingroom.web.views.errors import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode() and 'href="/"' in response.content.decode()

@@ -56,3 +56,12 @@ def test_document_page_query_budget(client, archive, django_assert_max_num_queri
     _grow(archive, 20)
     with django_assert_max_num_queries(12):
         client.get("/document/209771/?q=Stalin")
+
+
+def test_word_boxes_are_loaded_only_for_highlighting(client, archive):
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/document/209771/")
+    assert not [q for q in plain.captured_queries if '"words"' in q["sql"]]
+    with CaptureQueriesContext(connection) as searched:
+        client.get("/document/209771/?q=Stalin")
+    assert [q for q in searched.captured_queries if '"words"' in q["sql"]]

@@ -26,8 +26,6 @@ MAX_AREA = 6000 * 6000
 FORMATS = {"jpg": ("JPEG", "image/jpeg"), "png": ("PNG", "image/png")}
 QUALITIES = ("default", "color", "gray")
 
-Image.MAX_IMAGE_PIXELS = 200_000_000  # scans are big; beyond this a file is more likely an attack
-
 
 class IIIFError(ValueError):
     """A request the server cannot satisfy; `status` is the HTTP status the spec asks for."""

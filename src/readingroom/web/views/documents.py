@@ -27,15 +27,19 @@ def collection_order(queryset):
         "position", "sort_date", "public_id")
 
 
-def visible_record(request: HttpRequest, public_id: str) -> Record:
-    """The record if this reader may see it; a 404 otherwise, so restricted ids are not even confirmed."""
+def visible_record(request: HttpRequest, public_id: str, with_words: bool = False) -> Record:
+    """The record if this reader may see it; a 404 otherwise, so restricted ids are not even confirmed.
+
+    OCR word boxes (a few kB a page) are loaded only when asked for: to box a search's hits on the scan."""
+    pages = Page.objects.all() if with_words else Page.objects.defer("words")
     queryset = (
         Record.objects.visible_to(request.user)
         .select_related("repository", "collection", "collection__parent", "collection__parent__parent",
                         "collection__repository", "collection__parent__repository",
                         "collection__parent__parent__repository")
         .prefetch_related(
-            Prefetch("contents", queryset=Content.objects.prefetch_related("footnotes", "pages")),
+            Prefetch("contents", queryset=Content.objects.prefetch_related(
+                "footnotes", Prefetch("pages", queryset=pages))),
             Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")
                      .order_by("authority__kind", "role", "authority__preferred_name")),
         )
@@ -106,7 +110,9 @@ def rendered_style(record: Record, style: str) -> str:
 
 
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
-    record = visible_record(request, public_id)
+    query = (request.GET.get("q") or request.GET.get("hl") or "").strip()[:200]
+    terms = [] if as_json else query_terms(query)
+    record = visible_record(request, public_id, with_words=bool(terms))
     if as_json:
         from readingroom.web.serializers import record_detail
 
@@ -115,8 +121,6 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         data["previous"] = previous.public_id if previous else None
         data["next"] = following.public_id if following else None
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    query = (request.GET.get("q") or request.GET.get("hl") or "").strip()[:200]
-    terms = query_terms(query)
     groups: dict[str, list[RecordAuthority]] = {}
     for link in record.authority_links.all():
         groups.setdefault(link.authority.kind, []).append(link)
