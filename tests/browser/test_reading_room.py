@@ -148,6 +148,9 @@ def test_reading_works_without_javascript(chromium, live_server, archive):
     expect(image).to_be_visible()
     assert "Page 1 of the original scan" in image.get_attribute("alt")
     assert page.evaluate("document.querySelector('.scan-images img').naturalWidth") > 100
+    # Controls that need JavaScript are not offered.
+    expect(page.get_by_role("button", name="Text only")).to_be_hidden()
+    expect(page.get_by_role("button", name="Copy citation")).to_be_hidden()
     screenshot(page, "document-no-js")
     context.close()
 
