@@ -88,3 +88,10 @@ def test_page_structure_follows_the_seed(client, archive):
              'id="contents-h"', 'id="auth-h"']
     positions = [html.index(marker) for marker in order]
     assert positions == sorted(positions)
+
+
+def test_highlights_from_the_search_page_the_reader_came_from(client, archive):
+    came_from_search = client.get("/document/209771/", HTTP_REFERER="http://testserver/search/?q=Shantung&page=2")
+    assert '<mark class="hit">Shantung</mark>' in came_from_search.content.decode()
+    elsewhere = client.get("/document/209771/", HTTP_REFERER="http://elsewhere.example/search/?q=Shantung")
+    assert '<mark class="hit">' not in elsewhere.content.decode()

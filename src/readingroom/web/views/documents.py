@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, Value
@@ -109,8 +110,18 @@ def rendered_style(record: Record, style: str) -> str:
     return text
 
 
+def search_query(request: HttpRequest) -> str:
+    """The words to highlight: ?q= or ?hl= on the URL, else the query of our own search page the reader came from."""
+    query = request.GET.get("q") or request.GET.get("hl") or ""
+    if not query and "HTTP_REFERER" in request.META:
+        referer = urlsplit(request.META["HTTP_REFERER"])
+        if referer.netloc == request.get_host() and referer.path.rstrip("/").endswith("/search"):
+            query = parse_qs(referer.query).get("q", [""])[0]
+    return query.strip()[:200]
+
+
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
-    query = (request.GET.get("q") or request.GET.get("hl") or "").strip()[:200]
+    query = search_query(request)
     terms = [] if as_json else query_terms(query)
     record = visible_record(request, public_id, with_words=bool(terms))
     if as_json:
