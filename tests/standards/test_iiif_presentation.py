@@ -34,6 +34,8 @@ def test_manifest_structure(client, archive):
     assert info.status_code == 200 and info.json()["width"] == 1700
     image = client.get(body["id"].replace("http://testserver", ""))
     assert image.status_code == 200
+    assert client.get(data["thumbnail"][0]["id"].replace("http://testserver", "")).status_code == 200
+    assert client.get(data["seeAlso"][0]["id"].replace("http://testserver", "")).json()["id"] == "209771"
     # The spec's model, as iiif-prezi3 encodes it, accepts what we serve.
     Manifest(**json.loads(response.content))
 

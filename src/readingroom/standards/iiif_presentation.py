@@ -45,8 +45,13 @@ def manifest(record: Record, base: str, homepage: str, citation: str) -> dict:
     if record.collection is not None:
         metadata.append(KeyValueString(label={"en": ["Collection"]},
                                        value=_lang(" › ".join(record.collection.path_titles()))))
+    pages = record_pages(record)
+    thumbnail = None
+    if pages:
+        thumbnail = [{"id": f"{base}/iiif/image/{pages[0].pk}/full/!300,300/0/default.jpg", "type": "Image",
+                      "format": "image/jpeg"}]
     canvases = []
-    for number, page in enumerate(record_pages(record), start=1):
+    for number, page in enumerate(pages, start=1):
         canvas_id = f"{manifest_id[:-len('/manifest.json')]}/canvas/p{number}"
         service_id = f"{base}/iiif/image/{page.pk}"
         body = AnnotationBody(
@@ -66,6 +71,9 @@ def manifest(record: Record, base: str, homepage: str, citation: str) -> dict:
         metadata=metadata,
         requiredStatement=KeyValueString(label={"en": ["Citation"]}, value={"en": [citation]}),
         homepage=[{"id": homepage, "type": "Text", "label": {"en": [record.title]}, "format": "text/html"}],
+        seeAlso=[{"id": f"{base}/document/{record.public_id}.json", "type": "Dataset", "format": "application/json",
+                  "label": {"en": ["Catalogue record (JSON)"]}}],
+        thumbnail=thumbnail,
         items=canvases,
     )
     data = json.loads(built.jsonld())  # jsonld() serialises URL objects; the dict form keeps them raw

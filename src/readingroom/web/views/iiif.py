@@ -76,7 +76,7 @@ def image(request: HttpRequest, page_id: int, region: str, size: str, rotation: 
     target = iiif_image.cached_render(path, wanted, cache_dir, page.checksum or str(path.stat().st_mtime_ns))
     response = FileResponse(target.open("rb"), content_type=wanted.media_type)
     response["Cache-Control"] = "public, max-age=86400"
-    response["Link"] = f'<{iiif_image.PROFILE}>;rel="profile"'
+    response["Link"] = f'<http://iiif.io/api/image/3/{iiif_image.PROFILE}.json>;rel="profile"'
     return _cors(response)
 
 
