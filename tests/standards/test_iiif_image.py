@@ -10,6 +10,7 @@ from PIL import Image
 
 from readingroom.standards import iiif_image
 from readingroom.standards.iiif_image import IIIFError, parse_region, parse_request, parse_size
+from tests.web.sample_archive import render_scan
 
 
 @pytest.mark.parametrize(("region", "expected"), [
@@ -125,3 +126,24 @@ def test_staff_see_restricted_images(client, archive, django_user_model):
     staff = django_user_model.objects.create_user("archivist", password="x", is_staff=True)
     client.force_login(staff)
     assert client.get(f"/iiif/image/{archive.restricted_page.pk}/info.json").status_code == 200
+
+
+def test_jpeg_scans_use_reduced_decoding_without_shifting_the_region(client, archive):
+    from django.core.files.base import ContentFile
+
+    from readingroom.catalog.models import Page
+
+    png, words = render_scan()
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").save(buffer, "JPEG", quality=90)
+    page = Page(content=archive.page.content, position=1, width=1700, height=2200, words=words)
+    page.image.save("p.jpg", ContentFile(buffer.getvalue()), save=False)
+    page.save()
+    x, y, w, h = words[0][:4]
+    # A small rendering of the word's region: JPEG draft mode decodes at 1/4 or 1/8 scale first.
+    word = _image(client.get(f"/iiif/image/{page.pk}/{x},{y},{w},{h}/{max(1, w // 6)},/0/gray.png"))
+    paper = _image(client.get(f"/iiif/image/{page.pk}/10,10,{w},{h}/{max(1, w // 6)},/0/gray.png"))
+    assert word.size[0] == max(1, w // 6)
+    assert min(word.getdata()) < 120 and min(paper.getdata()) > 200
+    whole = _image(client.get(f"/iiif/image/{page.pk}/full/!200,200/0/default.jpg"))
+    assert whole.size == (155, 200)
