@@ -95,3 +95,12 @@ def test_highlights_from_the_search_page_the_reader_came_from(client, archive):
     assert '<mark class="hit">Shantung</mark>' in came_from_search.content.decode()
     elsewhere = client.get("/document/209771/", HTTP_REFERER="http://elsewhere.example/search/?q=Shantung")
     assert '<mark class="hit">' not in elsewhere.content.decode()
+
+
+def test_json_twin_links(client, archive):
+    data = client.get("/document/209771.json").json()
+    assert data["links"]["iiif_manifest"] == "/iiif/209771/manifest.json"
+    assert data["links"]["cite"]["bib"] == "/document/209771/cite.bib"
+    assert client.get("/document/frus1944v04/d1.json").json()["links"]["iiif_manifest"] is None
+    html = client.get("/document/209771/").content.decode()
+    assert 'href="https://digitalarchive.wilsoncenter.org/document/209771" rel="nofollow"' in html

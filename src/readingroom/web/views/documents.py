@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name
@@ -131,6 +132,12 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         previous, following = neighbours(request, record)
         data["previous"] = previous.public_id if previous else None
         data["next"] = following.public_id if following else None
+        data["links"] = {
+            "html": record.get_absolute_url(),
+            "cite": {fmt: reverse("cite", args=[record.public_id, fmt]) for fmt in citations.FORMATS},
+            "iiif_manifest": (reverse("iiif-manifest", args=[record.public_id])
+                              if any(c.pages.all() for c in record.contents.all()) else None),
+        }
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     groups: dict[str, list[RecordAuthority]] = {}
     for link in record.authority_links.all():
