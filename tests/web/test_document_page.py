@@ -25,6 +25,9 @@ def test_staff_walk_through_restricted_neighbours(client, archive, django_user_m
     client.force_login(django_user_model.objects.create_user("s", password="x", is_staff=True))
     d3 = client.get("/document/frus1944v04/d3.json").json()
     assert d3["next"] == "restricted-1"
+    html = client.get("/document/restricted-1/").content.decode()
+    assert "Not public: Staff only" in html
+    assert "Not public" not in client.get("/document/frus1944v04/d3/").content.decode()
 
 
 def test_restricted_documents_are_404(client, archive):

@@ -15,7 +15,9 @@
   tabs.forEach(function (tab, i) {
     tab.addEventListener("click", function (e) { e.preventDefault(); select(tab); });
     tab.addEventListener("keydown", function (e) {
-      var next = e.key === "ArrowRight" ? tabs[(i + 1) % tabs.length] : e.key === "ArrowLeft" ? tabs[(i - 1 + tabs.length) % tabs.length] : null;
+      var next = e.key === "ArrowRight" ? tabs[(i + 1) % tabs.length]
+        : e.key === "ArrowLeft" ? tabs[(i - 1 + tabs.length) % tabs.length]
+        : e.key === "Home" ? tabs[0] : e.key === "End" ? tabs[tabs.length - 1] : null;
       if (next) { e.preventDefault(); select(next); next.focus(); }
     });
   });
