@@ -19,8 +19,9 @@ from readingroom.catalog.models import Content, Page, Record, RecordAuthority
 from readingroom.standards import citations
 from readingroom.web.highlight import highlight_html, hit_boxes, plain_text_html, query_terms
 
-# Sorting a collection's records: by position, then date (undated last... or first, the same on every
-# database thanks to the fixed stand-in), then id. Prev/next and the collection page use the same order.
+# A collection's records sort by position, then date, then id. Undated records take a fixed stand-in date so
+# they come first on SQLite and PostgreSQL alike (the two disagree on where NULLs sort). Prev/next and the
+# collection page use this same order.
 UNDATED = dt.date(1, 1, 1)
 
 
