@@ -20,8 +20,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 # Each concern adds its commands from its own module, so this file stays small.
 COMMAND_MODULES: list[str] = []
@@ -32,10 +32,12 @@ class CliError(Exception):
 
 
 def setup_django() -> None:
+    """Configure Django and bring the database up to date, so every command works on a fresh data dir."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
     import django
 
     django.setup()
+    ensure_database()
 
 
 def ensure_database() -> None:
@@ -45,6 +47,7 @@ def ensure_database() -> None:
 
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
 
 
@@ -69,7 +72,6 @@ def progress() -> Progress:
 def init() -> None:
     """Create the data directory and the database (safe to run again)."""
     setup_django()
-    ensure_database()
     from django.conf import settings
 
     out.print(f"Data directory ready: {settings.DATA_DIR}")
@@ -81,7 +83,6 @@ def import_(
 ) -> None:
     """Import records: archive-page exports (.txt), FRUS TEI volumes (.xml), scan folders with a sidecar."""
     setup_django()
-    ensure_database()
     from readingroom.ingest.runner import expand_paths, run_import
 
     files = sum(1 for p in expand_paths(paths) if not hasattr(p, "message"))
@@ -171,7 +172,6 @@ def serve(
 ) -> None:
     """Serve the reading room with a production WSGI server (waitress)."""
     setup_django()
-    ensure_database()
     from waitress import serve as waitress_serve
 
     from readingroom.wsgi import application
@@ -195,10 +195,9 @@ def demo(
 ) -> None:
     """Load the sample records shipped with readingroom, then serve them."""
     setup_django()
-    ensure_database()
     from readingroom.ingest.runner import run_import
 
-    summary = run_import([str(sample_data_dir())])
+    summary = run_import([str(sample_data_dir() / "records")])
     for problem in summary.problems:
         if problem.fatal:
             console.print(f"[red]error[/red] {problem}", highlight=False)
@@ -220,6 +219,13 @@ def main() -> None:
         app()
     except CliError as exc:
         console.print(f"readingroom: error: {exc}", highlight=False, markup=False)
+        sys.exit(1)
+    except Exception as exc:  # a database that cannot be reached, a full disk: one line, not a traceback
+        from django.db import DatabaseError
+
+        if not isinstance(exc, DatabaseError | OSError):
+            raise
+        console.print(f"readingroom: error: {type(exc).__name__}: {exc}", highlight=False, markup=False)
         sys.exit(1)
     except KeyboardInterrupt:
         console.print("readingroom: interrupted", highlight=False)

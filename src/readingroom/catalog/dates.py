@@ -111,6 +111,7 @@ def parse_display_date(text: str) -> str:
     tokens = raw.split(" ")
     months = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
     months.update({m[:3].lower(): i + 1 for i, m in enumerate(MONTHS)})
+    months["sept"] = 9
     result: str | None = None
     try:
         if len(tokens) == 3 and tokens[0].lower().rstrip(".") in months:

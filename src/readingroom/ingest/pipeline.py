@@ -114,8 +114,11 @@ def store_record(parsed: ParsedRecord, source: str = "") -> tuple[Record, Outcom
         record.place_of_writing = parsed.place_of_writing
         record.signed_by = parsed.signed_by
         record.position = parsed.position
-        record.import_source = source
+        record.import_source = source[:1000]
         record.import_checksum = checksum
+        # Field limits are checked here rather than left to the database: SQLite would store an
+        # over-long value that PostgreSQL refuses, and both must behave alike.
+        record.clean_fields(exclude=["public_id", "repository", "collection"])
         record.save()
 
         # Contents are replaced wholesale, except scan pages already stored: those are originals.
@@ -138,6 +141,7 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
         content.text = item.text
         content.markup = item.markup
         content.page_breaks = item.page_breaks
+        content.clean_fields(exclude=["record"])
         content.save()
         content.footnotes.all().delete()
         Footnote.objects.bulk_create(

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 
 from .formats import format_for
@@ -122,7 +123,13 @@ def import_file(
                 continue
             try:
                 _, outcome = store_record(item, source=str(path))
-            except DatabaseError as exc:
+            except ValidationError as exc:
+                reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+                _fail(summary, Problem(str(path), f"record {item.public_id} not stored: {reasons}"))
+                if on_record:
+                    on_record(item, None)
+                continue
+            except (DatabaseError, ValueError) as exc:
                 _fail(summary, Problem(str(path), f"record {item.public_id} not stored: {exc}"))
                 if on_record:
                     on_record(item, None)

@@ -1,0 +1,46 @@
+import datetime as dt
+
+import pytest
+
+from readingroom.catalog.dates import DateError, display_date, parse_display_date, parse_edtf
+
+
+@pytest.mark.parametrize(
+    ("value", "start", "end", "shown"),
+    [
+        ("1944-02-02", dt.date(1944, 2, 2), dt.date(1944, 2, 2), "February 2, 1944"),
+        ("1944-02", dt.date(1944, 2, 1), dt.date(1944, 2, 29), "February 1944"),
+        ("1944", dt.date(1944, 1, 1), dt.date(1944, 12, 31), "1944"),
+        ("1944-02~", dt.date(1944, 2, 1), dt.date(1944, 2, 29), "circa February 1944"),
+        ("1944-03/1944-09", dt.date(1944, 3, 1), dt.date(1944, 9, 30), "March 1944 – September 1944"),
+        ("194X", dt.date(1940, 1, 1), dt.date(1949, 12, 31), "1940s"),
+        ("", None, None, "undated"),
+    ],
+)
+def test_edtf_spans_and_display(value, start, end, shown):
+    span = parse_edtf(value)
+    assert (span.start, span.end) == (start, end)
+    assert display_date(value) == shown
+
+
+def test_invalid_edtf_is_refused():
+    with pytest.raises(DateError):
+        parse_edtf("2nd of February")
+
+
+@pytest.mark.parametrize(
+    ("printed", "edtf"),
+    [("February 2, 1944", "1944-02-02"), ("March 1944", "1944-03"), ("1944", "1944"),
+     ("circa 1944", "1944~"), ("2 February 1944", "1944-02-02"), ("Sept. 5, 1944", "1944-09-05"), ("Smarch 5, 1944", None)],
+)
+def test_printed_dates(printed, edtf):
+    if edtf is None:
+        with pytest.raises(DateError):
+            parse_display_date(printed)
+    else:
+        assert parse_display_date(printed) == edtf
+
+
+def test_impossible_day_is_refused():
+    with pytest.raises(DateError):
+        parse_display_date("February 30, 1944")

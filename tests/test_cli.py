@@ -1,0 +1,107 @@
+"""The command line as a user runs it: a real process, one-line errors, summaries, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.ingest.helpers import write_export
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "READINGROOM_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO / "src")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run([sys.executable, "-m", "readingroom.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=300, cwd=data_dir.parent)
+
+
+def test_import_show_export_round_trip(tmp_path):
+    data = tmp_path / "data"
+    good = write_export(tmp_path, "good.txt", record_id="209771")
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+
+    result = run_cli(data, "import", str(good), str(bad))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"error {bad}: empty file" in result.stderr
+    assert "2 files: 1 imported, 0 updated, 0 unchanged, 1 failed" in result.stdout
+
+    again = run_cli(data, "import", str(good))
+    assert again.returncode == 0, again.stderr
+    assert "1 file: 0 imported, 0 updated, 1 unchanged, 0 failed" in again.stdout
+
+    shown = run_cli(data, "show", "209771")
+    assert shown.returncode == 0
+    assert "Telegram re Stalin Harriman Conversation on Japanese Troops" in shown.stdout
+    assert "Container # 171" in shown.stdout
+
+    exported = run_cli(data, "export", "--format", "json")
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["209771"]
+    assert rows[0]["classification"] == "SECRET"
+    assert [c["label"] for c in rows[0]["contents"]] == ["Original Scan", "Transcript - English"]
+    assert "Shantung peninsula" in rows[0]["contents"][1]["text"]
+
+    out = tmp_path / "all.jsonl"
+    assert run_cli(data, "export", "--output", str(out)).returncode == 0
+    assert json.loads(out.read_text().splitlines()[0])["id"] == "209771"
+
+
+def test_errors_are_one_line_without_traceback(tmp_path):
+    data = tmp_path / "data"
+    for args, message in [
+        (("show", "nope"), "readingroom: error: no record with id 'nope'"),
+        (("export", "--format", "xml"), "readingroom: error: unknown export format 'xml'"),
+        (("import", str(tmp_path / "missing.txt")), f"error {tmp_path / 'missing.txt'}: no such file or folder"),
+    ]:
+        result = run_cli(data, *args)
+        assert result.returncode != 0
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_help_on_every_command(tmp_path):
+    top = run_cli(tmp_path / "data", "--help")
+    assert top.returncode == 0
+    commands = ["init", "import", "show", "export", "serve", "demo"]
+    for name in commands:
+        assert name in top.stdout
+        result = run_cli(tmp_path / "data", name, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_serve_answers_with_a_real_wsgi_server(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    data = tmp_path / "data"
+    assert run_cli(data, "import", str(write_export(tmp_path, "seed.txt"))).returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "READINGROOM_DATA_DIR": str(data), "PYTHONPATH": str(REPO / "src")}
+    server = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/document/209771/", timeout=5) as response:
+                    assert response.headers["Server"] == "readingroom"
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert "Telegram re Stalin Harriman Conversation on Japanese Troops" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/readingroom/site.css", timeout=5) as response:
+            assert b"font-family" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
