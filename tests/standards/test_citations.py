@@ -63,6 +63,17 @@ def test_csl_styles_rendered_by_citeproc(archive):
     assert chicago != apa != mla
 
 
+def test_a_record_without_author_names_its_title_once(archive):
+    from readingroom.catalog.models import RecordAuthority
+
+    RecordAuthority.objects.filter(record=archive.seed, role="author").delete()
+    chicago = citations.render_style(archive.seed, "chicago")
+    mla = citations.render_style(archive.seed, "mla")
+    for text in (chicago, mla):
+        assert text.lower().count("stalin harriman conversation on japanese troops") == 1, text
+    assert chicago.startswith("“Telegram Re Stalin Harriman Conversation on Japanese Troops”. Telegram. February 2, 1944.")
+
+
 def test_cite_downloads(client, archive):
     bib = client.get("/document/209771/cite.bib")
     assert bib.status_code == 200 and bib["Content-Type"].startswith("application/x-bibtex")

@@ -159,7 +159,19 @@ def render_style(record: Record, style: str = "chicago", html: bool = False) -> 
                                               formatter.html if html else formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"].lower())]))
     entries = bibliography.bibliography()
-    return " ".join(str(entry) for entry in entries).strip()
+    text = " ".join(str(entry) for entry in entries).strip()
+    if "author" not in item:
+        text = _drop_repeated_title(text)
+    return text
+
+
+_REPEATED_LEAD = re.compile(r"^(.{8,}?)\. \1(?=[.,\s])")
+
+
+def _drop_repeated_title(text: str) -> str:
+    """Without an author, CSL puts the title in the author's place (cs:substitute) and the spec then suppresses
+    it further on; citeproc-py does not, so Chicago and MLA print the title twice in a row. Keep one."""
+    return _REPEATED_LEAD.sub(r"\1", text, count=1)
 
 
 @dataclass(frozen=True)

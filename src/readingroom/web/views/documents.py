@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -103,8 +105,10 @@ def cite_styles() -> list[tuple[str, str]]:
 
 
 def rendered_style(record: Record, style: str) -> str:
-    """A CSL style's rendering of the record, cached until the record changes."""
-    key = f"cite:{style}:{record.pk}:{record.updated.timestamp() if record.updated else 0}"
+    """A CSL style's rendering of the record, cached by the citation data itself (a renamed author or a moved
+    collection changes the key; the record's own timestamp would miss those)."""
+    item = json.dumps(citations.csl_item(record), sort_keys=True, ensure_ascii=False)
+    key = f"cite:{style}:{hashlib.sha256(item.encode()).hexdigest()}"
     text = cache.get(key)
     if text is None:
         text = citations.render_style(record, style)
