@@ -180,8 +180,6 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
                 for sp in scan_pages
             ],
         },
-        # The search engineer's "more like this" fills this list; the template shows it when not empty.
-        "more_like_this": [],
     }
     return render(request, "readingroom/document.html", context)
 
