@@ -207,5 +207,7 @@ def test_search_pick_a_facet_open_a_hit(reader, archive):
     # Arriving from the search: the word is marked in the text and boxed on the scan.
     expect(reader.locator("mark.hit").first).to_be_visible()
     expect(reader.locator("#viewer .hit-box")).to_have_count(1, timeout=15000)
+    reader.get_by_role("link", name="Go to them").click()
+    reader.wait_for_function("window.readingroomViewer.world.getItemAt(0).getFullyLoaded()", timeout=15000)
     screenshot(reader, "search-to-document", full_page=False)
     assert reader.js_errors == []
