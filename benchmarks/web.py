@@ -49,6 +49,12 @@ def prepare(data_dir: Path, records: int) -> list[str]:
     from tests.web import sample_archive
 
     archive = sample_archive.build(frus_count=records)
+    try:  # once search is merged: write the index so the search page has something to find
+        from readingroom.search import writer
+    except ImportError:
+        writer = None
+    if writer is not None:
+        writer.rebuild()
     return [archive.seed.public_id, *(r.public_id for r in archive.frus)]
 
 
