@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name
-from readingroom.catalog.models import Content, Page, Record, RecordAuthority
+from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority
 from readingroom.standards import citations
 from readingroom.web.highlight import highlight_html, hit_boxes, plain_text_html, query_terms
 
@@ -36,15 +36,20 @@ def visible_record(request: HttpRequest, public_id: str, with_words: bool = Fals
     """The record if this reader may see it; a 404 otherwise, so restricted ids are not even confirmed.
 
     OCR word boxes (a few kB a page) are loaded only when asked for: to box a search's hits on the scan."""
-    pages = Page.objects.all() if with_words else Page.objects.defer("words")
+    # Explicit orderings: the models' default ones sort by the parent FK, which joins the parent tables
+    # (content -> record) into every prefetch and costs more to compile than the queries take to run.
+    pages = Page.objects.order_by("content_id", "position")
+    if not with_words:
+        pages = pages.defer("words")
     queryset = (
         Record.objects.visible_to(request.user)
         .select_related("repository", "collection", "collection__parent", "collection__parent__parent",
                         "collection__repository", "collection__parent__repository",
                         "collection__parent__parent__repository")
         .prefetch_related(
-            Prefetch("contents", queryset=Content.objects.prefetch_related(
-                "footnotes", Prefetch("pages", queryset=pages))),
+            Prefetch("contents", queryset=Content.objects.order_by("position", "id").prefetch_related(
+                Prefetch("footnotes", queryset=Footnote.objects.order_by("content_id", "position", "id")),
+                Prefetch("pages", queryset=pages))),
             Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")
                      .order_by("authority__kind", "role", "authority__preferred_name")),
         )
