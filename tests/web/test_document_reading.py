@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from readingroom.web.highlight import highlight_html, hit_boxes, query_terms
 
 
@@ -107,3 +109,26 @@ def test_json_twin_links(client, archive):
     assert client.get("/document/frus1944v04/d1.json").json()["links"]["iiif_manifest"] is None
     html = client.get("/document/209771/").content.decode()
     assert 'href="https://digitalarchive.wilsoncenter.org/document/209771" rel="nofollow"' in html
+
+
+def test_searchable_pdf_made_by_ocr_is_offered(client, archive):
+    archival = pytest.importorskip("readingroom.ocr.archival", reason="OCR (issue 5) is not merged on this branch")
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    content = archive.page.content
+    buffer = io.BytesIO()
+    Image.new("L", (100, 130), 255).save(buffer, "PDF")
+    default_storage.save(archival.archival_name(content, [archive.page]), ContentFile(buffer.getvalue()))
+    html = client.get("/document/209771/").content.decode()
+    assert 'href="/document/209771/searchable.pdf"' in html
+    response = client.get("/document/209771/searchable.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    # The restricted record's PDF is never served.
+    restricted = archive.restricted_page.content
+    default_storage.save(archival.archival_name(restricted, [archive.restricted_page]), ContentFile(buffer.getvalue()))
+    assert client.get("/document/restricted-1/searchable.pdf").status_code == 404

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -229,21 +230,33 @@ def original_scan(request: HttpRequest, page_id: int) -> HttpResponse:
     return FileResponse(handle, as_attachment=True, filename=filename)
 
 
+def archival_pdf_name(content: Content) -> str | None:
+    """The storage name of the scan's searchable PDF/A made by OCR (`readingroom ocr-archive`), if made.
+
+    OCR (issue 5) names the file after the pages it was built from, so a re-scanned page never serves an old
+    PDF; without the OCR app there is no such file."""
+    try:
+        from readingroom.ocr.archival import archival_name
+    except ImportError:
+        return None
+    pages = sorted((p for p in content.pages.all() if p.image), key=lambda p: p.position)
+    if not pages:
+        return None
+    name = archival_name(content, pages)
+    return name if default_storage.exists(name) else None
+
+
 def searchable_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The OCR engineer's searchable PDF of a scan, when the catalogue has a `searchable_pdf` file for it."""
+    """The searchable PDF of the record's scan (the scan with its OCR text layer), when OCR has made one."""
     record = visible_record(request, public_id)
     for content in record.contents.all():
-        pdf = getattr(content, "searchable_pdf", None)
-        if pdf:
-            try:
-                handle = pdf.open("rb")
-            except FileNotFoundError:
-                break
-            return FileResponse(handle, as_attachment=True, filename=f"{record.public_id.replace('/', '-')}.pdf",
-                                content_type="application/pdf")
+        name = archival_pdf_name(content)
+        if name:
+            return FileResponse(default_storage.open(name, "rb"), as_attachment=True,
+                                filename=f"{record.public_id.replace('/', '-')}.pdf", content_type="application/pdf")
     raise Http404("This record has no searchable PDF")
 
 
 def has_searchable_pdf(contents: list[Content]) -> bool:
-    return any(getattr(c, "searchable_pdf", None) for c in contents)
+    return any(archival_pdf_name(c) for c in contents if c.kind == Content.Kind.SCAN)
 
