@@ -147,3 +147,10 @@ def test_jpeg_scans_use_reduced_decoding_without_shifting_the_region(client, arc
     assert min(word.getdata()) < 120 and min(paper.getdata()) > 200
     whole = _image(client.get(f"/iiif/image/{page.pk}/full/!200,200/0/default.jpg"))
     assert whole.size == (155, 200)
+
+
+def test_head_requests_answer_like_get(client, archive):
+    pk = archive.page.pk
+    assert client.head(f"/iiif/image/{pk}/info.json").status_code == 200
+    assert client.head(f"/iiif/image/{pk}/full/100,/0/default.jpg").status_code == 200
+    assert client.post(f"/iiif/image/{pk}/info.json").status_code == 405

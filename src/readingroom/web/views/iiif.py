@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from readingroom.catalog.citations import chicago
 from readingroom.catalog.models import Page, Record
@@ -49,13 +49,13 @@ def service_base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@require_GET
+@require_safe
 def image_base(request: HttpRequest, page_id: int) -> HttpResponse:
     _visible_page(request, page_id)
     return _cors(redirect(f"/iiif/image/{page_id}/info.json", permanent=False))
 
 
-@require_GET
+@require_safe
 def image_info(request: HttpRequest, page_id: int) -> HttpResponse:
     _page, _path, width, height = _visible_page(request, page_id)
     data = iiif_image.info(f"{service_base(request)}/iiif/image/{page_id}", width, height)
@@ -65,7 +65,7 @@ def image_info(request: HttpRequest, page_id: int) -> HttpResponse:
     return _cors(response)
 
 
-@require_GET
+@require_safe
 def image(request: HttpRequest, page_id: int, region: str, size: str, rotation: str, quality_format: str) -> HttpResponse:
     page, path, width, height = _visible_page(request, page_id)
     try:
@@ -80,7 +80,7 @@ def image(request: HttpRequest, page_id: int, region: str, size: str, rotation: 
     return _cors(response)
 
 
-@require_GET
+@require_safe
 def manifest(request: HttpRequest, public_id: str) -> HttpResponse:
     record = visible_record(request, public_id)
     if not iiif_presentation.record_pages(record):

@@ -20,6 +20,8 @@
     crossOriginPolicy: "Anonymous",
     gestureSettingsMouse: { clickToZoom: false },
     maxZoomPixelRatio: 3,
+    // Readers who ask their system for less motion get instant zooms and pans.
+    animationTime: window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 1.2,
     preserveViewport: false
   });
   window.readingroomViewer = viewer;
