@@ -132,3 +132,18 @@ def test_searchable_pdf_made_by_ocr_is_offered(client, archive):
     restricted = archive.restricted_page.content
     default_storage.save(archival.archival_name(restricted, [archive.restricted_page]), ContentFile(buffer.getvalue()))
     assert client.get("/document/restricted-1/searchable.pdf").status_code == 404
+
+
+def test_large_sitemaps_are_split(client, archive, monkeypatch):
+    from readingroom.web.views import sitemap
+
+    monkeypatch.setattr(sitemap, "PART_SIZE", 5)
+    index = client.get("/sitemap.xml").content.decode()
+    parts = re.findall(r"<loc>(.*?)</loc>", index)
+    assert "<sitemapindex" in index and parts[0] == "http://testserver/sitemap.xml?part=0"
+    locs = []
+    for url in parts:
+        locs += re.findall(r"<loc>(.*?)</loc>", client.get(url.replace("http://testserver", "")).content.decode())
+    assert len(locs) == len(set(locs)) == 1 + 7 + 3 + 5  # home, public records, collections, authorities
+    assert "http://testserver/collection/frus1944v04/" in locs  # a volume whose records sit in a chapter
+    assert not [loc for loc in locs if "restricted" in loc or "embargoed" in loc]

@@ -12,9 +12,22 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from readingroom.catalog.models import Authority, Collection, Record, RecordAuthority
+from readingroom.web.views.browse import collection_tree
 
 # The sitemap protocol allows 50,000 URLs per file; beyond that a sitemap index with ?part=N pages.
 PART_SIZE = 45_000
+
+
+def public_collections() -> list[Collection]:
+    """Collections holding public records, directly or in a series below them."""
+    found: list[Collection] = []
+    stack = collection_tree(Record.objects.public())
+    while stack:
+        node = stack.pop()
+        if node.total:
+            found.append(node.collection)
+            stack.extend(node.children)
+    return sorted(found, key=lambda c: c.pk)
 
 
 def _urls(base: str):
@@ -22,22 +35,40 @@ def _urls(base: str):
     yield f"{base}/", None
     for public_id, updated in public.order_by("pk").values_list("public_id", "updated").iterator(chunk_size=2000):
         yield f"{base}/document/{public_id}/", updated
-    for collection in Collection.objects.filter(Exists(public.filter(collection=OuterRef("pk")))).only("identifier"):
+    for collection in public_collections():
         yield f"{base}{collection.get_absolute_url()}", None
     linked = RecordAuthority.objects.filter(authority=OuterRef("pk"), record__in=public)
     for authority in Authority.objects.filter(Exists(linked)).only("kind", "identifier"):
         yield f"{base}{authority.get_absolute_url()}", None
 
 
+def _url_count() -> int:
+    public = Record.objects.public()
+    linked = RecordAuthority.objects.filter(authority=OuterRef("pk"), record__in=public)
+    return (1 + public.count()
+            + len(public_collections())
+            + Authority.objects.filter(Exists(linked)).count())
+
+
 def sitemap(request: HttpRequest) -> HttpResponse:
+    """One urlset, or past PART_SIZE URLs a sitemap index whose parts are ?part=0, ?part=1..."""
     base = settings.READINGROOM_BASE_URL
-    try:
-        part = max(0, int(request.GET.get("part", "0")))
-    except ValueError:
-        part = 0
     response = HttpResponse(content_type="application/xml; charset=utf-8")
     xml = SimplerXMLGenerator(response, "utf-8")
     xml.startDocument()
+    part_text = request.GET.get("part")
+    if part_text is None:
+        total = _url_count()
+        if total > PART_SIZE:
+            xml.startElement("sitemapindex", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+            for part in range((total + PART_SIZE - 1) // PART_SIZE):
+                xml.startElement("sitemap", {})
+                xml.addQuickElement("loc", f"{base}/sitemap.xml?part={part}")
+                xml.endElement("sitemap")
+            xml.endElement("sitemapindex")
+            xml.endDocument()
+            return response
+    part = int(part_text) if part_text and part_text.isdigit() else 0
     xml.startElement("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})
     for n, (loc, updated) in enumerate(_urls(base)):
         if n < part * PART_SIZE:
