@@ -7,7 +7,7 @@ def test_collection_tree_counts(client, archive):
     data = client.get("/browse/collections.json").json()
     repositories = {r["name"]: r["collections"] for r in data["repositories"]}
     harriman = repositories["Manuscript Division, Library of Congress"][0]
-    assert harriman["records"] == 1 and harriman["containers"] == [{"container": "171", "records": 1}]
+    assert harriman["records"] == 1 and harriman["containers"] == [{"container": "171", "records": 1, "folders": []}]
     frus = repositories["Office of the Historian, U.S. Department of State"][0]
     assert frus["records"] == 6 and frus["children"][0]["title"] == "The Soviet Union"
     assert frus["children"][0]["records"] == 6
@@ -18,6 +18,24 @@ def test_collection_tree_counts(client, archive):
 def test_container_filter(client, archive):
     data = client.get("/collection/harriman-papers.json?container=171").json()
     assert [r["id"] for r in data["records"]] == ["209771"]
+
+
+def test_containers_and_folders_in_the_tree(client, archive):
+    from readingroom.catalog.models import Record
+
+    Record.objects.filter(public_id__in=["frus1944v04/d1", "frus1944v04/d2"]).update(container="12", folder="3")
+    Record.objects.filter(public_id="frus1944v04/d3").update(container="12", folder="4")
+    Record.objects.filter(public_id="frus1944v04/d4").update(container="12")
+    Record.objects.filter(public_id="restricted-1").update(container="12", folder="9")
+    data = client.get("/browse/collections.json").json()
+    chapter = data["repositories"][1]["collections"][0]["children"][0]
+    assert chapter["containers"] == [{"container": "12", "records": 4, "folders": [
+        {"folder": "3", "records": 2}, {"folder": "4", "records": 1}]}]
+    html = client.get("/browse/collections/").content.decode()
+    assert 'href="/collection/frus1944v04-ch1/?container=12&amp;folder=3">Folder 3</a>' in html
+    assert "Folder 9" not in html  # only the restricted record is in folder 9
+    folder = client.get("/collection/frus1944v04-ch1.json?container=12&folder=3").json()
+    assert [r["id"] for r in folder["records"]] == ["frus1944v04/d1", "frus1944v04/d2"]
 
 
 def test_timeline_narrows(client, archive):

@@ -52,7 +52,8 @@ class Node:
     direct: int = 0
     total: int = 0
     children: list[Node] = field(default_factory=list)
-    containers: list[tuple[str, int]] = field(default_factory=list)
+    # (container, records, [(folder, records), ...]) for the boxes and folders records of this node sit in
+    containers: list[tuple[str, int, list[tuple[str, int]]]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -61,7 +62,8 @@ class Node:
             "level": self.collection.level,
             "url": self.collection.get_absolute_url(),
             "records": self.total,
-            "containers": [{"container": c, "records": n} for c, n in self.containers],
+            "containers": [{"container": c, "records": n, "folders": [{"folder": f, "records": m} for f, m in folders]}
+                           for c, n, folders in self.containers],
             "children": [child.as_dict() for child in self.children],
         }
 
@@ -72,9 +74,16 @@ def collection_tree(visible) -> list[Node]:
     for row in visible.filter(collection__isnull=False).values("collection_id").annotate(n=Count("id")):
         nodes[row["collection_id"]].direct = row["n"]
     rows = (visible.filter(collection__isnull=False).exclude(container="")
-            .values("collection_id", "container").annotate(n=Count("id")).order_by("collection_id", "container"))
+            .values("collection_id", "container", "folder").annotate(n=Count("id"))
+            .order_by("collection_id", "container", "folder"))
     for row in rows:
-        nodes[row["collection_id"]].containers.append((row["container"], row["n"]))
+        boxes = nodes[row["collection_id"]].containers
+        if not boxes or boxes[-1][0] != row["container"]:
+            boxes.append((row["container"], 0, []))
+        container, total, folders = boxes[-1]
+        if row["folder"]:
+            folders.append((row["folder"], row["n"]))
+        boxes[-1] = (container, total + row["n"], folders)
     roots: list[Node] = []
     for node in nodes.values():
         parent = nodes.get(node.collection.parent_id) if node.collection.parent_id else None
