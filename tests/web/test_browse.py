@@ -69,6 +69,17 @@ def test_authority_lists(client, archive):
     assert "Zed, Secret Person" not in html
 
 
+def test_names_outside_a_to_z(client, archive):
+    from readingroom.catalog.models import Authority, RecordAuthority
+
+    moscow = Authority.objects.create(kind="place", identifier="place-moskva", preferred_name="Москва")
+    RecordAuthority.objects.create(record=archive.seed, authority=moscow, role="mentioned")
+    places = client.get("/browse/places.json").json()
+    assert places["letters"]["#"] == 1
+    assert [i["name"] for i in client.get("/browse/places.json?letter=%23").json()["items"]] == ["Москва"]
+    assert 'href="?letter=%23"' in client.get("/browse/places/").content.decode()
+
+
 def test_browse_index_counts(client, archive):
     data = client.get("/browse.json").json()
     assert data["records"] == 7

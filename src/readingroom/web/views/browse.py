@@ -203,7 +203,7 @@ def authorities(request: HttpRequest, plural: str, as_json: bool = False) -> Htt
     kind = KINDS[plural]
     visible = Record.objects.visible_to(request.user)
     text = (request.GET.get("q") or "").strip()[:100]
-    letter = (request.GET.get("letter") or "").strip().upper()[:1]
+    letter = (request.GET.get("letter") or "").strip().upper()[:1]  # "#": names not starting with A-Z
     counted = Authority.objects.filter(kind=kind).annotate(
         record_count=Count("record_links__record", filter=Q(record_links__record__in=visible), distinct=True),
     ).filter(record_count__gt=0)
@@ -216,15 +216,17 @@ def authorities(request: HttpRequest, plural: str, as_json: bool = False) -> Htt
     if text:
         variant_match = NameVariant.objects.filter(authority=OuterRef("pk"), name__icontains=text)
         items = items.filter(Q(preferred_name__icontains=text) | Exists(variant_match))
-    if letter:
-        items = items.filter(preferred_name__istartswith=letter) if letter.isalpha() else items
+    if letter == "#":
+        items = items.filter(preferred_name__regex=r"^[^A-Za-z]")
+    elif letter in string.ascii_uppercase and letter:
+        items = items.filter(preferred_name__istartswith=letter)
     page = Paginator(items.order_by("preferred_name", "identifier"), PER_PAGE).get_page(request.GET.get("page"))
     alphabet = [(ch, letters.get(ch, 0)) for ch in string.ascii_uppercase]
     others = sum(n for ch, n in letters.items() if ch not in string.ascii_uppercase)
     if as_json:
         return JsonResponse({
             "kind": kind, "filter": text, "letter": letter,
-            "letters": dict(alphabet),
+            "letters": {**dict(alphabet), "#": others},
             "items": [
                 {"id": a.identifier, "name": a.preferred_name, "dates": a.dates, "records": a.record_count,
                  "url": a.get_absolute_url()}
