@@ -43,6 +43,8 @@ def test_highlight_terms():
     html = highlight_html('<p title="Stalin">Stalin\'s view; stalinism; STALIN.</p>', ["stalin"])
     assert html == ('<p title="Stalin"><mark class="hit">Stalin\'s</mark> view; stalinism; '
                     '<mark class="hit">STALIN</mark>.</p>')
+    assert highlight_html("<p>Smith &amp; Co&#39;s amp 39</p>", ["amp", "39"]) == (
+        '<p>Smith &amp; Co&#39;s <mark class="hit">amp</mark> <mark class="hit">39</mark></p>')
     words = [[10, 20, 30, 8, 90, "Stalin,"], [50, 20, 30, 8, 90, "Stalinism"], [90, 20, 30, 8, 90, "Stalin's"]]
     assert hit_boxes(words, ["stalin"]) == [[10, 20, 30, 8], [90, 20, 30, 8]]
 

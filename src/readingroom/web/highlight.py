@@ -29,7 +29,8 @@ def query_terms(query: str) -> list[str]:
 def _pattern(terms: list[str]) -> re.Pattern[str]:
     # Whole words, with an optional possessive or plural tail: Stalin -> Stalin's, telegram -> telegrams.
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)((?:{alternatives})(?:'s|s|es)?)(?!\w)", re.IGNORECASE | re.UNICODE)
+    # (?<![\w&#]) keeps entity names and numbers ("&amp;", "&#39;") whole when someone searches "amp" or "39".
+    return re.compile(rf"(?<![\w&#])((?:{alternatives})(?:'s|s|es)?)(?!\w)", re.IGNORECASE | re.UNICODE)
 
 
 def highlight_html(html: str, terms: list[str]) -> str:
