@@ -61,6 +61,8 @@ def test_arriving_from_a_search(client, archive):
     assert boxes == [drawn["Shantung"], drawn["Manchuria"]]
     # ?hl= works the same; a query with markup is escaped, not injected.
     assert '<mark class="hit">Shantung</mark>' in client.get("/document/209771/?hl=shantung").content.decode()
+    absent = client.get("/document/209771/?q=Churchill").content.decode()
+    assert "do not appear in this record" in absent and "Clear highlighting" not in absent
     nasty = client.get('/document/209771/?q=<script>alert(1)</script>').content.decode()
     assert "<script>alert(1)</script>" not in nasty
 

@@ -13,6 +13,7 @@ from django.utils.html import escape
 WORD = re.compile(r"\w+", re.UNICODE)
 TAG = re.compile(r"(<[^>]+>)")
 MAX_TERMS = 12
+MARK = '<mark class="hit">'
 
 
 def query_terms(query: str) -> list[str]:
@@ -40,7 +41,7 @@ def highlight_html(html: str, terms: list[str]) -> str:
     pattern = _pattern(terms)
     pieces = TAG.split(html)
     for i in range(0, len(pieces), 2):  # even indexes are text, odd ones are tags
-        pieces[i] = pattern.sub(r'<mark class="hit">\1</mark>', pieces[i])
+        pieces[i] = pattern.sub(MARK + r"\1</mark>", pieces[i])
     return "".join(pieces)
 
 

@@ -20,7 +20,7 @@ from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority
 from readingroom.standards import citations
-from readingroom.web.highlight import highlight_html, hit_boxes, plain_text_html, query_terms
+from readingroom.web.highlight import MARK, highlight_html, hit_boxes, plain_text_html, query_terms
 
 # A collection's records sort by position, then date, then id. Undated records take a fixed stand-in date so
 # they come first on SQLite and PostgreSQL alike (the two disagree on where NULLs sort). Prev/next and the
@@ -163,6 +163,8 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         "content_views": views,
         "scan_pages": scan_pages,
         "hit_count": sum(len(sp.hits) for sp in scan_pages),
+        "text_hit_count": sum(v.html.count(MARK) + sum(sp.text_html.count(MARK) for sp in v.scan_pages)
+                              for v in views),
         "query": query,
         "terms": terms,
         "citation": chicago(record),
