@@ -24,7 +24,7 @@ console = Console(stderr=True)
 out = Console()
 
 # Each concern adds its commands from its own module, so this file stays small.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["readingroom.ocr.commands"]
 
 
 class CliError(Exception):
@@ -210,7 +210,7 @@ def demo(
 
 
 # Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
-DEMO_HOOKS: list[str] = []
+DEMO_HOOKS: list[str] = ["readingroom.ocr.demo"]
 
 
 def main() -> None:
@@ -227,4 +227,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m readingroom.cli` runs this file as __main__; command modules register on the importable
+    # `readingroom.cli.app`, so run that module's main.
+    from readingroom.cli import main as _main
+
+    _main()

@@ -139,6 +139,8 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
         content.markup = item.markup
         content.page_breaks = item.page_breaks
         content.save()
+        if item.pages:
+            _store_scan_pages(content, item)
         content.footnotes.all().delete()
         Footnote.objects.bulk_create(
             Footnote(content=content, number=f.number, anchor_id=f.anchor_id, text=f.text, position=i)
@@ -147,3 +149,12 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
     for stale in existing[len(parsed.contents):]:
         if not stale.pages.exists():
             stale.delete()
+
+
+def _store_scan_pages(content: Content, item) -> None:
+    # The scan's text is what OCR read from its pages, not the (empty) text the parser had.
+    from .pages import joined_page_text, store_pages
+
+    store_pages(content, item.pages)
+    content.text = joined_page_text(content)
+    content.save(update_fields=["text"])

@@ -1,0 +1,261 @@
+"""One bare Tesseract pass per page: text, hOCR word boxes and (optionally) a searchable PDF page at once.
+
+Why bare Tesseract and not OCRmyPDF here: measured on this machine, OCRmyPDF with PDF/A output ran at about
+half the pages/min of bare Tesseract. The archival PDF/A is a separate, later step (ocr/archival.py).
+Tesseract runs single-threaded (OMP_THREAD_LIMIT=1): its own threading was 4.3x slower here, and we
+parallelise over pages instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from .cleanup import CLEANUP_STEPS, apply_cleanup
+from .hocr import parse_hocr
+
+TESSERACT = os.environ.get("READINGROOM_TESSERACT", "tesseract")
+TIMEOUT_SECONDS = int(os.environ.get("READINGROOM_OCR_TIMEOUT", "600"))
+# PNGs and JPEGs often carry a default 72/96 dpi (or none): trusting it cost one real page half its words.
+UNTRUSTED_DPI = {0, 72, 96}
+MIN_DPI, MAX_DPI = 70, 2400  # Tesseract's own range of credible resolutions
+LOW_CONFIDENCE = 50.0  # a mean word confidence below this is worth a retry with normalised contrast
+_ESTIMATED = re.compile(r"Estimating resolution as (\d+)")
+
+
+class OcrError(Exception):
+    """A page that could not be read: the message says why, and is stored on the page."""
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """How to read a page. Recorded with every result, so a reader can tell how a text was made."""
+
+    languages: str = "eng"  # Tesseract codes joined with '+', e.g. eng+rus
+    deskew: bool = False
+    rotate: bool = False
+    clean: bool = False  # unpaper
+    psm: int | None = None  # Tesseract page segmentation mode; None = its default (3, automatic)
+    searchable_pdf: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> OcrOptions:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+    def cleanup_steps(self) -> list[str]:
+        return [step for step in CLEANUP_STEPS if getattr(self, step)]
+
+
+@dataclass
+class OcrResult:
+    text: str
+    words: list[list]  # [[x, y, w, h, confidence, word], ...] in the original image's pixel space
+    confidence: float | None
+    dpi: int | None
+    engine: str
+    settings: dict = field(default_factory=dict)
+    pdf: bytes | None = None
+    warning: str = ""  # stored as the page's note: e.g. a low mean confidence after the retry
+
+
+@functools.lru_cache(maxsize=1)
+def engine_version() -> str:
+    try:
+        out = subprocess.run([TESSERACT, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise OcrError(f"cannot run {TESSERACT}: {exc}") from exc
+    first = (out.stdout or out.stderr).strip().splitlines()
+    return first[0].strip() if first else "tesseract"
+
+
+@functools.lru_cache(maxsize=1)
+def installed_languages() -> frozenset[str]:
+    try:
+        out = subprocess.run([TESSERACT, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise OcrError(f"cannot run {TESSERACT}: {exc}") from exc
+    lines = (out.stdout or out.stderr).splitlines()
+    return frozenset(line.strip() for line in lines[1:] if line.strip())
+
+
+def check_languages(languages: str) -> str:
+    """'eng+rus' if all are installed; an OcrError naming the missing language data otherwise."""
+    codes = [c for c in languages.split("+") if c]
+    if not codes:
+        raise OcrError("no OCR language given")
+    missing = [c for c in codes if c not in installed_languages()]
+    if missing:
+        raise OcrError(f"Tesseract language data not installed: {', '.join(missing)} "
+                       f"(installed: {', '.join(sorted(installed_languages()))})")
+    return "+".join(codes)
+
+
+def file_dpi(image: Image.Image) -> int | None:
+    """The resolution the file states, or None when it states nothing or a screen default (72/96)."""
+    dpi = image.info.get("dpi")
+    if not dpi:
+        return None
+    try:
+        value = round(float(dpi[0] if isinstance(dpi, tuple | list) else dpi))
+    except (TypeError, ValueError):
+        return None
+    if value in UNTRUSTED_DPI or not MIN_DPI <= value <= MAX_DPI:
+        return None
+    return value
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    """Alpha and palette images onto white, other modes to 8-bit: what Tesseract (and OCRmyPDF) accept."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    if image.mode in ("1", "L", "RGB"):
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return image.point(lambda v: v / 256).convert("L")
+    return image.convert("RGB")
+
+
+def has_ink(image: Image.Image) -> bool:
+    """Whether the page shows marks darker than its paper: a blank page may honestly read as nothing."""
+    gray = image.convert("L")
+    gray.thumbnail((600, 600))
+    histogram = gray.histogram()
+    total = sum(histogram)
+    # The paper's tone: the 90th percentile of brightness.
+    running, paper = 0, 255
+    for value, count in enumerate(histogram):
+        running += count
+        if running >= 0.9 * total:
+            paper = value
+            break
+    dark = sum(histogram[: max(0, paper - 40)])
+    return dark >= 0.002 * total
+
+
+def _run_tesseract(source: Path, outbase: Path, options: OcrOptions, dpi: int | None) -> str:
+    formats = ["txt", "hocr"] + (["pdf"] if options.searchable_pdf else [])
+    command = [TESSERACT, str(source), str(outbase), "-l", options.languages]
+    if dpi:
+        command += ["--dpi", str(dpi)]
+    if options.psm is not None:
+        command += ["--psm", str(options.psm)]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(command + formats, capture_output=True, text=True, env=env,
+                              timeout=TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise OcrError(f"Tesseract took longer than {TIMEOUT_SECONDS} s") from exc
+    except OSError as exc:
+        raise OcrError(f"cannot run {TESSERACT}: {exc}") from exc
+    if done.returncode != 0 or not outbase.with_suffix(".hocr").exists():
+        message = " ".join(line for line in done.stderr.splitlines() if line.strip())[-400:]
+        raise OcrError(f"Tesseract failed (exit {done.returncode}): {message or 'no output'}")
+    return done.stderr
+
+
+@dataclass
+class _Pass:
+    text: str
+    words: list[list]
+    confidence: float | None
+    dpi: int | None
+    pdf: bytes | None
+    steps: list[str]
+
+    @property
+    def score(self) -> float:
+        # Confident words are what a reader and the search index can use.
+        return sum(w[4] for w in self.words if w[4] > 0)
+
+
+def _one_pass(source: Path, work: Path, name: str, options: OcrOptions, dpi: int | None, steps: list[str]) -> _Pass:
+    outbase = work / name
+    stderr = _run_tesseract(source, outbase, options, dpi)
+    page = parse_hocr(outbase.with_suffix(".hocr").read_bytes())
+    text = outbase.with_suffix(".txt").read_text(encoding="utf-8", errors="replace").replace("\f", "").strip()
+    estimated = _ESTIMATED.search(stderr)
+    used_dpi = dpi or (int(estimated.group(1)) if estimated else page.scan_res)
+    pdf = outbase.with_suffix(".pdf").read_bytes() if options.searchable_pdf else None
+    return _Pass(text, [w.as_row() for w in page.words], page.mean_confidence, used_dpi, pdf, steps)
+
+
+def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
+    """Read one page image. Raises OcrError when the page cannot be read or has ink but yields no text."""
+    options = options or OcrOptions()
+    check_languages(options.languages)
+    try:
+        with Image.open(path) as opened:
+            opened.load()
+            image = opened.copy()
+            fmt = opened.format
+            info_dpi = file_dpi(opened)
+            stated = bool(opened.info.get("dpi"))
+    except (OSError, Image.DecompressionBombError, ValueError, SyntaxError) as exc:
+        raise OcrError(f"cannot read image {path.name}: {exc}") from exc
+
+    steps: list[str] = []
+    settings: dict = {"options": options.as_dict(), "dpi_source": "file" if info_dpi else "estimated by tesseract"}
+    with tempfile.TemporaryDirectory(prefix="readingroom-ocr-") as tmp:
+        work = Path(tmp)
+        working = flatten(image)
+        cleanup = options.cleanup_steps()
+        if cleanup:
+            working, applied = apply_cleanup(working, cleanup, work, options.languages)
+            steps += applied
+            settings["cleanup"] = applied
+        # Hand Tesseract the original file when it can read it as it is: re-encoding costs time per page.
+        # A stated but untrusted dpi (72/96) must be removed, or Tesseract would believe it.
+        direct = (working is image and fmt in {"PNG", "TIFF", "JPEG"} and (info_dpi or not stated))
+        if direct:
+            source = path
+        else:
+            source = work / "page.png"
+            working.save(source, compress_level=1, **({"dpi": (info_dpi, info_dpi)} if info_dpi else {}))
+        try:
+            best = _one_pass(source, work, "pass1", options, info_dpi, steps)
+        except OcrError:
+            if not direct:
+                raise
+            # Some valid files (exotic TIFF compressions) Leptonica cannot read: give it a plain PNG.
+            source = work / "page.png"
+            working.save(source, compress_level=1)
+            best = _one_pass(source, work, "pass1", options, info_dpi, steps)
+            settings["converted"] = True
+        inked = has_ink(working)
+        if inked and (not best.words or (best.confidence or 0) < LOW_CONFIDENCE):
+            # Tesseract's global binarisation can lose a faint page (carbon copy, faded ink) entirely;
+            # stretching the contrast first recovered such a page here.
+            normalised = ImageOps.autocontrast(working.convert("L"), cutoff=1)
+            retry_source = work / "contrast.png"
+            normalised.save(retry_source, compress_level=1)
+            retry = _one_pass(retry_source, work, "pass2", options, info_dpi, [*steps, "contrast"])
+            settings["retried"] = "contrast"
+            if retry.score > best.score:
+                best = retry
+    if not best.words:
+        if inked:
+            raise OcrError("the page has ink but Tesseract read no text, also after normalising contrast")
+        settings["blank"] = True
+    settings["steps"] = best.steps
+    warning = ""
+    if best.confidence is not None and best.confidence < LOW_CONFIDENCE:
+        warning = f"low mean word confidence ({best.confidence:.0f}/100): check this page"
+    return OcrResult(best.text, best.words, best.confidence, best.dpi, engine_version(), settings, best.pdf, warning)
+
+
+def tesseract_available() -> bool:
+    return shutil.which(TESSERACT) is not None
