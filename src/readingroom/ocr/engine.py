@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageMath, ImageOps
 
 from .cleanup import CLEANUP_STEPS, apply_cleanup
 from .hocr import parse_hocr
@@ -28,6 +28,7 @@ TIMEOUT_SECONDS = int(os.environ.get("READINGROOM_OCR_TIMEOUT", "600"))
 UNTRUSTED_DPI = {0, 72, 96}
 MIN_DPI, MAX_DPI = 70, 2400  # Tesseract's own range of credible resolutions
 LOW_CONFIDENCE = 50.0  # a mean word confidence below this is worth a retry with normalised contrast
+INK_LEVEL = 240  # on a flattened page (paper = 255), darker than this is ink (even faint ink)
 _ESTIMATED = re.compile(r"Estimating resolution as (\d+)")
 
 
@@ -129,21 +130,64 @@ def flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def has_ink(image: Image.Image) -> bool:
-    """Whether the page shows marks darker than its paper: a blank page may honestly read as nothing."""
-    gray = image.convert("L")
-    gray.thumbnail((600, 600))
-    histogram = gray.histogram()
-    total = sum(histogram)
-    # The paper's tone: the 90th percentile of brightness.
-    running, paper = 0, 255
+def flatten_background(gray: Image.Image) -> Image.Image:
+    """Divide out the paper's tone (shading, yellowing, a faint carbon copy's grey): paper becomes white."""
+    small = gray.resize((max(1, gray.width // 16), max(1, gray.height // 16)), Image.Resampling.BOX)
+    paper = small.filter(ImageFilter.MaxFilter(5)).resize(gray.size, Image.Resampling.BILINEAR)
+    flat = ImageMath.lambda_eval(lambda a: a["float"](a["g"]) * 255 / (a["float"](a["p"]) + 1), g=gray, p=paper)
+    return flat.convert("L")
+
+
+def normalise_contrast(image: Image.Image) -> Image.Image:
+    """What the retry reads: flattened paper, then the darkest ink stretched to black."""
+    return ImageOps.autocontrast(flatten_background(image.convert("L")), cutoff=1)
+
+
+@dataclass(frozen=True)
+class PageLook:
+    """A quick look at a small copy of the page, before OCR: is there ink, and is the contrast poor?"""
+
+    ink_fraction: float
+    paper_spread: int  # how much the paper's tone varies across the page (shading, stains)
+    darkest_ink: int  # on the flattened page: 255 = no ink darker than the paper
+
+    @classmethod
+    def of(cls, image: Image.Image) -> PageLook:
+        small = image.convert("L")
+        small.thumbnail((1000, 1000))
+        if image.mode == "1":  # already black and white: nothing to flatten
+            ink = small.histogram()[:128]
+            return cls(sum(ink) / (small.width * small.height), 0, 0)
+        paper = small.resize((max(1, small.width // 16), max(1, small.height // 16)), Image.Resampling.BOX)
+        paper = paper.filter(ImageFilter.MaxFilter(5))
+        flat = flatten_background(small)
+        histogram = flat.histogram()
+        total = small.width * small.height
+        return cls(sum(histogram[:INK_LEVEL]) / total, _percentile(paper, 0.75) - _percentile(paper, 0.25),
+                   _percentile(flat, 0.005))
+
+    @property
+    def has_ink(self) -> bool:
+        return self.ink_fraction >= 0.002
+
+    @property
+    def poor_contrast(self) -> str:
+        """Why Tesseract's global threshold would likely lose text here ('' when it would not)."""
+        if self.paper_spread > 25:
+            return f"uneven paper tone (spread {self.paper_spread})"
+        if self.has_ink and self.darkest_ink > 110:
+            return f"faint ink (darkest {self.darkest_ink})"
+        return ""
+
+
+def _percentile(image: Image.Image, share: float) -> int:
+    histogram = image.histogram()
+    limit, running = share * sum(histogram), 0
     for value, count in enumerate(histogram):
         running += count
-        if running >= 0.9 * total:
-            paper = value
-            break
-    dark = sum(histogram[: max(0, paper - 40)])
-    return dark >= 0.002 * total
+        if running >= limit:
+            return value
+    return 255
 
 
 def _run_tesseract(source: Path, outbase: Path, options: OcrOptions, dpi: int | None) -> str:
@@ -212,6 +256,13 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
     with tempfile.TemporaryDirectory(prefix="readingroom-ocr-") as tmp:
         work = Path(tmp)
         working = flatten(image)
+        look = PageLook.of(working)
+        if look.poor_contrast:
+            # Tesseract's global threshold loses text on faint or unevenly lit pages (carbon copies, faded
+            # ink, shading); normalising contrast first recovered such pages here. Clean pages skip this.
+            working = normalise_contrast(working)
+            steps.append("contrast")
+            settings["contrast"] = look.poor_contrast
         cleanup = options.cleanup_steps()
         if cleanup:
             working, applied = apply_cleanup(working, cleanup, work, options.languages)
@@ -235,15 +286,14 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
             working.save(source, compress_level=1)
             best = _one_pass(source, work, "pass1", options, info_dpi, steps)
             settings["converted"] = True
-        inked = has_ink(working)
-        if inked and (not best.words or (best.confidence or 0) < LOW_CONFIDENCE):
-            # Tesseract's global binarisation can lose a faint page (carbon copy, faded ink) entirely;
-            # stretching the contrast first recovered such a page here.
-            normalised = ImageOps.autocontrast(working.convert("L"), cutoff=1)
+        inked = look.has_ink
+        if inked and "contrast" not in steps and (not best.words or (best.confidence or 0) < LOW_CONFIDENCE):
+            # A page with ink that reads as nothing, or as very unsure text, is a failure to retry.
             retry_source = work / "contrast.png"
-            normalised.save(retry_source, compress_level=1)
+            normalise_contrast(working).save(retry_source, compress_level=1)
             retry = _one_pass(retry_source, work, "pass2", options, info_dpi, [*steps, "contrast"])
-            settings["retried"] = "contrast"
+            settings["retried"] = {"reason": "no text" if not best.words else f"confidence {best.confidence:.0f}",
+                                   "first_pass_words": len(best.words)}
             if retry.score > best.score:
                 best = retry
     if not best.words:
