@@ -102,7 +102,8 @@ def text_pdf(path: Path, text: str, image: Image.Image | None = None) -> Path:
     escaped = [line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines]
     # Render mode 3 (invisible) when over an image, as OCR'd PDFs do; visible otherwise.
     mode = 3 if image is not None else 0
-    body = f"BT /FRR 10 Tf {mode} Tr 14 TL 50 740 Td " + " ".join(f"({line}) Tj T*" for line in escaped) + " ET"
+    top = float(page.mediabox[3]) - 20
+    body = f"BT /FRR 8 Tf {mode} Tr 10 TL 20 {top:.0f} Td " + " ".join(f"({line}) Tj T*" for line in escaped) + " ET"
     page.contents_add(pdf.make_stream(body.encode("latin-1")), prepend=False)
     pdf.save(path)
     return path

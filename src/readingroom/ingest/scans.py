@@ -115,7 +115,11 @@ def check_image(path: Path, name: str, checksum: str) -> list[PageSource]:
     except ScanError:
         raise
     except Image.DecompressionBombError as exc:
-        raise ScanError(f"{name}: refused as a decompression bomb ({exc})") from exc
+        # Pillow refuses far-oversized images before we can measure them; say it the same way.
+        declared = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(declared.group(1)):,} pixels" if declared else "too many pixels"
+        raise ScanError(f"{name}: the image declares {size}, above the limit of {MAX_PAGE_PIXELS:,} "
+                        "(a decompression bomb or an oversized scan); refused") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ScanError(f"{name}: not a readable image ({exc})") from exc
 
