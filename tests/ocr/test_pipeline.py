@@ -1,0 +1,94 @@
+"""Import scans, OCR them in the local process pool, re-OCR into history, accept, and measure: real
+Tesseract on pages the test renders, through the real commands and document page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from typer.testing import CliRunner
+
+import readingroom.ocr.commands  # noqa: F401  (registers the commands on the app)
+from readingroom.catalog.models import Content, Page, Record
+from readingroom.cli import app
+from readingroom.ingest.runner import run_import
+from readingroom.ocr.engine import OcrOptions
+from readingroom.ocr.jobs import make_job, select_pages
+from readingroom.ocr.models import PageText
+from readingroom.ocr.pool import run_local
+from readingroom.ocr.quality import cer
+from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, save_page
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _import(tmp_path: Path, languages: str = "English", access: str = "public") -> Record:
+    folder = tmp_path / "telegram"
+    folder.mkdir()
+    save_page(folder / "p1.png", TELEGRAM, noise=0.002)
+    save_page(folder / "p2.png", SECOND_PAGE, stated_dpi=72)
+    (folder / "sidecar.csv").write_text(
+        "id,title,date,languages,access,files,transcript\n"
+        f'tg1,Telegram,1944-02-02,{languages},{access},p1.png;p2.png,"{TELEGRAM} {SECOND_PAGE}"\n', encoding="utf-8")
+    summary = run_import([str(folder)])
+    assert summary.ok, [str(p) for p in summary.problems]
+    return Record.objects.get(public_id="tg1")
+
+
+def test_pool_reads_pages_and_reocr_waits_for_acceptance(tmp_path: Path) -> None:
+    record = _import(tmp_path, languages="Russian; English")
+    jobs = [make_job(page, OcrOptions(), None) for page in select_pages(record_id="tg1")]
+    assert [j.options["languages"] for j in jobs] == ["rus+eng", "rus+eng"]  # from the record's languages
+    results = run_local(jobs, workers=2)
+    assert sorted(saved for _, saved in results) == ["saved", "saved"]
+    pages = list(Page.objects.filter(content__record=record).order_by("position"))
+    assert [p.ocr_status for p in pages] == [Page.OcrStatus.DONE] * 2
+    assert pages[0].dpi == 200 and pages[1].ocr_settings["dpi_source"] == "estimated by tesseract"
+    assert all(p.words and p.confidence > 80 and p.ocr_engine.startswith("tesseract") for p in pages)
+    scan = record.contents.get(kind=Content.Kind.SCAN)
+    assert scan.text == f"{pages[0].text}\n\n{pages[1].text}"
+    assert cer(scan.text, f"{TELEGRAM} {SECOND_PAGE}") < 0.03
+    assert select_pages(record_id="tg1").count() == 0  # nothing left to read
+
+    # The same job again (a retried task) changes nothing.
+    again = run_local([make_job(p, OcrOptions(languages="rus+eng"), None) for p in pages], workers=1)
+    assert [saved for _, saved in again] == ["duplicate", "duplicate"]
+
+    # Other settings: a proposal beside the shown text, which stays until accepted.
+    first_text = pages[0].text
+    redo = run_local([make_job(pages[0], OcrOptions(psm=6), "eng")], workers=1)
+    assert redo[0][1] == "proposed"
+    page = Page.objects.get(pk=pages[0].pk)
+    assert page.text == first_text
+    proposal = PageText.objects.get(page=page, status=PageText.Status.PROPOSED)
+    assert proposal.settings["options"]["psm"] == 6
+
+    runner = CliRunner()
+    accepted = runner.invoke(app, ["ocr-accept", "--record", "tg1"])
+    assert accepted.exit_code == 0 and "Accepted 1 page reading" in accepted.output
+    page.refresh_from_db()
+    assert page.ocr_settings["options"]["psm"] == 6 and page.text == proposal.text
+    statuses = sorted(PageText.objects.filter(page=page).values_list("status", flat=True))
+    assert statuses == ["accepted", "superseded"]
+
+
+def test_ocr_command_report_and_staff_quality_box(tmp_path: Path, client) -> None:
+    _import(tmp_path, access="public")
+    runner = CliRunner()
+    missing = runner.invoke(app, ["ocr"])
+    assert missing.exit_code != 0 and "--collection X, --record ID or --all" in str(missing.exception)
+    result = runner.invoke(app, ["ocr", "--record", "tg1", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "OCR: 2 pages in" in result.output and "2 saved" in result.output
+
+    report = runner.invoke(app, ["ocr-report", "--json"])
+    assert report.exit_code == 0
+    assert '"record": "tg1"' in report.output and '"cer": 0.0' in report.output
+
+    # Readers do not see the figures; staff do.
+    assert "OCR quality" not in client.get("/document/tg1/").content.decode()
+    staff = User.objects.create_user("archivist", password="pw", is_staff=True)
+    client.force_login(staff)
+    page = client.get("/document/tg1/").content.decode()
+    assert "OCR quality" in page and "Character error rate (CER)" in page and "Mean word confidence" in page
