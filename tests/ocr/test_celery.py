@@ -1,0 +1,172 @@
+"""The Celery path for real: a redis-server and a Celery worker process started here, pages OCR'd through
+them, and a worker process killed in the middle of a page, whose page is then read again."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from readingroom.ocr.quality import cer
+from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, save_page
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(not Path("/usr/bin/redis-server").exists(), reason="redis-server is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = subprocess.Popen(["/usr/bin/redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def env(tmp_path: Path, redis_url: str) -> dict:
+    return {**os.environ, "READINGROOM_DATA_DIR": str(tmp_path / "data"), "READINGROOM_BROKER_URL": redis_url,
+            "PYTHONPATH": str(REPO / "src"), "DJANGO_SETTINGS_MODULE": "readingroom.settings"}
+
+
+def _cli(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "readingroom.cli", *args], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture
+def worker(env: dict, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    log = tmp_path / "worker.log"
+    assert _cli(env, "init").returncode == 0
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "readingroom.ocr.tasks", "worker", "--concurrency", "1",
+             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", "ocr-test@%h"],
+            env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.2)
+        yield process, log
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _scan_folder(tmp_path: Path, record_id: str, pages: list[str], dpi: int = 200) -> Path:
+    folder = tmp_path / record_id
+    folder.mkdir()
+    names = []
+    for n, text in enumerate(pages, 1):
+        save_page(folder / f"p{n}.png", text, dpi=dpi)
+        names.append(f"p{n}.png")
+    (folder / "sidecar.csv").write_text(f"id,title,languages,files\n{record_id},Telegram,English,{';'.join(names)}\n")
+    return folder
+
+
+def _db(env: dict) -> sqlite3.Connection:
+    return sqlite3.connect(Path(env["READINGROOM_DATA_DIR"]) / "readingroom.sqlite3")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def test_pages_through_redis_and_a_celery_worker(tmp_path: Path, env: dict, worker) -> None:
+    folder = _scan_folder(tmp_path, "cel1", [TELEGRAM, SECOND_PAGE])
+    assert _cli(env, "import", str(folder)).returncode == 0
+    done = _cli(env, "ocr", "--all", "--celery")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "OCR: 2 pages" in done.stdout and "2 saved" in done.stdout
+    with _db(env) as db:
+        rows = db.execute("select ocr_status, text, dpi from catalog_page order by position").fetchall()
+        scan_text = db.execute("select text from catalog_content where kind='scan'").fetchone()[0]
+    assert [r[0] for r in rows] == ["done", "done"] and all(r[2] == 200 for r in rows)
+    assert cer(rows[0][1], TELEGRAM) < 0.03 and cer(rows[1][1], SECOND_PAGE) < 0.03
+    assert scan_text == f"{rows[0][1]}\n\n{rows[1][1]}"
+    # Sent again, the same pages are recognised as already read.
+    again = _cli(env, "ocr", "--all", "--redo", "--celery")
+    assert again.returncode == 0 and "2 duplicate" in again.stdout
+
+
+def test_worker_killed_mid_page_leaves_nothing_half_written_and_the_page_is_retried(
+    tmp_path: Path, env: dict, worker
+) -> None:
+    process, log = worker
+    long_text = " ".join([TELEGRAM, SECOND_PAGE] * 3)
+    folder = _scan_folder(tmp_path, "cel2", [long_text], dpi=400)
+    assert _cli(env, "import", str(folder)).returncode == 0
+    command = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "ocr", "--record", "cel2", "--celery"],
+                               env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Wait until the worker's pool process is running Tesseract on the page, then kill that process.
+    victim = None
+    deadline = time.monotonic() + 60
+    while victim is None and time.monotonic() < deadline:
+        for child in _children(process.pid):
+            if any(_comm(g) == "tesseract" for g in _children(child)):
+                victim = child
+        time.sleep(0.05)
+    assert victim is not None, log.read_text()
+    with _db(env) as db:
+        assert db.execute("select ocr_status, text from catalog_page").fetchone() == ("pending", "")
+    orphans = [g for g in _children(victim) if _comm(g) == "tesseract"]
+    os.kill(victim, signal.SIGKILL)
+    for pid in orphans:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    out, err = command.communicate(timeout=240)
+    assert command.returncode == 0, out + err
+    assert "1 saved" in out
+    worker_log = log.read_text()
+    assert "WorkerLostError" in worker_log or "exited with 'signal 9" in worker_log, worker_log
+    with _db(env) as db:
+        status, text = db.execute("select ocr_status, text from catalog_page").fetchone()
+        versions = db.execute("select status from ocr_pagetext").fetchall()
+    assert status == "done" and cer(text, long_text) < 0.03
+    assert versions == [("accepted",)]  # read once more after the kill, stored once
