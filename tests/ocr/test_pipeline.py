@@ -92,3 +92,25 @@ def test_ocr_command_report_and_staff_quality_box(tmp_path: Path, client) -> Non
     client.force_login(staff)
     page = client.get("/document/tg1/").content.decode()
     assert "OCR quality" in page and "Character error rate (CER)" in page and "Mean word confidence" in page
+
+
+def test_archival_pdfa_is_a_separate_step(tmp_path: Path) -> None:
+    import hashlib
+
+    import pikepdf
+    import pypdfium2 as pdfium
+    from django.core.files.storage import default_storage
+
+    record = _import(tmp_path)
+    result = CliRunner().invoke(app, ["ocr-archive", "--record", "tg1"])
+    assert result.exit_code == 0, result.output
+    name = result.output.split(": ", 1)[1].split(" (", 1)[0]
+    path = default_storage.path(name)
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == 2
+        assert pdf.open_metadata().pdfa_status.startswith("2")  # PDF/A-2
+    document = pdfium.PdfDocument(path)
+    assert cer(document[0].get_textpage().get_text_bounded(), TELEGRAM) < 0.05
+    # The originals are untouched by it.
+    for page in Page.objects.filter(content__record=record):
+        assert page.checksum == hashlib.sha256(default_storage.open(page.image.name).read()).hexdigest()

@@ -146,6 +146,40 @@ def ocr_accept(
     out.print(f"Accepted {len(chosen)} page reading{'s' if len(chosen) != 1 else ''}.")
 
 
+@app.command("ocr-archive")
+def ocr_archive(
+    record: Annotated[str | None, typer.Option(help="Only this record")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every record with scans")] = False,
+    jobs: Annotated[int, typer.Option(help="OCRmyPDF's parallel jobs")] = 1,
+) -> None:
+    """Make the archival PDF/A of scans with OCRmyPDF: a separate step from reading, slower, run any time."""
+    setup_django()
+    ensure_database()
+    from readingroom.catalog.models import Content
+
+    from .archival import build_archival_pdf
+    from .engine import OcrError
+    from .jobs import record_languages
+
+    if bool(record) == all_:
+        fail("say which scans: --record ID or --all")
+    contents = Content.objects.filter(kind=Content.Kind.SCAN, pages__isnull=False).distinct().select_related("record")
+    if record:
+        contents = contents.filter(record__public_id=record)
+    failures = 0
+    for content in contents:
+        started = time.perf_counter()
+        try:
+            name = build_archival_pdf(content, record_languages(content.record), jobs=jobs)
+        except OcrError as exc:
+            failures += 1
+            console.print(f"[red]failed[/red] {content.record.public_id}: {exc}", highlight=False)
+            continue
+        out.print(f"{content.record.public_id}: {name} ({time.perf_counter() - started:.1f} s)", highlight=False)
+    if failures:
+        raise typer.Exit(1)
+
+
 @app.command("ocr-report")
 def ocr_report(
     collection: Annotated[str | None, typer.Option(help="Only records of this collection")] = None,
