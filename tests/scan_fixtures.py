@@ -123,3 +123,27 @@ def multipage_tiff(path: Path, texts: list[str], dpi: int = 200) -> Path:
     frames = [render_page(t, dpi=dpi) for t in texts]
     frames[0].save(path, save_all=True, append_images=frames[1:], dpi=(dpi, dpi), compression="tiff_lzw")
     return path
+
+
+def typed_page(text: str, dpi: int = 200, angle: float = 0.6, seed: int = 7) -> Image.Image:
+    """A letter-size, typewritten-looking page: 12 pt monospace, slightly turned, on greyish speckled paper."""
+    from PIL import ImageFilter
+
+    font = ImageFont.truetype(FONT, round(12 / 72 * dpi))
+    width, height = round(8.5 * dpi), round(11 * dpi)
+    page = Image.new("L", (width, height), 236)
+    draw = ImageDraw.Draw(page)
+    y = dpi
+    for paragraph in text.split("\n"):
+        for line in textwrap.wrap(paragraph, 64) or [""]:
+            draw.text((dpi, y), line, fill=45, font=font)
+            y += round(font.size * 1.6)
+        y += round(font.size * 0.8)
+    page = page.filter(ImageFilter.GaussianBlur(0.6)).rotate(angle, resample=Image.Resampling.BICUBIC,
+                                                             fillcolor=236)
+    rng = random.Random(seed)
+    pixels = page.load()
+    for _ in range(width * height // 400):
+        x, y = rng.randrange(width), rng.randrange(height)
+        pixels[x, y] = rng.choice((90, 200))
+    return page

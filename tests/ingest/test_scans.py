@@ -184,3 +184,15 @@ def test_text_layer_checks() -> None:
     assert text_layer_problem("   ") == "no text layer"
     assert "undecodable" in text_layer_problem("\ufffd\ufffd\ufffd abc " * 10)
     assert "symbols" in text_layer_problem("%%% 123 ### 456 @@@ 789 ^^^ 000 &&& 111")
+
+
+def test_sample_scans_for_the_demo_import_cleanly() -> None:
+    from readingroom.cli import sample_data_dir
+
+    folder = sample_data_dir() / "scans"
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 2 * 1024**2
+    summary = run_import([str(folder)])
+    assert summary.ok and summary.counts["imported"] == 1, _problems(summary)
+    record = Record.objects.get(public_id="209771-typed-scan")
+    assert record.contents.get(kind="scan").pages.count() == 2
+    assert record.contents.get(kind="transcript").text.startswith("TELEGRAM SECRET")
