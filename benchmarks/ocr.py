@@ -1,0 +1,228 @@
+"""OCR: accuracy and speed of readingroom's pipeline against bare Tesseract on the same pages, same run.
+
+    PYTHONPATH=src python benchmarks/ocr.py [--rounds 3]
+
+Pages: ../shared/ocr-gt/tesseract-test (two UNLV-ISRI business pages, OCR'd inside the zones of their
+`.uzn` files as their ground truth covers only those, plus Tesseract's phototest and eurotext) and the
+UW-III test lines of ../shared/ocr-gt/calamari-uw3-lines. Reports CER/WER per page and overall, pages/min
+with 1 and 2 processes (readingroom's process pool with database saves, against a loop of bare
+`tesseract IMG OUT -l eng txt hocr` calls), the effect of each clean-up option, and the archival PDF/A
+step on its own. Prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+PAGES = ["8071_093.3B", "8087_054.3B", "phototest", "eurotext"]
+
+
+def setup(data: Path) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ["READINGROOM_DATA_DIR"] = str(data)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    (data / "media").mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def zones(page: str) -> list[tuple[int, int, int, int]] | None:
+    uzn = SHARED / "ocr-gt" / "tesseract-test" / f"{page}.uzn"
+    if not uzn.exists():
+        return None
+    boxes = []
+    for line in uzn.read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 4:
+            boxes.append(tuple(int(v) for v in parts[:4]))
+    return boxes
+
+
+def text_in_zones(words: list[list], boxes: list[tuple[int, int, int, int]] | None, full_text: str) -> str:
+    """The words whose centre lies in a zone, zone by zone in the file's order (the ground truth's order)."""
+    if boxes is None:
+        return full_text
+    per_zone: list[list[str]] = [[] for _ in boxes]
+    for x, y, w, h, _conf, word in words:
+        cx, cy = x + w / 2, y + h / 2
+        for i, (zx, zy, zw, zh) in enumerate(boxes):
+            if zx <= cx <= zx + zw and zy <= cy <= zy + zh:
+                per_zone[i].append(word)
+                break
+    return "\n".join(" ".join(z) for z in per_zone)
+
+
+def bare_tesseract(image: Path, outbase: Path, extra: list[str] | None = None) -> tuple[str, list[list]]:
+    from readingroom.ocr.hocr import parse_hocr
+
+    subprocess.run(["tesseract", str(image), str(outbase), "-l", "eng", *(extra or []), "txt", "hocr"],
+                   env={**os.environ, "OMP_THREAD_LIMIT": "1"}, capture_output=True, check=True)
+    text = Path(f"{outbase}.txt").read_text(errors="replace")
+    return text, [w.as_row() for w in parse_hocr(Path(f"{outbase}.hocr").read_bytes()).words]
+
+
+def totals(pairs: list[tuple[str, str]]) -> tuple[float, float]:
+    """Overall CER and WER: edits summed over pages / reference length summed."""
+    import jiwer
+    from rapidfuzz.distance import Levenshtein
+
+    from readingroom.ocr.quality import normalise
+
+    edits = chars = 0
+    for hyp, ref in pairs:
+        r, h = normalise(ref), normalise(hyp)
+        edits += Levenshtein.distance(r, h)
+        chars += len(r)
+    refs = [normalise(r) for _, r in pairs]
+    hyps = [normalise(h) or "<empty>" for h, _ in pairs]
+    return edits / chars, jiwer.wer(refs, hyps)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="times each page is read per throughput run")
+    args = parser.parse_args()
+    folder = SHARED / "ocr-gt" / "tesseract-test"
+    if not folder.exists():
+        sys.exit(f"benchmarks/ocr.py needs {folder} (../shared beside the clone)")
+    work = Path(tempfile.mkdtemp(prefix="readingroom-bench-ocr-"))
+    try:
+        run(folder, work, args.rounds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(folder: Path, work: Path, rounds: int) -> None:
+    setup(work / "data")
+    from readingroom.catalog.models import Content, Page
+    from readingroom.ingest.runner import run_import
+    from readingroom.ocr.archival import build_archival_pdf
+    from readingroom.ocr.engine import OcrOptions, engine_version
+    from readingroom.ocr.jobs import make_job
+    from readingroom.ocr.pool import run_local
+    from readingroom.ocr.quality import cer, wer
+
+    scans = work / "scans"
+    scans.mkdir()
+    for page in PAGES:
+        shutil.copy(folder / f"{page}.tif", scans / f"{page}.tif")
+    (scans / "sidecar.csv").write_text("id,title,languages,files\nbench,OCR benchmark pages,English,"
+                                       + ";".join(f"{p}.tif" for p in PAGES) + "\n")
+    summary = run_import([str(scans)])
+    assert summary.ok, [str(p) for p in summary.problems]
+    pages = list(Page.objects.filter(content__record__public_id="bench").order_by("position"))
+    truth = {p: (folder / f"{p}.gt.txt").read_text() for p in PAGES}
+    print("# OCR benchmark (benchmarks/ocr.py)\n")
+    print(f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, {engine_version()}.")
+    print("The machine was shared with other engineers' work during the run: figures are indicative, and "
+          "the comparisons are within one run.\n")
+
+    # --- accuracy: one pass each, same pages -----------------------------------------------------
+    ours = {o.page_id: o for o, _ in run_local([make_job(p, OcrOptions(), "eng") for p in pages], workers=1)}
+    rows, bare_pairs, our_pairs = [], [], []
+    for name, page in zip(PAGES, pages, strict=True):
+        text, words = bare_tesseract(scans / f"{name}.tif", work / f"acc-{name.replace('.', '_')}")
+        bare_text = text_in_zones(words, zones(name), text)
+        outcome = ours[page.pk]
+        our_text = text_in_zones(outcome.words, zones(name), outcome.text)
+        bare_pairs.append((bare_text, truth[name]))
+        our_pairs.append((our_text, truth[name]))
+        rows.append((name, cer(bare_text, truth[name]), wer(bare_text, truth[name]), cer(our_text, truth[name]),
+                     wer(our_text, truth[name]), outcome.confidence, outcome.settings.get("steps")))
+    print("## Accuracy per page (UNLV pages: words inside the .uzn zones)\n")
+    print("| page | bare CER | bare WER | readingroom CER | readingroom WER | mean conf. | extra steps |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for name, bc, bw, oc, ow, conf, steps in rows:
+        print(f"| {name} | {bc:.2%} | {bw:.2%} | {oc:.2%} | {ow:.2%} | {conf:.1f} | {', '.join(steps) or '-'} |")
+    (bc, bw), (oc, ow) = totals(bare_pairs), totals(our_pairs)
+    print(f"| **overall** | **{bc:.2%}** | **{bw:.2%}** | **{oc:.2%}** | **{ow:.2%}** | | |\n")
+
+    lines_dir = SHARED / "ocr-gt" / "calamari-uw3-lines" / "test"
+    if lines_dir.exists():
+        images = sorted(lines_dir.glob("*.png"))
+        line_pairs_bare, line_pairs_ours = [], []
+        from readingroom.ocr.engine import ocr_image
+
+        for image in images:
+            ref = image.with_name(image.name.replace(".bin.png", ".gt.txt")).read_text()
+            text, _ = bare_tesseract(image, work / "line", ["--psm", "7"])
+            line_pairs_bare.append((text, ref))
+            line_pairs_ours.append((ocr_image(image, OcrOptions(psm=7)).text, ref))
+        (lbc, lbw), (loc, low) = totals(line_pairs_bare), totals(line_pairs_ours)
+        print(f"## UW-III test lines ({len(images)} single lines, --psm 7)\n")
+        print("| | CER | WER |\n|---|---:|---:|")
+        print(f"| bare tesseract | {lbc:.2%} | {lbw:.2%} |\n| readingroom | {loc:.2%} | {low:.2%} |\n")
+
+    # --- throughput: same pages, alternating, 1 and 2 processes -------------------------------------
+    def bare_rate(processes: int) -> float:
+        items = [(scans / f"{name}.tif", work / f"t{r}-{name.replace('.', '_')}") for r in range(rounds) for name in PAGES]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=processes) as pool:
+            list(pool.map(lambda item: bare_tesseract(*item), items))
+        return len(items) / (time.perf_counter() - started) * 60
+
+    def our_rate(processes: int) -> float:
+        jobs = [make_job(p, OcrOptions(), "eng") for _ in range(rounds) for p in pages]
+        started = time.perf_counter()
+        run_local(jobs, workers=processes)
+        return len(jobs) / (time.perf_counter() - started) * 60
+
+    rates: dict[tuple[str, int], list[float]] = {}
+    for _repeat in range(2):
+        for processes in (1, 2):
+            rates.setdefault(("bare", processes), []).append(bare_rate(processes))
+            rates.setdefault(("ours", processes), []).append(our_rate(processes))
+    print(f"## Throughput (pages/min; {len(PAGES)} pages x {rounds} rounds per run, each run twice, alternating)\n")
+    print("| processes | bare tesseract (runs) | readingroom pool + saves (runs) | readingroom / best bare |")
+    print("|---:|---|---|---:|")
+    best_bare = max(max(v) for (kind, _), v in rates.items() if kind == "bare")
+    for processes in (1, 2):
+        bare, our = rates[("bare", processes)], rates[("ours", processes)]
+        print(f"| {processes} | {' / '.join(f'{r:.1f}' for r in bare)} | {' / '.join(f'{r:.1f}' for r in our)} | "
+              f"{max(our) / max(bare):.2f} (vs best bare of any run: {max(our) / best_bare:.2f}) |")
+    print(f"\nTwo processes against one: bare {max(rates[('bare', 2)]) / max(rates[('bare', 1)]):.2f}x, "
+          f"readingroom {max(rates[('ours', 2)]) / max(rates[('ours', 1)]):.2f}x.\n")
+
+    # --- clean-up options -----------------------------------------------------------------------
+    print("## Clean-up options (readingroom, 1 process; CER/WER overall on the four pages)\n")
+    print("| option | CER | WER | s/page |\n|---|---:|---:|---:|")
+    for label, options in [("none (default)", OcrOptions()), ("deskew", OcrOptions(deskew=True)),
+                           ("rotate", OcrOptions(rotate=True)), ("clean (unpaper)", OcrOptions(clean=True))]:
+        started = time.perf_counter()
+        results = {o.page_id: o for o, _ in run_local([make_job(p, options, "eng") for p in pages], workers=1)}
+        seconds = (time.perf_counter() - started) / len(pages)
+        pairs = [(text_in_zones(results[p.pk].words, zones(n), results[p.pk].text), truth[n])
+                 for n, p in zip(PAGES, pages, strict=True)]
+        errors = [results[p.pk].error for p in pages if results[p.pk].error]
+        c, w = totals(pairs)
+        print(f"| {label} | {c:.2%} | {w:.2%} | {seconds:.2f} |" + (f" errors: {errors}" if errors else ""))
+
+    # --- archival PDF/A on its own ------------------------------------------------------------------
+    content = Content.objects.get(record__public_id="bench", kind="scan")
+    started = time.perf_counter()
+    name = build_archival_pdf(content, "eng", jobs=1)
+    seconds = time.perf_counter() - started
+    size = (work / "data" / "media" / name).stat().st_size
+    print("\n## Archival PDF/A (OCRmyPDF, output_type=pdfa, 1 job), a separate step\n")
+    print(f"{len(pages)} pages in {seconds:.1f} s = {len(pages) / seconds * 60:.1f} pages/min "
+          f"({size / 1024:.0f} KiB), against readingroom's text pipeline at {max(rates[('ours', 1)]):.1f} pages/min "
+          "in one process.")
+
+
+if __name__ == "__main__":
+    main()
