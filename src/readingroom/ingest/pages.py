@@ -18,10 +18,11 @@ from PIL import Image
 
 from readingroom.catalog.models import Content, Page
 
+from .pipeline import StoreError
 from .records import PageSource
 
 
-class PageStoreError(Exception):
+class PageStoreError(StoreError):
     pass
 
 
@@ -83,7 +84,10 @@ def store_page_image(source: PageSource) -> str:
         return original
     name = f"derived/{source.checksum[:2]}/{source.checksum}/page-{source.frame + 1:04d}.png"
     if not default_storage.exists(name):
-        image = _render(source)
+        try:
+            image = _render(source)
+        except Exception as exc:  # pdfium and Pillow raise many kinds; the file passed its checks before
+            raise PageStoreError(f"{source.name}: page {source.frame + 1} cannot be rendered ({exc})") from exc
         buffer = io.BytesIO()
         save_args = {"dpi": (source.dpi, source.dpi)} if source.dpi else {}
         image.save(buffer, format="PNG", compress_level=3, **save_args)

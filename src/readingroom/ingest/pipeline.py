@@ -23,6 +23,10 @@ from readingroom.catalog.models import (
 from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef
 
 
+class StoreError(Exception):
+    """A record that cannot be stored (e.g. a page file changed mid-import): reported, the rest goes on."""
+
+
 class Outcome(StrEnum):
     IMPORTED = "imported"
     UPDATED = "updated"

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from .formats import format_for
-from .pipeline import Outcome, store_record
+from .pipeline import Outcome, StoreError, store_record
 from .records import ParsedRecord, Problem
 
 MAX_FILE_BYTES = 2 * 1024**3  # streamed formats cope with big files; this guards against /dev/zero and the like
@@ -122,7 +122,7 @@ def import_file(
                 continue
             try:
                 _, outcome = store_record(item, source=str(path))
-            except DatabaseError as exc:
+            except (DatabaseError, StoreError) as exc:
                 _fail(summary, Problem(str(path), f"record {item.public_id} not stored: {exc}"))
                 if on_record:
                     on_record(item, None)

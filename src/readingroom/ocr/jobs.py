@@ -84,6 +84,11 @@ def make_job(page: Page, options: OcrOptions, languages: str | None) -> PageJob:
     return PageJob(page.pk, default_storage.path(page.image.name), page.checksum, chosen.as_dict(), accept=not has_text)
 
 
+def worker_image_path(page_id: int, fallback: str) -> str:
+    name = Page.objects.filter(pk=page_id).values_list("image", flat=True).first()
+    return default_storage.path(name) if name else fallback
+
+
 def run_job(job: PageJob) -> JobOutcome:
     """Read one page. Never raises for a bad page: the outcome carries the error."""
     started = time.perf_counter()

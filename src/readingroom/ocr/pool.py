@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
 from django.db import connections
 
@@ -30,27 +31,50 @@ def run_local(
     if not pending_jobs:
         return results
     connections.close_all()  # forked workers must not share this process's database connections
+    queue = iter(pending_jobs)
+    while True:
+        # A pool whose worker process died (out of memory, killed) is replaced; the pages it held are
+        # saved as failed with the reason, and a later run reads them again.
+        broken = _run_pool(queue, workers, results, on_done)
+        if not broken:
+            return results
+
+
+def _run_pool(queue, workers: int, results: list, on_done) -> bool:
+    """Returns True when the pool broke and the remaining jobs need a new one."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        # Keep the queue short so an interruption loses little and memory stays flat.
-        queue = iter(pending_jobs)
-        running: set[Future] = set()
+        running: dict[Future, PageJob] = {}
 
         def top_up() -> None:
+            # Keep the queue short so an interruption loses little and memory stays flat.
             while len(running) < workers * 2:
                 job = next(queue, None)
                 if job is None:
                     return
-                running.add(pool.submit(run_job, job))
+                running[pool.submit(run_job, job)] = job
 
-        top_up()
+        try:
+            top_up()
+        except BrokenProcessPool:
+            return True
+        broken = False
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                running.discard(future)
-                outcome = future.result()
+                job = running.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool as exc:
+                    broken = True
+                    outcome = JobOutcome(job.page_id, job.checksum, job.options, job.accept,
+                                         error=f"the OCR process died while reading this page ({exc})")
                 saved = save_outcome(outcome)
                 results.append((outcome, saved))
                 if on_done:
                     on_done(outcome, saved)
-            top_up()
-    return results
+            if not broken:
+                try:
+                    top_up()
+                except BrokenProcessPool:
+                    broken = True
+        return broken

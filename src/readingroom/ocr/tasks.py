@@ -19,7 +19,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from .jobs import PageJob, run_job, save_outcome  # noqa: E402
+from .jobs import PageJob, run_job, save_outcome, worker_image_path  # noqa: E402
 
 broker = settings.READINGROOM_BROKER_URL or "redis://127.0.0.1:6379/0"
 app = Celery("readingroom", broker=broker, backend=broker)
@@ -39,6 +39,8 @@ app.conf.update(
 
 @app.task(name="readingroom.ocr.page")
 def ocr_page(job: dict) -> dict:
+    # The page image as this worker sees it (its own MEDIA_ROOT, e.g. a shared mount), not the sender's path.
+    job = {**job, "image_path": worker_image_path(job["page_id"], job["image_path"])}
     outcome = run_job(PageJob(**job))
     saved = save_outcome(outcome)
     return {"page_id": outcome.page_id, "saved": saved, "error": outcome.error, "seconds": round(outcome.seconds, 3)}
