@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from readingroom.ocr.quality import cer
+from tests.ocr.processes import children, command_name, reading_child
 from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, save_page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,26 +99,6 @@ def _db(env: dict) -> sqlite3.Connection:
     return sqlite3.connect(Path(env["READINGROOM_DATA_DIR"]) / "readingroom.sqlite3")
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _comm(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return ""
-
-
 def test_pages_through_redis_and_a_celery_worker(tmp_path: Path, env: dict, worker) -> None:
     folder = _scan_folder(tmp_path, "cel1", [TELEGRAM, SECOND_PAGE])
     assert _cli(env, "import", str(folder)).returncode == 0
@@ -148,14 +129,12 @@ def test_worker_killed_mid_page_leaves_nothing_half_written_and_the_page_is_retr
     victim = None
     deadline = time.monotonic() + 60
     while victim is None and time.monotonic() < deadline:
-        for child in _children(process.pid):
-            if any(_comm(g) == "tesseract" for g in _children(child)):
-                victim = child
+        victim = reading_child(process.pid)
         time.sleep(0.05)
     assert victim is not None, log.read_text()
     with _db(env) as db:
         assert db.execute("select ocr_status, text from catalog_page").fetchone() == ("pending", "")
-    orphans = [g for g in _children(victim) if _comm(g) == "tesseract"]
+    orphans = [g for g in children(victim) if command_name(g) == "tesseract"]
     os.kill(victim, signal.SIGKILL)
     for pid in orphans:
         with contextlib.suppress(ProcessLookupError):

@@ -3,6 +3,11 @@ Tesseract on pages the test renders, through the real commands and document page
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +23,7 @@ from readingroom.ocr.jobs import make_job, select_pages
 from readingroom.ocr.models import PageText
 from readingroom.ocr.pool import run_local
 from readingroom.ocr.quality import cer
+from tests.ocr.processes import children, command_name, reading_child
 from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, save_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,6 +79,40 @@ def test_pool_reads_pages_and_reocr_waits_for_acceptance(tmp_path: Path) -> None
     assert statuses == ["accepted", "superseded"]
 
 
+def test_pool_worker_killed_mid_page_fails_that_page_cleanly_and_a_rerun_reads_it(tmp_path: Path) -> None:
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    # A long page at 400 dpi takes seconds to read, so the test can catch it mid-page.
+    save_page(folder / "long.png", " ".join([TELEGRAM, SECOND_PAGE] * 3), dpi=400)
+    (folder / "sidecar.csv").write_text("id,title,files\nslow1,Long telegram,long.png\n", encoding="utf-8")
+    assert run_import([str(folder)]).ok
+    page = Page.objects.get(content__record__public_id="slow1")
+    outcomes: list = []
+    reader = threading.Thread(target=lambda: outcomes.extend(
+        run_local([make_job(page, OcrOptions(), "eng")], workers=1)))
+    reader.start()
+    victim, deadline = None, time.monotonic() + 60
+    while victim is None and time.monotonic() < deadline:
+        victim = reading_child(os.getpid())
+        time.sleep(0.05)
+    assert victim is not None
+    orphans = [g for g in children(victim) if command_name(g) == "tesseract"]
+    os.kill(victim, signal.SIGKILL)
+    for pid in orphans:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    reader.join(timeout=120)
+    [(outcome, saved)] = outcomes
+    assert saved == "failed" and "the OCR process died" in outcome.error
+    page.refresh_from_db()
+    assert (page.ocr_status, page.text, page.words) == (Page.OcrStatus.FAILED, "", [])
+    assert not PageText.objects.filter(page=page).exists()
+    # Failed pages are read again by the next run.
+    [(_, saved)] = run_local([make_job(p, OcrOptions(), "eng") for p in select_pages(record_id="slow1")], workers=1)
+    page.refresh_from_db()
+    assert saved == "saved" and page.ocr_status == Page.OcrStatus.DONE and page.text
+
+
 def test_ocr_command_report_and_staff_quality_box(tmp_path: Path, client) -> None:
     _import(tmp_path, access="public")
     runner = CliRunner()
@@ -99,7 +139,6 @@ def test_archival_pdfa_is_a_separate_step(tmp_path: Path) -> None:
 
     import pikepdf
     import pypdfium2 as pdfium
-    from django.core.files.storage import default_storage
 
     record = _import(tmp_path)
     result = CliRunner().invoke(app, ["ocr-archive", "--record", "tg1"])
