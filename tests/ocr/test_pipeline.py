@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from typer.testing import CliRunner
 
 import readingroom.ocr.commands  # noqa: F401  (registers the commands on the app)
