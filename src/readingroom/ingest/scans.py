@@ -9,6 +9,7 @@ the file, and the other records go on. Originals are only read, never changed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import os
@@ -295,6 +296,12 @@ def record_from_row(folder: Path, sidecar: Path, where: int, row: dict) -> tuple
     if access not in {"public", "staff", "embargoed"}:
         return None, [Problem(message=f"{label}unknown access level {access!r} (public, staff, embargoed)", **place)]
     fields["access_level"] = access
+    if fields.get("embargo_until"):
+        try:
+            dt.date.fromisoformat(fields["embargo_until"])
+        except ValueError:
+            return None, [Problem(message=f"{label}embargo_until {fields['embargo_until']!r} is not a date (YYYY-MM-DD)",
+                                  **place)]
 
     pages: list[PageSource] = []
     for name in files:

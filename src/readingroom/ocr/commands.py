@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Annotated
 
@@ -59,7 +60,7 @@ def ocr(
     pages = list(select_pages(record, collection, redo=redo))
     jobs = [make_job(page, options, languages) for page in pages]
     if accept:
-        jobs = [type(j)(**{**j.__dict__, "accept": True}) for j in jobs]
+        jobs = [dataclasses.replace(job, accept=True) for job in jobs]
     if not jobs:
         out.print("No pages to read (use --redo to read pages that already have text).")
         return
@@ -103,7 +104,7 @@ def _run_celery(jobs, on_done) -> None:
     from .tasks import ocr_page
 
     try:
-        results = {ocr_page.delay(job.__dict__): job for job in jobs}
+        results = {ocr_page.delay(dataclasses.asdict(job)): job for job in jobs}
     except (OperationalError, CeleryError, OSError) as exc:
         fail(f"cannot reach the Celery broker {celery_app.conf.broker_url}: {exc}")
     waiting = dict(results)

@@ -62,7 +62,9 @@ class OcrOptions:
 @dataclass
 class OcrResult:
     text: str
-    words: list[list]  # [[x, y, w, h, confidence, word], ...] in the original image's pixel space
+    # [[x, y, w, h, confidence, word], ...] in the page image's pixels (of the cleaned image when rotate or
+    # deskew turned it: settings["cleanup"] says so).
+    words: list[list]
     confidence: float | None
     dpi: int | None
     engine: str
