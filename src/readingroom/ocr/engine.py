@@ -239,40 +239,50 @@ def _one_pass(source: Path, work: Path, name: str, options: OcrOptions, dpi: int
     return _Pass(text, [w.as_row() for w in page.words], page.mean_confidence, used_dpi, pdf, steps)
 
 
+def _decode(path: Path) -> Image.Image:
+    try:
+        with Image.open(path) as opened:
+            opened.load()
+            return opened
+    except (OSError, Image.DecompressionBombError, ValueError, SyntaxError) as exc:
+        raise OcrError(f"cannot read image {path.name}: {exc}") from exc
+
+
 def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
     """Read one page image. Raises OcrError when the page cannot be read or has ink but yields no text."""
     options = options or OcrOptions()
     check_languages(options.languages)
     try:
-        with Image.open(path) as opened:
-            opened.load()
-            image = opened.copy()
-            fmt = opened.format
-            info_dpi = file_dpi(opened)
-            stated = bool(opened.info.get("dpi"))
+        with Image.open(path) as opened:  # the header only: size, mode, resolution
+            fmt, bilevel = opened.format, opened.mode == "1"
+            info_dpi, stated = file_dpi(opened), bool(opened.info.get("dpi"))
     except (OSError, Image.DecompressionBombError, ValueError, SyntaxError) as exc:
         raise OcrError(f"cannot read image {path.name}: {exc}") from exc
 
     steps: list[str] = []
     settings: dict = {"options": options.as_dict(), "dpi_source": "file" if info_dpi else "estimated by tesseract"}
+    cleanup = options.cleanup_steps()
+    readable = fmt in {"PNG", "TIFF", "JPEG"} and (info_dpi or not stated)
+    # A black-and-white scan has no contrast to fix: Tesseract reads the file itself and we decode it only if
+    # the reading fails. Other pages get a quick look first (faint ink, uneven paper).
+    image = None if bilevel and readable and not cleanup else _decode(path)
+    look = PageLook.of(image) if image is not None and not bilevel else None
     with tempfile.TemporaryDirectory(prefix="readingroom-ocr-") as tmp:
         work = Path(tmp)
-        working = flatten(image)
-        look = PageLook.of(working)
-        if look.poor_contrast:
+        working = flatten(image) if image is not None else None
+        if look is not None and look.poor_contrast:
             # Tesseract's global threshold loses text on faint or unevenly lit pages (carbon copies, faded
             # ink, shading); normalising contrast first recovered such pages here. Clean pages skip this.
             working = normalise_contrast(working)
             steps.append("contrast")
             settings["contrast"] = look.poor_contrast
-        cleanup = options.cleanup_steps()
         if cleanup:
             working, applied = apply_cleanup(working, cleanup, work, options.languages)
             steps += applied
             settings["cleanup"] = applied
         # Hand Tesseract the original file when it can read it as it is: re-encoding costs time per page.
         # A stated but untrusted dpi (72/96) must be removed, or Tesseract would believe it.
-        direct = (working is image and fmt in {"PNG", "TIFF", "JPEG"} and (info_dpi or not stated))
+        direct = readable and (working is None or working is image)
         if direct:
             source = path
         else:
@@ -284,12 +294,18 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
             if not direct:
                 raise
             # Some valid files (exotic TIFF compressions) Leptonica cannot read: give it a plain PNG.
+            working = working if working is not None else flatten(_decode(path))
             source = work / "page.png"
             working.save(source, compress_level=1)
             best = _one_pass(source, work, "pass1", options, info_dpi, steps)
             settings["converted"] = True
-        inked = look.has_ink
-        if inked and "contrast" not in steps and (not best.words or (best.confidence or 0) < LOW_CONFIDENCE):
+        doubtful = not best.words or (best.confidence or 0) < LOW_CONFIDENCE
+        if doubtful and working is None:
+            working = flatten(_decode(path))
+        if doubtful and look is None:
+            look = PageLook.of(working)
+        inked = look is None or look.has_ink  # not looked at: the page read well, so it has ink
+        if inked and doubtful and "contrast" not in steps:
             # A page with ink that reads as nothing, or as very unsure text, is a failure to retry.
             retry_source = work / "contrast.png"
             normalise_contrast(working).save(retry_source, compress_level=1)
