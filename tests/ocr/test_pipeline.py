@@ -126,6 +126,8 @@ def test_ocr_command_report_and_staff_quality_box(tmp_path: Path, client) -> Non
     report = runner.invoke(app, ["ocr-report", "--json"])
     assert report.exit_code == 0
     assert '"record": "tg1"' in report.output and '"cer": 0.0' in report.output
+    worst = runner.invoke(app, ["ocr-report", "--pages"])
+    assert worst.exit_code == 0 and worst.output.startswith("tg1 p.") and "done, confidence" in worst.output
 
     # Readers do not see the figures; staff do.
     assert "OCR quality" not in client.get("/document/tg1/").content.decode()

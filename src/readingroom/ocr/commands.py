@@ -185,6 +185,7 @@ def ocr_archive(
 def ocr_report(
     collection: Annotated[str | None, typer.Option(help="Only records of this collection")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table")] = False,
+    pages: Annotated[bool, typer.Option("--pages", help="Pages instead of records: failed, then least confident")] = False,
 ) -> None:
     """OCR quality per record, worst first: CER/WER against a transcript in the same language, confidence."""
     setup_django()
@@ -193,8 +194,16 @@ def ocr_report(
 
     from rich.table import Table
 
-    from .report import quality_rows
+    from .report import page_rows, quality_rows
 
+    if pages:
+        for row in page_rows(collection):
+            conf = f"{row['confidence']:.1f}" if row["confidence"] is not None else "-"
+            line = json.dumps(row, ensure_ascii=False) if as_json else (
+                f"{row['record']} p.{row['page']} ({row['file']}): {row['status']}, confidence {conf}"
+                + (f": {row['note']}" if row["note"] else ""))
+            out.print(line, highlight=False, markup=False, soft_wrap=True)
+        return
     rows = quality_rows(collection)
     if as_json:
         for row in rows:

@@ -55,3 +55,18 @@ def quality_rows(collection: str | None = None) -> list[dict]:
         return (q is not None, q["cer"] if q else 0.0, -(row["confidence"] or 0.0))
 
     return sorted(rows, key=badness, reverse=True)
+
+
+def page_rows(collection: str | None = None, limit: int = 50) -> list[dict]:
+    """The pages most in need of a look: failed ones first, then by ascending mean word confidence."""
+    pages = Page.objects.filter(content__kind=Content.Kind.SCAN).exclude(ocr_status=Page.OcrStatus.PENDING)
+    if collection:
+        pages = pages.filter(content__record__collection__identifier=collection)
+    failed = pages.filter(ocr_status=Page.OcrStatus.FAILED)
+    read = pages.filter(ocr_status=Page.OcrStatus.DONE, confidence__isnull=False).order_by("confidence")
+    rows = []
+    for page in [*failed.select_related("content__record")[:limit], *read.select_related("content__record")[:limit]]:
+        rows.append({"record": page.content.record.public_id, "page": page.position + 1,
+                     "status": page.ocr_status, "confidence": page.confidence,
+                     "note": page.ocr_error, "file": page.original_name})
+    return rows[:limit]
