@@ -213,7 +213,7 @@ def ocr_report(
         out.print("No records with scans.")
         return
     table = Table(title="OCR quality, worst first")
-    for column in ("record", "pages", "failed", "mean conf.", "CER", "WER", "transcript"):
+    for column in ("record", "pages", "failed", "mean conf.", "CER", "WER", "char. distance", "transcript"):
         table.add_column(column, justify="left" if column in ("record", "transcript") else "right")
     for row in rows:
         q = row["quality"]
@@ -221,6 +221,7 @@ def ocr_report(
             row["record"], str(row["pages"]), str(row["failed"]),
             f"{row['confidence']:.1f}" if row["confidence"] is not None else "-",
             f"{q['cer']:.2%}" if q else "-", f"{q['wer']:.2%}" if q else "-",
+            f"{q['similarity_error']:.2%}" if q else "-",
             row["transcript"] or "none in the same language",
         )
     out.print(table)

@@ -15,4 +15,5 @@ def ocr_quality(record) -> dict | None:
     if figures and figures["quality"]:
         figures["cer_display"] = f"{figures['quality']['cer']:.2%}"
         figures["wer_display"] = f"{figures['quality']['wer']:.2%}"
+        figures["distance_display"] = f"{figures['quality']['similarity_error']:.2%}"
     return figures
