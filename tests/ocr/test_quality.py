@@ -42,3 +42,20 @@ def test_trimming_keeps_lines_the_transcript_covers() -> None:
     ocr = "FOLDER 12 BOX 3\nThe quick brown fox\njumps over the dog\nSTAMP RECEIVED"
     kept, dropped = trim_to_transcript(ocr, "The quick brown fox jumps over the dog")
     assert kept == "The quick brown fox\njumps over the dog" and dropped == 2
+
+
+@pytest.mark.django_db
+def test_seed_record_figures_in_the_report() -> None:
+    from readingroom.ingest.pipeline import store_record
+    from readingroom.ingest.records import ContentItem, ParsedRecord
+    from readingroom.ocr.report import quality_rows
+
+    ocr_text, transcript = _seed_texts()
+    store_record(ParsedRecord(public_id="209771", title="Telegram re Stalin Harriman Conversation on Japanese Troops",
+                              languages=["en"], contents=[ContentItem(kind="scan", text=ocr_text),
+                                                          ContentItem(kind="transcript", language="en",
+                                                                      text=transcript)]))
+    [row] = quality_rows()
+    assert row["record"] == "209771" and row["transcript"] == "Transcript - English"
+    assert row["quality"]["similarity_error"] == pytest.approx(0.0266, abs=0.0001)
+    assert row["quality"]["cer"] == pytest.approx(0.0385, abs=0.0001)
