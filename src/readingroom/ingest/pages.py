@@ -8,7 +8,6 @@ read; the original stays as it came.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 
@@ -20,6 +19,7 @@ from readingroom.catalog.models import Content, Page
 
 from .pipeline import StoreError
 from .records import PageSource
+from .scans import sha256_stream
 
 
 class PageStoreError(StoreError):
@@ -45,11 +45,9 @@ def store_original(source: PageSource) -> str:
     if not default_storage.exists(name):
         with open(source.path, "rb") as fh:
             saved = default_storage.save(name, File(fh, name=_safe_name(source.name)))
-        digest = hashlib.sha256()
         with default_storage.open(saved, "rb") as stored:
-            for block in iter(lambda: stored.read(1024 * 1024), b""):
-                digest.update(block)
-        if digest.hexdigest() != source.checksum:
+            stored_checksum = sha256_stream(stored)
+        if stored_checksum != source.checksum:
             # The file changed between checking and copying: keep nothing half-known.
             default_storage.delete(saved)
             raise PageStoreError(f"{source.name}: the file changed while it was being imported; import it again")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from enum import StrEnum
 
 from django.db import transaction
@@ -20,7 +18,7 @@ from readingroom.catalog.models import (
     Repository,
 )
 
-from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef
+from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef, slugify_name
 
 
 class StoreError(Exception):
@@ -31,11 +29,6 @@ class Outcome(StrEnum):
     IMPORTED = "imported"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
-
-
-def slugify_name(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:150] or "unnamed"
 
 
 def _repository(ref: RepositoryRef | None) -> Repository | None:

@@ -25,7 +25,15 @@ from readingroom.catalog.dates import DateError, parse_edtf
 from readingroom.catalog.languages import language_code
 
 from .formats import register
-from .records import CollectionRef, ContentItem, PageSource, ParsedRecord, Problem, RepositoryRef
+from .records import (
+    CollectionRef,
+    ContentItem,
+    PageSource,
+    ParsedRecord,
+    Problem,
+    RepositoryRef,
+    slugify_name,
+)
 
 SIDECARS = ("sidecar.csv", "sidecar.json", "records.csv", "records.json")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -52,17 +60,16 @@ class ScanError(Exception):
     """A page file that cannot be accepted; the message names the file and says why."""
 
 
-def sha256_file(path: Path) -> str:
+def sha256_stream(fh) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(block)
+    for block in iter(lambda: fh.read(1024 * 1024), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
-def _slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:100] or "scan"
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as fh:
+        return sha256_stream(fh)
 
 
 # --- checking page files -------------------------------------------------------------------------
@@ -333,7 +340,7 @@ def record_from_row(folder: Path, sidecar: Path, where: int, row: dict) -> tuple
     collection = None
     collection_id = _text(row.get("collection") or row.get("collection_id"))
     if collection_id:
-        collection = CollectionRef(identifier=_slug(collection_id) if " " in collection_id else collection_id,
+        collection = CollectionRef(identifier=slugify_name(collection_id) if " " in collection_id else collection_id,
                                    title=_text(row.get("collection_title")) or collection_id)
     repository_name = _text(row.get("repository"))
     record = ParsedRecord(
@@ -392,7 +399,7 @@ class ScanFolder:
         for note in notes:
             yield Problem(str(path), note, fatal=False)
         title = re.sub(r"[_-]+", " ", path.stem).strip() or path.name
-        yield ParsedRecord(public_id=f"scan-{_slug(path.stem)}", title=title,
+        yield ParsedRecord(public_id=f"scan-{slugify_name(path.stem)}", title=title,
                            contents=[ContentItem(kind="scan", pages=pages)])
 
 
