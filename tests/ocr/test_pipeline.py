@@ -4,6 +4,7 @@ Tesseract on pages the test renders, through the real commands and document page
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import threading
@@ -156,3 +157,28 @@ def test_archival_pdfa_is_a_separate_step(tmp_path: Path) -> None:
     # The originals are untouched by it.
     for page in Page.objects.filter(content__record=record):
         assert page.checksum == hashlib.sha256(default_storage.open(page.image.name).read()).hexdigest()
+
+
+def test_text_layer_page_reread_with_searchable_pdf_keeps_the_layer_text_in_history(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from tests.scan_fixtures import render_page, text_pdf
+
+    pdf = text_pdf(tmp_path / "memo.pdf", TELEGRAM, image=render_page(TELEGRAM))
+    assert run_import([str(pdf)]).ok
+    page = Page.objects.get(content__record__public_id="scan-memo")
+    assert page.ocr_status == Page.OcrStatus.TEXT_LAYER and select_pages(record_id="scan-memo").count() == 0
+    layer_text = page.text
+
+    [redo] = select_pages(record_id="scan-memo", redo=True)
+    job = make_job(redo, OcrOptions(searchable_pdf=True), None)
+    assert job.accept is False  # the page shows text already: a new reading is only proposed
+    [(outcome, saved)] = run_local([dataclasses.replace(job, accept=True)], workers=1)
+    assert saved == "saved", outcome.error
+    page.refresh_from_db()
+    assert page.ocr_status == Page.OcrStatus.DONE and page.words and cer(page.text, TELEGRAM) < 0.03
+    assert page.ocr_settings["original"].endswith("/memo.pdf") and page.ocr_settings["frame"] == 0
+    searchable = pdfium.PdfDocument(default_storage.path(page.ocr_settings["searchable_pdf"]))
+    assert cer(searchable[0].get_textpage().get_text_bounded(), TELEGRAM) < 0.05
+    [old] = PageText.objects.filter(page=page, status=PageText.Status.SUPERSEDED)
+    assert (old.source, old.text) == ("text_layer", layer_text)

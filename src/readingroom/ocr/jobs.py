@@ -22,7 +22,7 @@ from readingroom.catalog.languages import TESSERACT
 from readingroom.catalog.models import Content, Page, Record
 
 from .engine import OcrError, OcrOptions, installed_languages, ocr_image
-from .history import refresh_content_text
+from .history import archive_page_text, page_facts, refresh_content_text
 from .models import PageText
 
 DEFAULT_LANGUAGE = "eng"
@@ -135,7 +135,7 @@ def save_outcome(outcome: JobOutcome) -> str:
             if not default_storage.exists(name):
                 name = default_storage.save(name, ContentFile(outcome.pdf))
             settings["searchable_pdf"] = name
-        settings["original"] = page.ocr_settings.get("original", page.image.name)
+        settings.update(page_facts(page))
         version = PageText(
             page=page, image_name=page.image.name, checksum=page.checksum, text=outcome.text, words=outcome.words,
             confidence=outcome.confidence, dpi=outcome.dpi, engine=outcome.engine, settings=settings,
@@ -145,7 +145,7 @@ def save_outcome(outcome: JobOutcome) -> str:
         if not outcome.accept:
             version.save()
             return "proposed"
-        PageText.objects.filter(page=page, status=PageText.Status.ACCEPTED).update(status=PageText.Status.SUPERSEDED)
+        archive_page_text(page, keep_empty=False)
         version.save()
         page.text, page.words, page.confidence = outcome.text, outcome.words, outcome.confidence
         page.dpi = outcome.dpi or page.dpi
