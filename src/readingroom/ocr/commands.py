@@ -56,6 +56,11 @@ def ocr(
             fail(str(exc))
     if workers is not None and workers < 1:
         fail("--workers must be at least 1")
+    if celery:
+        from django.conf import settings
+
+        if not settings.READINGROOM_BROKER_URL:
+            fail("--celery needs READINGROOM_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and running workers")
     options = OcrOptions(deskew=deskew, rotate=rotate, clean=clean, searchable_pdf=pdf)
     pages = list(select_pages(record, collection, redo=redo))
     jobs = [make_job(page, options, languages) for page in pages]
