@@ -243,7 +243,10 @@ def _split_list(value) -> list[str]:
 
 def _languages(value) -> tuple[list[str], list[str]]:
     codes, unknown = [], []
-    for item in _split_list(value) if isinstance(value, list) else [p.strip() for p in re.split(r"[;,|]", str(value or "")) if p.strip()]:
+    items = value if isinstance(value, list) else re.split(r"[;,|]", str(value or ""))
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
         code = language_code(item)
         (codes if code else unknown).append(code or item)
     return codes, unknown
@@ -291,7 +294,7 @@ def record_from_row(folder: Path, sidecar: Path, where: int, row: dict) -> tuple
     public_id = fields.get("public_id", "")
     if not public_id:
         return None, [Problem(message=f"{label}no id: every record needs one", **place)]
-    label = f"{label}record {public_id}: "
+    label = f"record {public_id}: " if sidecar.suffix == ".csv" else f"record {where} ({public_id}): "
     files = next((_split_list(row[k]) for k in FILE_KEYS if row.get(k)), [])
     if not files:
         return None, [Problem(message=f"{label}no page files listed (column 'files')", **place)]
