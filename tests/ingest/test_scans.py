@@ -196,3 +196,26 @@ def test_sample_scans_for_the_demo_import_cleanly() -> None:
     record = Record.objects.get(public_id="209771-typed-scan")
     assert record.contents.get(kind="scan").pages.count() == 2
     assert record.contents.get(kind="transcript").text.startswith("TELEGRAM SECRET")
+
+
+def test_json_sidecar_problems_name_the_record(tmp_path: Path) -> None:
+    folder = tmp_path / "json"
+    folder.mkdir()
+    save_page(folder / "p1.png", TELEGRAM)
+    (folder / "sidecar.json").write_text(json.dumps([
+        {"id": "j1", "title": "Fine", "files": ["p1.png"], "transcript_file": "t.txt"},
+        {"id": "j2", "title": "Gone", "files": ["p1.png", "gone.png"]},
+        {"title": "No id", "files": ["p1.png"]},
+    ]), encoding="utf-8")
+    (folder / "t.txt").write_text(TELEGRAM, encoding="utf-8")
+    summary = run_import([str(folder)])
+    sidecar = folder / "sidecar.json"
+    assert summary.counts["imported"] == 1 and summary.counts["failed"] == 2
+    assert _problems(summary) == [f"{sidecar}: record 2 (j2): gone.png: no such file in {folder}",
+                                  f"{sidecar}: record 3: no id: every record needs one"]
+    assert Record.objects.get(public_id="j1").contents.get(kind="transcript").text == TELEGRAM
+
+    (folder / "sidecar.json").write_text('[{"id": "j1",\n "files": ["p1.png"]', encoding="utf-8")
+    broken = run_import([str(folder)])
+    assert [str(p) for p in broken.problems][0].startswith(f"{sidecar}:2: not valid JSON")
+    assert Record.objects.filter(public_id="j1").exists()  # nothing stored is lost
