@@ -61,27 +61,37 @@ def _cli(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedPro
                           text=True, timeout=timeout)
 
 
-@pytest.fixture
-def worker(env: dict, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
-    log = tmp_path / "worker.log"
-    assert _cli(env, "init").returncode == 0
+def _start_worker(env: dict, log: Path) -> subprocess.Popen:
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "readingroom.ocr.tasks", "worker", "--concurrency", "1",
-             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", "ocr-test@%h"],
+             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", f"{log.stem}@%h"],
             env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text() and time.monotonic() < deadline:
-            assert process.poll() is None, log.read_text()
-            time.sleep(0.2)
-        yield process, log
-    finally:
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text() and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        time.sleep(0.2)
+    return process
+
+
+def _stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def worker(env: dict, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    log = tmp_path / "worker.log"
+    assert _cli(env, "init").returncode == 0
+    process = _start_worker(env, log)
+    try:
+        yield process, log
+    finally:
+        _stop_worker(process)
 
 
 def _scan_folder(tmp_path: Path, record_id: str, pages: list[str], dpi: int = 200) -> Path:
@@ -149,3 +159,43 @@ def test_worker_killed_mid_page_leaves_nothing_half_written_and_the_page_is_retr
         versions = db.execute("select status from ocr_pagetext").fetchall()
     assert status == "done" and cer(text, long_text) < 0.03
     assert versions == [("accepted",)]  # read once more after the kill, stored once
+
+
+def test_whole_worker_killed_mid_page_and_a_new_worker_takes_the_page_over(tmp_path: Path, env: dict) -> None:
+    # A lost machine: no process is left to requeue the message; the broker gives it to another worker once
+    # the visibility timeout has passed (3 s here; an hour by default).
+    env = {**env, "READINGROOM_CELERY_VISIBILITY_TIMEOUT": "3"}
+    assert _cli(env, "init").returncode == 0
+    long_text = " ".join([TELEGRAM, SECOND_PAGE] * 3)
+    assert _cli(env, "import", str(_scan_folder(tmp_path, "cel3", [long_text], dpi=400))).returncode == 0
+    first = _start_worker(env, tmp_path / "first.log")
+    command = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "ocr", "--record", "cel3", "--celery"],
+                               env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        child, deadline = None, time.monotonic() + 60
+        while child is None and time.monotonic() < deadline:
+            child = reading_child(first.pid)
+            time.sleep(0.05)
+        assert child is not None
+        doomed = [first.pid, child, *[g for g in children(child) if command_name(g) == "tesseract"]]
+        for pid in doomed:  # the worker and everything it runs, all at once
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        with _db(env) as db:
+            assert db.execute("select ocr_status, text from catalog_page").fetchone() == ("pending", "")
+        time.sleep(4)
+        second = _start_worker(env, tmp_path / "second.log")
+        try:
+            out, err = command.communicate(timeout=240)
+        finally:
+            _stop_worker(second)
+    finally:
+        if command.poll() is None:
+            command.kill()
+    assert command.returncode == 0, out + err
+    assert "'saved': 'saved'" in (tmp_path / "second.log").read_text()  # the new worker read it
+    with _db(env) as db:
+        status, text = db.execute("select ocr_status, text from catalog_page").fetchone()
+        versions = db.execute("select status from ocr_pagetext").fetchall()
+    assert status == "done" and cer(text, long_text) < 0.03 and versions == [("accepted",)]
