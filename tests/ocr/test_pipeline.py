@@ -182,3 +182,22 @@ def test_text_layer_page_reread_with_searchable_pdf_keeps_the_layer_text_in_hist
     assert cer(searchable[0].get_textpage().get_text_bounded(), TELEGRAM) < 0.05
     [old] = PageText.objects.filter(page=page, status=PageText.Status.SUPERSEDED)
     assert (old.source, old.text) == ("text_layer", layer_text)
+
+
+def test_demo_hook_reads_the_sample_scans() -> None:
+    from rich.console import Console
+
+    from readingroom.cli import sample_data_dir
+    from readingroom.ocr.demo import after_demo_import
+    from readingroom.ocr.report import quality_rows
+
+    assert run_import([str(sample_data_dir() / "scans")]).ok
+    console = Console(record=True, width=200)
+    after_demo_import(console)
+    assert "Sample scans: 2 pages read by OCR" in console.export_text()
+    [row] = quality_rows()
+    assert row["record"] == "209771-typed-scan" and row["pending"] == 0 and row["failed"] == 0
+    assert row["quality"]["cer"] < 0.02  # the typed telegram against its transcript
+    # The PNG says 96 dpi; it is a 200 dpi page, and Tesseract's estimate is used instead.
+    second = Page.objects.get(content__record__public_id="209771-typed-scan", position=1)
+    assert second.ocr_settings["dpi_source"] == "estimated by tesseract" and 150 <= second.dpi <= 400
