@@ -75,6 +75,22 @@ def test_blank_page_is_recorded_as_blank_not_failed(tmp_path: Path) -> None:
     assert result.text == "" and result.words == [] and result.settings["blank"] is True
 
 
+def test_page_with_ink_but_no_text_is_a_failure_not_an_empty_result(tmp_path: Path) -> None:
+    import random
+
+    from PIL import ImageDraw
+
+    rng = random.Random(3)
+    page = Image.new("L", (1600, 2000), 250)
+    draw = ImageDraw.Draw(page)
+    for _ in range(40):  # rings of ink, no letters: a stain, a drawing, or a page OCR cannot read
+        x, y = rng.randrange(1500), rng.randrange(1900)
+        draw.ellipse([x, y, x + rng.randrange(20, 90), y + rng.randrange(20, 90)], outline=30, width=6)
+    page.save(tmp_path / "rings.png", dpi=(200, 200))
+    with pytest.raises(OcrError, match="the page has ink but Tesseract read no text, also after normalising contrast"):
+        ocr_image(tmp_path / "rings.png")
+
+
 def test_rotation_and_deskew_are_opt_in_and_recorded(tmp_path: Path) -> None:
     text = f"{TELEGRAM} {SECOND_PAGE}"
     render_page(text).rotate(90, expand=True).save(tmp_path / "sideways.png", dpi=(200, 200))
