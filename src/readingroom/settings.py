@@ -115,3 +115,5 @@ LOGGING = {
 
 # OCR scale-out: Celery workers on any number of machines share this Redis broker (empty: local pool only).
 READINGROOM_BROKER_URL = os.environ.get("READINGROOM_BROKER_URL", "")
+# Page clean-up before OCR, off unless listed: any of rotate, deskew, clean (unpaper), comma-separated.
+READINGROOM_OCR_CLEANUP = [s.strip() for s in os.environ.get("READINGROOM_OCR_CLEANUP", "").split(",") if s.strip()]

@@ -201,3 +201,15 @@ def test_demo_hook_reads_the_sample_scans() -> None:
     # The PNG says 96 dpi; it is a 200 dpi page, and Tesseract's estimate is used instead.
     second = Page.objects.get(content__record__public_id="209771-typed-scan", position=1)
     assert second.ocr_settings["dpi_source"] == "estimated by tesseract" and 150 <= second.dpi <= 400
+
+
+def test_cleanup_defaults_come_from_the_setting(settings) -> None:
+    from readingroom.ocr.engine import OcrError
+    from readingroom.ocr.jobs import configured_options
+
+    assert configured_options() == OcrOptions()  # all off by default
+    settings.READINGROOM_OCR_CLEANUP = ["deskew"]
+    assert configured_options(clean=True) == OcrOptions(deskew=True, clean=True)
+    settings.READINGROOM_OCR_CLEANUP = ["sharpen"]
+    with pytest.raises(OcrError, match="unknown step sharpen"):
+        configured_options()

@@ -29,9 +29,9 @@ def ocr(
     languages: Annotated[str | None, typer.Option(help="Tesseract languages, e.g. eng+rus (default: each record's)")] = None,
     redo: Annotated[bool, typer.Option("--redo", help="Read pages again that already have text (kept as proposals)")] = False,
     accept: Annotated[bool, typer.Option("--accept", help="With --redo: show the new readings at once")] = False,
-    deskew: Annotated[bool, typer.Option(help="Straighten skewed pages first")] = False,
-    rotate: Annotated[bool, typer.Option(help="Detect and fix page rotation first")] = False,
-    clean: Annotated[bool, typer.Option(help="Clean pages with unpaper first")] = False,
+    deskew: Annotated[bool, typer.Option("--deskew", help="Straighten skewed pages first")] = False,
+    rotate: Annotated[bool, typer.Option("--rotate", help="Detect and fix page rotation first")] = False,
+    clean: Annotated[bool, typer.Option("--clean", help="Clean pages with unpaper first")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a searchable PDF of each page")] = False,
     celery: Annotated[bool, typer.Option("--celery", help="Send the pages to Celery workers (READINGROOM_BROKER_URL)")] = False,
 ) -> None:
@@ -40,8 +40,8 @@ def ocr(
     ensure_database()
     from readingroom.catalog.models import Record
 
-    from .engine import OcrError, OcrOptions, check_languages, tesseract_available
-    from .jobs import make_job, select_pages
+    from .engine import OcrError, check_languages, tesseract_available
+    from .jobs import configured_options, make_job, select_pages
 
     if sum(bool(x) for x in (collection, record, all_)) != 1:
         fail("say which pages: --collection X, --record ID or --all")
@@ -61,7 +61,10 @@ def ocr(
 
         if not settings.READINGROOM_BROKER_URL:
             fail("--celery needs READINGROOM_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and running workers")
-    options = OcrOptions(deskew=deskew, rotate=rotate, clean=clean, searchable_pdf=pdf)
+    try:
+        options = configured_options(deskew=deskew, rotate=rotate, clean=clean, searchable_pdf=pdf)
+    except OcrError as exc:
+        fail(str(exc))
     pages = list(select_pages(record, collection, redo=redo))
     jobs = [make_job(page, options, languages) for page in pages]
     if accept:

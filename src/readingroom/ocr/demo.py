@@ -6,14 +6,14 @@ from rich.console import Console
 
 
 def after_demo_import(console: Console) -> None:
-    from .engine import OcrOptions, tesseract_available
-    from .jobs import make_job, select_pages
+    from .engine import tesseract_available
+    from .jobs import configured_options, make_job, select_pages
     from .pool import run_local
 
     if not tesseract_available():
         console.print("Sample scans not read: tesseract is not installed.")
         return
-    jobs = [make_job(page, OcrOptions(), None) for page in select_pages()]
+    jobs = [make_job(page, configured_options(), None) for page in select_pages()]
     if not jobs:
         return
     results = run_local(jobs)

@@ -59,6 +59,19 @@ class JobOutcome:
         return not self.error
 
 
+def configured_options(**flags: bool) -> OcrOptions:
+    """Options from READINGROOM_OCR_CLEANUP, with clean-up steps a command asked for added."""
+    from django.conf import settings
+
+    from .cleanup import CLEANUP_STEPS
+
+    unknown = [s for s in settings.READINGROOM_OCR_CLEANUP if s not in CLEANUP_STEPS]
+    if unknown:
+        raise OcrError(f"READINGROOM_OCR_CLEANUP: unknown step {', '.join(unknown)} (known: {', '.join(CLEANUP_STEPS)})")
+    steps = {step: True for step in settings.READINGROOM_OCR_CLEANUP}
+    return OcrOptions(**{**steps, **{k: v for k, v in flags.items() if v}})
+
+
 def record_languages(record: Record) -> str:
     """Tesseract languages for a record: from its original language(s), those installed; English otherwise."""
     codes = [TESSERACT[c] for c in record.languages if c in TESSERACT]
