@@ -155,8 +155,8 @@ class PageLook:
 
     @classmethod
     def of(cls, image: Image.Image) -> PageLook:
-        small = image.convert("L")
-        small.thumbnail((1000, 1000))
+        # A box-filtered copy about 700 pixels across: reduce() is several times faster than thumbnail().
+        small = image.convert("L").reduce(max(1, max(image.size) // 700))
         if image.mode == "1":  # already black and white: nothing to flatten
             ink = small.histogram()[:128]
             return cls(sum(ink) / (small.width * small.height), 0, 0)
@@ -239,6 +239,14 @@ def _one_pass(source: Path, work: Path, name: str, options: OcrOptions, dpi: int
     return _Pass(text, [w.as_row() for w in page.words], page.mean_confidence, used_dpi, pdf, steps)
 
 
+def _uncompressed(image: Image.Image, stem: Path) -> Path:
+    """A working copy for Tesseract as PNM: written in milliseconds where PNG takes tens, and it states no
+    resolution, so Tesseract uses the --dpi we pass or estimates one from the letters."""
+    path = stem.with_suffix({"1": ".pbm", "L": ".pgm"}.get(image.mode, ".ppm"))
+    image.save(path)
+    return path
+
+
 def _decode(path: Path) -> Image.Image:
     try:
         with Image.open(path) as opened:
@@ -283,21 +291,15 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
         # Hand Tesseract the original file when it can read it as it is: re-encoding costs time per page.
         # A stated but untrusted dpi (72/96) must be removed, or Tesseract would believe it.
         direct = readable and (working is None or working is image)
-        if direct:
-            source = path
-        else:
-            source = work / "page.png"
-            working.save(source, compress_level=1, **({"dpi": (info_dpi, info_dpi)} if info_dpi else {}))
+        source = path if direct else _uncompressed(working, work / "page")
         try:
             best = _one_pass(source, work, "pass1", options, info_dpi, steps)
         except OcrError:
             if not direct:
                 raise
-            # Some valid files (exotic TIFF compressions) Leptonica cannot read: give it a plain PNG.
+            # Some valid files (exotic TIFF compressions) Leptonica cannot read: give it a plain copy.
             working = working if working is not None else flatten(_decode(path))
-            source = work / "page.png"
-            working.save(source, compress_level=1)
-            best = _one_pass(source, work, "pass1", options, info_dpi, steps)
+            best = _one_pass(_uncompressed(working, work / "page"), work, "pass1", options, info_dpi, steps)
             settings["converted"] = True
         doubtful = not best.words or (best.confidence or 0) < LOW_CONFIDENCE
         if doubtful and working is None:
@@ -307,8 +309,7 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
         inked = look is None or look.has_ink  # not looked at: the page read well, so it has ink
         if inked and doubtful and "contrast" not in steps:
             # A page with ink that reads as nothing, or as very unsure text, is a failure to retry.
-            retry_source = work / "contrast.png"
-            normalise_contrast(working).save(retry_source, compress_level=1)
+            retry_source = _uncompressed(normalise_contrast(working), work / "contrast")
             retry = _one_pass(retry_source, work, "pass2", options, info_dpi, [*steps, "contrast"])
             settings["retried"] = {"reason": "no text" if not best.words else f"confidence {best.confidence:.0f}",
                                    "first_pass_words": len(best.words)}
