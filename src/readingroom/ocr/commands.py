@@ -38,7 +38,7 @@ def ocr(
     """Read pending scan pages with Tesseract, in parallel; prints a summary with failures."""
     setup_django()
     ensure_database()
-    from readingroom.catalog.models import Record
+    from readingroom.catalog.models import Collection, Record
 
     from .engine import OcrError, check_languages, tesseract_available
     from .jobs import configured_options, make_job, select_pages
@@ -47,6 +47,8 @@ def ocr(
         fail("say which pages: --collection X, --record ID or --all")
     if record and not Record.objects.filter(public_id=record).exists():
         fail(f"no record with id {record!r}")
+    if collection and not Collection.objects.filter(identifier=collection).exists():
+        fail(f"no collection with identifier {collection!r}")
     if not tesseract_available():
         fail("tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-eng)")
     if languages:
@@ -99,7 +101,7 @@ def ocr(
     for line in failures:
         console.print(f"[red]failed[/red] {line}", highlight=False, soft_wrap=True)
     if counts.get("proposed"):
-        out.print("New readings of pages with text are kept as proposals: `readingroom ocr-accept` shows them.")
+        out.print("New readings of pages with text are kept as proposals: `readingroom ocr-accept` makes them the text.")
     if failures:
         raise typer.Exit(1)
 
@@ -112,10 +114,9 @@ def _run_celery(jobs, on_done) -> None:
     from .tasks import ocr_page
 
     try:
-        results = {ocr_page.delay(dataclasses.asdict(job)): job for job in jobs}
+        waiting = {ocr_page.delay(dataclasses.asdict(job)): job for job in jobs}
     except (OperationalError, CeleryError, OSError) as exc:
         fail(f"cannot reach the Celery broker {celery_app.conf.broker_url}: {exc}")
-    waiting = dict(results)
     while waiting:
         for result in [r for r in waiting if r.ready()]:
             job = waiting.pop(result)
