@@ -52,8 +52,11 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def env(tmp_path: Path, redis_url: str) -> dict:
+    # TMPDIR: a worker killed mid-page leaves its scratch folder behind; keep that inside the test's folder.
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
     return {**os.environ, "READINGROOM_DATA_DIR": str(tmp_path / "data"), "READINGROOM_BROKER_URL": redis_url,
-            "PYTHONPATH": str(REPO / "src"), "DJANGO_SETTINGS_MODULE": "readingroom.settings"}
+            "PYTHONPATH": str(REPO / "src"), "DJANGO_SETTINGS_MODULE": "readingroom.settings", "TMPDIR": str(scratch)}
 
 
 def _cli(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import os
 import signal
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -81,7 +82,9 @@ def test_pool_reads_pages_and_reocr_waits_for_acceptance(tmp_path: Path) -> None
     assert statuses == ["accepted", "superseded"]
 
 
-def test_pool_worker_killed_mid_page_fails_that_page_cleanly_and_a_rerun_reads_it(tmp_path: Path) -> None:
+def test_pool_worker_killed_mid_page_fails_that_page_cleanly_and_a_rerun_reads_it(tmp_path: Path, monkeypatch) -> None:
+    # The killed process leaves its scratch folder behind: keep it inside the test's folder.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     folder = tmp_path / "slow"
     folder.mkdir()
     # A long page at 400 dpi takes seconds to read, so the test can catch it mid-page.
