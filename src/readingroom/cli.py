@@ -25,7 +25,7 @@ console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 # Each concern adds its commands from its own module, so this file stays small.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["readingroom.ocr.commands"]
 
 
 class CliError(Exception):
@@ -217,7 +217,7 @@ def demo(
 
 
 # Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
-DEMO_HOOKS: list[str] = []
+DEMO_HOOKS: list[str] = ["readingroom.ocr.demo"]
 
 
 def main() -> None:
@@ -241,4 +241,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m readingroom.cli` runs this file as __main__; command modules register on the importable
+    # `readingroom.cli.app`, so run that module's main.
+    from readingroom.cli import main as _main
+
+    _main()

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
-import unicodedata
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
@@ -33,7 +31,7 @@ from readingroom.catalog.models import (
     Repository,
 )
 
-from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef
+from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef, slugify_name
 
 
 class StoreError(Exception):
@@ -44,11 +42,6 @@ class Outcome(StrEnum):
     IMPORTED = "imported"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
-
-
-def slugify_name(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:150] or "unnamed"
 
 
 def _repository(ref: RepositoryRef | None) -> Repository | None:
@@ -162,6 +155,8 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
         content.page_breaks = item.page_breaks
         content.clean_fields(exclude=["record"])
         content.save()
+        if item.pages:
+            _store_scan_pages(content, item)
         content.footnotes.all().delete()
         Footnote.objects.bulk_create(
             Footnote(content=content, number=f.number, anchor_id=f.anchor_id, text=f.text, position=i)
@@ -415,3 +410,12 @@ def _insert_rows(model: type[Model], field_names: list[str], rows: list[tuple]) 
     placeholders = ", ".join(["%s"] * len(field_names))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
+
+
+def _store_scan_pages(content: Content, item) -> None:
+    # The scan's text is what OCR read from its pages, not the (empty) text the parser had.
+    from .pages import joined_page_text, store_pages
+
+    store_pages(content, item.pages)
+    content.text = joined_page_text(content)
+    content.save(update_fields=["text"])

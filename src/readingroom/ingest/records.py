@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
+
+
+def slugify_name(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:150] or "unnamed"
 
 
 @dataclass
@@ -35,6 +42,23 @@ class FootnoteItem:
 
 
 @dataclass
+class PageSource:
+    """One page of a scan as found on disk: its original file (checked, never modified) and where in it."""
+
+    path: str  # the original file, absolute
+    checksum: str  # SHA-256 of the whole original file
+    name: str  # the file's name as the sidecar gave it
+    frame: int = 0  # page index within a multi-page TIFF or PDF
+    frames: int = 1  # how many pages the original file has
+    kind: str = "image"  # image | pdf
+    width: int | None = None
+    height: int | None = None
+    dpi: int | None = None  # as the file states it (None when it says nothing)
+    text_layer: str = ""  # a PDF page's own text, kept only when it passed the garbage check
+    note: str = ""  # e.g. why a PDF's text layer was not used
+
+
+@dataclass
 class ContentItem:
     kind: str  # scan | transcript | translation
     language: str = ""
@@ -43,6 +67,7 @@ class ContentItem:
     markup: str = ""
     footnotes: list[FootnoteItem] = field(default_factory=list)
     page_breaks: list[dict] = field(default_factory=list)
+    pages: list[PageSource] = field(default_factory=list)  # scans only: the page originals, in order
 
 
 @dataclass
