@@ -24,7 +24,7 @@ console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 # Each concern adds its commands from its own module, so this file stays small.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["readingroom.search.commands"]
 
 
 class CliError(Exception):
@@ -102,6 +102,8 @@ def import_(
         console.print(f"[red]error[/red] {problem}" if problem.fatal else f"[yellow]warning[/yellow] {problem}",
                       markup=True, highlight=False, soft_wrap=True)
     out.print(summary.line())
+    for hook in IMPORT_HOOKS:
+        importlib.import_module(hook).after_import(out)
     if not summary.ok:
         raise typer.Exit(1)
 
@@ -208,8 +210,11 @@ def demo(
         serve(host=host, port=port)
 
 
+# Modules with an `after_import(console)`, run at the end of `readingroom import` (e.g. apply index updates).
+IMPORT_HOOKS: list[str] = ["readingroom.search.hooks"]
+
 # Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
-DEMO_HOOKS: list[str] = []
+DEMO_HOOKS: list[str] = ["readingroom.search.hooks"]
 
 
 def main() -> None:

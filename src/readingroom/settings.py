@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "readingroom.catalog",
     "readingroom.web",
+    "readingroom.search",
 ]
 
 MIDDLEWARE = [

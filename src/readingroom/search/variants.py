@@ -1,0 +1,79 @@
+"""Name variants (Shantung/Shandong, Danzig/Gdańsk) from authority records, for query expansion and for
+spotting places mentioned in text that no cataloguer linked.
+
+The map is read from the database (Authority + NameVariant, which staff edit in the admin; the
+shipped gazetteer is loaded there by a migration) and cached per process until a change is saved.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from .schema import FOLDED, analyzers
+
+MAX_NAME_TOKENS = 4
+
+
+@dataclass(frozen=True)
+class VariantGroup:
+    identifier: str
+    kind: str
+    names: tuple[str, ...]  # preferred name first
+
+
+@dataclass
+class VariantMap:
+    by_tokens: dict[tuple[str, ...], VariantGroup]
+
+    def group_for(self, tokens: tuple[str, ...]) -> VariantGroup | None:
+        return self.by_tokens.get(tokens)
+
+    def mentions(self, text: str, kind: str = "place") -> list[VariantGroup]:
+        """Groups whose names occur in `text` (folded, whole words), in order of first mention."""
+        if not self.by_tokens or not text:
+            return []
+        tokens = fold_tokens(text)
+        found: dict[str, VariantGroup] = {}
+        for i in range(len(tokens)):
+            for n in range(MAX_NAME_TOKENS, 0, -1):
+                group = self.by_tokens.get(tuple(tokens[i:i + n]))
+                if group is not None and group.kind == kind:
+                    found.setdefault(group.identifier, group)
+                    break
+        return list(found.values())
+
+
+def fold_tokens(text: str) -> list[str]:
+    return analyzers()[FOLDED].analyze(text)
+
+
+_cache: VariantMap | None = None
+_lock = threading.Lock()
+
+
+def forget() -> None:
+    global _cache
+    with _lock:
+        _cache = None
+
+
+def load() -> VariantMap:
+    """Every authority that has at least one variant, keyed by each of its names' folded tokens."""
+    global _cache
+    with _lock:
+        if _cache is not None:
+            return _cache
+    from readingroom.catalog.models import Authority
+
+    by_tokens: dict[tuple[str, ...], VariantGroup] = {}
+    for authority in Authority.objects.filter(variants__isnull=False).distinct().prefetch_related("variants"):
+        names = tuple(dict.fromkeys(authority.all_names()))
+        group = VariantGroup(authority.identifier, authority.kind, names)
+        for name in names:
+            key = tuple(fold_tokens(name))
+            if key and len(key) <= MAX_NAME_TOKENS:
+                by_tokens.setdefault(key, group)
+    with _lock:
+        _cache = VariantMap(by_tokens)
+        return _cache
