@@ -85,6 +85,11 @@ def made_up_records() -> list[ParsedRecord]:
             authorities=[AuthorityRef("place", "Shandong", "mentioned")],
         ),
         ParsedRecord(
+            public_id="mu-ocr-2", title="Railway report", date_edtf="1944-04-02",
+            document_type="report", languages=["en"], collection=MADE_UP,
+            contents=[ContentItem("scan", "en", "The Ghantung railway was cut near the coast by guerrilla units.")],
+        ),
+        ParsedRecord(
             public_id="mu-danzig", title="Memorandum on the port of Danzig", date_edtf="1945-03-10",
             document_type="memorandum", languages=["en"], collection=MADE_UP,
             contents=[ContentItem("transcript", "en", "The harbour of Danzig was heavily damaged. Königsberg "

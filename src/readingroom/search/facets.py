@@ -31,6 +31,7 @@ class FacetValue:
     count: int
     selected: bool = False
     children: list[FacetValue] = field(default_factory=list)
+    url: str = ""  # the page's link that toggles this value (set by the web view)
 
     def as_dict(self) -> dict:
         data = {"value": self.value, "label": self.label, "count": self.count, "selected": self.selected}
