@@ -156,11 +156,10 @@ def _word_tokens(word: str) -> list[Tok]:
 
 class Parser:
     def __init__(self, tokens: list[Tok], messages: list[str]) -> None:
-        self.tokens = tokens
+        self.tokens = _limit_nesting(tokens, messages)
         self.pos = 0
         self.messages = messages
         self.terms = 0
-        self.depth = 0
 
     def peek(self) -> Tok | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -226,13 +225,9 @@ class Parser:
         return self.term(tok, None)
 
     def group(self, field_name: str | None) -> object | None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            self.messages.append("Parentheses nested too deeply were ignored.")
         node = self.or_expr()
         if self.peek() is not None and self.peek().kind == "rp":
             self.take()
-        self.depth -= 1
         return _with_field(node, field_name) if field_name else node
 
     def fielded(self, name: str) -> object | None:
@@ -277,6 +272,31 @@ class Parser:
         return DateRange(start, end)
 
 
+def _limit_nesting(tokens: list[Tok], messages: list[str]) -> list[Tok]:
+    """Drop parentheses nested deeper than MAX_DEPTH (and their partners), and unmatched ")": the
+    parser then never recurses deeper than that, whatever the input."""
+    kept: list[Tok] = []
+    depth = dropped = 0
+    for tok in tokens:
+        if tok.kind == "lp":
+            if depth >= MAX_DEPTH:
+                dropped += 1
+                continue
+            depth += 1
+        elif tok.kind == "rp":
+            if dropped:
+                dropped -= 1
+                continue
+            if not depth:
+                messages.append("An unmatched “)” was ignored.")
+                continue
+            depth -= 1
+        kept.append(tok)
+    if dropped:
+        messages.append("Parentheses nested too deeply were ignored.")
+    return kept
+
+
 def _with_field(node: object | None, field_name: str) -> object | None:
     if isinstance(node, (Word, Phrase)):
         node.field = node.field or field_name
@@ -310,7 +330,7 @@ def expand_variants(node: object | None, names: variants.VariantMap) -> object |
     if isinstance(node, Or):
         return Or([expand_variants(i, names) for i in node.items])
     if isinstance(node, And):
-        return And(_expand_runs(node.items, names))
+        return _simplify(And(_expand_runs(node.items, names)))
     return node
 
 
