@@ -102,8 +102,8 @@ def register_analyzers(index: tantivy.Index) -> None:
 @cache
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    sb.add_unsigned_field("pk", stored=True, indexed=True, fast=True)
-    sb.add_unsigned_field("digest", stored=True, fast=True)
+    sb.add_integer_field("pk", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("digest", stored=True, fast=True)
     sb.add_text_field("public_id", stored=True, tokenizer_name="raw")
     sb.add_text_field("public_id_text", tokenizer_name=FOLDED)
     # Stored text fields feed the snippets.
