@@ -1,7 +1,6 @@
 """Records for the search tests, stored through the real import pipeline.
 
-The seed record is read from ../shared/seed (its OCR text and transcript split the way the archive page
-lays them out); FRUS documents are read from ../shared/frus with lxml. `made_up_records` cover the same
+The seed record is read from ../shared/seed by the seed importer; FRUS documents are read from ../shared/frus with lxml. `made_up_records` cover the same
 behaviours (OCR noise, spelling variants, split words, restricted access) without ../shared."""
 
 from __future__ import annotations
@@ -20,35 +19,12 @@ FRUS = CollectionRef("frus1944Quebec", "Conference at Quebec, 1944")
 
 
 def seed_record(path: Path) -> ParsedRecord:
-    """The seed export: date, title, ..., 'Contents:', the scan's OCR text, then the transcript from
-    'TELEGRAM SECRET' to the end."""
-    text = path.read_text(encoding="utf-8")
-    lines = [ln.strip() for ln in text.splitlines()]
-    nonempty = [ln for ln in lines if ln]
-    summary = text.split("Summary:", 1)[1].split("Original Language:", 1)[0].strip()
-    body = text.split("Original Scan Transcript - English", 1)[1]
-    ocr, transcript = body.split("TELEGRAM SECRET", 1)
-    return ParsedRecord(
-        public_id="209771",
-        title=nonempty[1],
-        date_edtf="1944-02-02",
-        summary=summary,
-        document_type="telegram",
-        classification="SECRET",
-        languages=["en"],
-        collection=BOX_171,
-        container="171",
-        contents=[
-            ContentItem("scan", "en", ocr.strip(), "Original Scan"),
-            ContentItem("transcript", "en", ("TELEGRAM SECRET" + transcript).strip(), "Transcript - English"),
-        ],
-        authorities=[
-            AuthorityRef("person", "Stalin, Joseph", "mentioned", variants=["Joseph Stalin", "Stalin"]),
-            AuthorityRef("person", "Harriman, W. Averell", "author", variants=["W. Averell Harriman"]),
-            AuthorityRef("place", "Manchuria", "mentioned"),
-            AuthorityRef("subject", "Japanese troop movements", "subject"),
-        ],
-    )
+    """The seed export, parsed by the real importer (ingest/seed_export.py)."""
+    from readingroom.ingest.seed_export import SeedExportFormat
+
+    parsed = [item for item in SeedExportFormat().parse(path) if isinstance(item, ParsedRecord)]
+    assert len(parsed) == 1, "the seed importer should yield one record"
+    return parsed[0]
 
 
 def frus_records(path: Path) -> list[ParsedRecord]:

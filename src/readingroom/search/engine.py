@@ -176,7 +176,7 @@ def more_like_this(record_pk: int, user=None, limit: int = 5) -> list[tuple[int,
     own = searcher.search(Query.term_query(schema, "pk", record_pk), limit=1).hits
     if not own:
         return []
-    similar = Query.more_like_this_query(own[0][1], min_doc_frequency=1, min_term_frequency=2, max_query_terms=30,
+    similar = Query.more_like_this_query(own[0][1], min_doc_frequency=1, min_term_frequency=1, max_query_terms=30,
                                          min_word_length=4)
     clauses = [(Occur.Must, similar), (Occur.MustNot, Query.term_query(schema, "pk", record_pk))]
     visible = access_filter(user)
