@@ -10,7 +10,7 @@ import tantivy
 
 from readingroom.catalog.models import Record
 
-from . import queue, store
+from . import gazetteer, queue, store
 from .documents import BATCH_SIZE, CollectionPaths, build_document, record_batches
 from .schema import SCHEMA_VERSION, build_schema
 from .variants import load as load_variants
@@ -53,8 +53,12 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
     a crash leaves the previous generation live."""
     report = WriteReport(rebuilt=True)
     with store.writer_lock():
+        # The shipped gazetteer becomes authority records first (adds only what is missing, so staff
+        # edits stay), so the variants are known to the build and to queries.
+        gazetteer.load()
         start_task = queue.last_task_id()
         path = store.new_generation()
+        writer = None
         try:
             index = store.create_index(path)
             writer = index.writer(WRITER_HEAP)
@@ -71,6 +75,11 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
             writer.wait_merging_threads()
             store.write_meta(path, records=report.indexed)
         except BaseException:
+            if writer is not None:
+                # Stop the writer's threads before removing its directory, or they recreate files in it.
+                writer.rollback()
+                writer.wait_merging_threads()
+            writer = index = None
             store.discard(path)
             raise
         store.publish(path)

@@ -1,6 +1,8 @@
 """The shipped gazetteer of historical name variants (places.json), and its loader.
 
-Loading adds what is missing and never overwrites: staff edits in the admin survive a re-load."""
+Every index rebuild loads it (so `readingroom index` on a new install, and `readingroom demo`, bring it
+in); it is not a data migration so that tests and importers that make their own authorities keep control
+of the catalogue. Loading adds what is missing and never overwrites: staff edits in the admin survive a re-load."""
 
 from __future__ import annotations
 
