@@ -238,4 +238,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m readingroom.cli`: command modules register on `readingroom.cli.app`, which is not
+    # this __main__ module's app, so hand over to the importable module.
+    from readingroom.cli import main as importable_main
+
+    importable_main()
