@@ -380,9 +380,22 @@ def fuzzy_distance(word: str) -> int:
     return 0
 
 
-def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool) -> Query | None:
+def _ocr_word(token: str, fuzzy: bool, joined: bool) -> Query:
+    """One analysed word in machine-read text: exact, glued across a split, or within an edit distance."""
+    schema = build_schema()
+    options = [Query.term_query(schema, FUZZY_FIELD, token)]
+    if joined:
+        options.append(Query.term_query(schema, JOINED_FIELD, token))
+    distance = fuzzy_distance(token)
+    if fuzzy and distance:
+        options.append(Query.fuzzy_term_query(schema, FUZZY_FIELD, token, distance))
+    return options[0] if len(options) == 1 else Query.boolean_query([(Occur.Should, q) for q in options])
+
+
+def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool, joined: bool = True) -> Query | None:
     if field_name is not None:
         return _field_query(field_name, text, phrase)
+    schema = build_schema()
     clauses: list[tuple[Occur, Query]] = []
     for name, weight in TEXT_FIELDS.items():
         q = _field_query(name, text, phrase)
@@ -390,46 +403,52 @@ def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool) ->
             clauses.append((Occur.Should, Query.boost_query(q, weight)))
     english = analyzers()[ENGLISH].analyze(text)
     if len(english) == 1:
-        clauses.append((Occur.Should, Query.boost_query(
-            Query.term_query(build_schema(), JOINED_FIELD, english[0]), JOINED_WEIGHT)))
+        if joined:
+            clauses.append((Occur.Should, Query.boost_query(
+                Query.term_query(schema, JOINED_FIELD, english[0]), JOINED_WEIGHT)))
         distance = fuzzy_distance(english[0])
         if fuzzy and distance:
             clauses.append((Occur.Should, Query.boost_query(
-                Query.fuzzy_term_query(build_schema(), FUZZY_FIELD, english[0], distance), FUZZY_WEIGHT)))
+                Query.fuzzy_term_query(schema, FUZZY_FIELD, english[0], distance), FUZZY_WEIGHT)))
+    elif 1 < len(english) <= 4 and (fuzzy or joined):
+        # A phrase in noisy OCR text rarely survives intact: as a fallback ranked well below the exact
+        # phrase, all its words anywhere in the OCR text, each exact, glued or fuzzy.
+        every_word = Query.boolean_query([(Occur.Must, _ocr_word(t, fuzzy, joined)) for t in english])
+        clauses.append((Occur.Should, Query.boost_query(every_word, FUZZY_WEIGHT / 2)))
     if not clauses:
         return None
     return Query.boolean_query(clauses)
 
 
-def compile_node(node: object | None, fuzzy: bool = True) -> Query | None:
+def compile_node(node: object | None, fuzzy: bool = True, joined: bool = True) -> Query | None:
     if node is None:
         return None
     if isinstance(node, Word):
-        return _text_query(node.text, node.field, phrase=False, fuzzy=fuzzy)
+        return _text_query(node.text, node.field, phrase=False, fuzzy=fuzzy, joined=joined)
     if isinstance(node, Phrase):
-        return _text_query(node.text, node.field, phrase=True, fuzzy=False)
+        return _text_query(node.text, node.field, phrase=True, fuzzy=fuzzy, joined=joined)
     if isinstance(node, Variants):
         options = [q for name in node.names
-                   if (q := _text_query(name, node.field, phrase=True, fuzzy=fuzzy)) is not None]
+                   if (q := _text_query(name, node.field, phrase=True, fuzzy=fuzzy, joined=joined)) is not None]
         return Query.boolean_query([(Occur.Should, q) for q in options]) if options else None
     if isinstance(node, DateRange):
         return date_filter(node)
     if isinstance(node, Not):
-        inner = compile_node(node.node, fuzzy=False)
+        inner = compile_node(node.node, fuzzy=False, joined=False)
         if inner is None:
             return None
         return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, inner)])
     if isinstance(node, Or):
-        parts = [q for i in node.items if (q := compile_node(i, fuzzy)) is not None]
+        parts = [q for i in node.items if (q := compile_node(i, fuzzy, joined)) is not None]
         return Query.boolean_query([(Occur.Should, q) for q in parts]) if parts else None
     if isinstance(node, And):
         clauses: list[tuple[Occur, Query]] = []
         for item in node.items:
             if isinstance(item, Not):
-                inner = compile_node(item.node, fuzzy=False)
+                inner = compile_node(item.node, fuzzy=False, joined=False)
                 if inner is not None:
                     clauses.append((Occur.MustNot, inner))
-            elif (q := compile_node(item, fuzzy)) is not None:
+            elif (q := compile_node(item, fuzzy, joined)) is not None:
                 clauses.append((Occur.Must, q))
         if not clauses:
             return None
@@ -465,7 +484,7 @@ def _dates(node: object | None) -> list[DateRange]:
     return []
 
 
-def parse(raw: str | None, fuzzy: bool = True, expand: bool = True) -> ParsedQuery:
+def parse(raw: str | None, fuzzy: bool = True, expand: bool = True, joined: bool = True) -> ParsedQuery:
     """Parse what the reader typed. Never raises; an empty or unusable query matches everything."""
     messages: list[str] = []
     raw = (raw or "").replace("\x00", " ")
@@ -476,7 +495,7 @@ def parse(raw: str | None, fuzzy: bool = True, expand: bool = True) -> ParsedQue
     tree = Parser(lex(text), messages).parse()
     if expand and tree is not None:
         tree = expand_variants(tree, variants.load())
-    query = compile_node(tree, fuzzy=fuzzy)
+    query = compile_node(tree, fuzzy=fuzzy, joined=joined)
     if query is None:
         if raw.strip() and tree is None and not messages:
             messages.append("Nothing searchable in the query; showing all records.")
