@@ -1,18 +1,26 @@
-"""From catalogue records to index documents. Reads the database in batches of a fixed size with
-select_related/prefetch_related, so a rebuild of any size uses bounded memory."""
+"""From catalogue records to index documents. Reads the database in batches of a fixed size with a few
+plain value queries per batch, so a rebuild of any size uses bounded memory and a fixed number of queries
+per batch."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import operator
 import re
 from collections.abc import Iterable, Iterator
-
-from django.db.models import Prefetch
+from dataclasses import dataclass, field
 
 from readingroom.catalog.languages import language_name
-from readingroom.catalog.models import Collection, Content, Footnote, Record, RecordAuthority
+from readingroom.catalog.models import (
+    Authority,
+    Collection,
+    Content,
+    Footnote,
+    NameVariant,
+    Record,
+    RecordAuthority,
+)
 
 from .schema import JOINED_FIELD, LANGUAGE_STEMMERS
 from .variants import VariantMap
@@ -29,29 +37,88 @@ def joined_pairs(text: str) -> str:
     """Each pair of adjacent words glued together: "resig nation" -> "resignation". Old typesetting and
     OCR split words; indexing the glued pairs lets the whole word find them."""
     words = _WORD.findall(text)
-    return " ".join(a + b for a, b in zip(words, words[1:], strict=False))
+    return " ".join(map(operator.add, words, words[1:]))
 
 
-def record_batches(pks: Iterable[int] | None = None, batch_size: int = BATCH_SIZE) -> Iterator[list[Record]]:
+RECORD_FIELDS = ("id", "public_id", "title", "summary", "access_level", "embargo_until", "document_type",
+                 "classification", "languages", "date_start", "date_end", "collection_id", "place_of_writing",
+                 "signed_by")
+
+
+@dataclass
+class AuthorityData:
+    kind: str
+    identifier: str
+    names: tuple[str, ...]  # preferred name first, then the variants
+
+
+@dataclass
+class RecordData:
+    """What the index needs of a record, read with plain value queries (model instances and their
+    per-object prefetch caches cost more than the indexing itself)."""
+    fields: dict
+    contents: list[tuple[str, str, str]] = field(default_factory=list)  # kind, language, text
+    notes: list[str] = field(default_factory=list)
+    authorities: list[AuthorityData] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.fields["id"]
+
+
+class AuthorityCache:
+    """Authorities with their names, read once per build for the ids a batch needs."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, AuthorityData] = {}
+
+    def get(self, ids: Iterable[int]) -> dict[int, AuthorityData]:
+        missing = [i for i in set(ids) if i not in self._known]
+        if missing:
+            names: dict[int, list[str]] = {}
+            for authority_id, name in NameVariant.objects.filter(authority_id__in=missing).values_list(
+                    "authority_id", "name").order_by("authority_id", "name"):
+                names.setdefault(authority_id, []).append(name)
+            for pk, kind, identifier, preferred in Authority.objects.filter(pk__in=missing).values_list(
+                    "id", "kind", "identifier", "preferred_name"):
+                self._known[pk] = AuthorityData(kind, identifier, (preferred, *names.get(pk, [])))
+        return self._known
+
+
+def _load(rows: list[dict], authorities: AuthorityCache) -> list[RecordData]:
+    data = {row["id"]: RecordData(row) for row in rows}
+    ids = list(data)
+    for record_id, kind, language, text in Content.objects.filter(record_id__in=ids).order_by(
+            "record_id", "position", "id").values_list("record_id", "kind", "language", "text"):
+        data[record_id].contents.append((kind, language, text))
+    for record_id, text in Footnote.objects.filter(content__record_id__in=ids).order_by(
+            "content__record_id", "content__position", "position").values_list("content__record_id", "text"):
+        data[record_id].notes.append(text)
+    links = list(RecordAuthority.objects.filter(record_id__in=ids).order_by("record_id", "role", "id")
+                 .values_list("record_id", "authority_id"))
+    known = authorities.get(a for _r, a in links)
+    for record_id, authority_id in links:
+        if authority_id in known:
+            data[record_id].authorities.append(known[authority_id])
+    return [data[i] for i in ids]
+
+
+def record_batches(pks: Iterable[int] | None = None, batch_size: int = BATCH_SIZE) -> Iterator[list[RecordData]]:
     """Records with everything a document needs, batch by batch in primary-key order."""
-    base = Record.objects.select_related("collection").prefetch_related(
-        Prefetch("contents", queryset=Content.objects.only("id", "record_id", "kind", "language", "text", "position")
-                 .prefetch_related(Prefetch("footnotes", queryset=Footnote.objects.only("id", "content_id", "text")))),
-        Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")
-                 .prefetch_related("authority__variants")),
-    )
+    authorities = AuthorityCache()
     if pks is not None:
         wanted = sorted(set(pks))
         for i in range(0, len(wanted), batch_size):
-            yield list(base.filter(pk__in=wanted[i:i + batch_size]).order_by("pk"))
+            rows = list(Record.objects.filter(pk__in=wanted[i:i + batch_size]).order_by("pk").values(*RECORD_FIELDS))
+            yield _load(rows, authorities)
         return
     last = 0
     while True:
-        batch = list(base.filter(pk__gt=last).order_by("pk")[:batch_size])
-        if not batch:
+        rows = list(Record.objects.filter(pk__gt=last).order_by("pk").values(*RECORD_FIELDS)[:batch_size])
+        if not rows:
             return
-        yield batch
-        last = batch[-1].pk
+        yield _load(rows, authorities)
+        last = rows[-1]["id"]
 
 
 class CollectionPaths:
@@ -71,32 +138,33 @@ class CollectionPaths:
         return list(reversed(chain))
 
 
-def build_document(record: Record, collections: CollectionPaths, places: VariantMap) -> dict:
+def build_document(record: RecordData, collections: CollectionPaths, places: VariantMap) -> dict:
     """One record as a dict of index fields (lists for multi-valued ones)."""
+    f = record.fields
     doc: dict[str, list] = {
-        "pk": [record.pk],
-        "public_id": [record.public_id],
-        "public_id_text": [record.public_id.replace("/", " ")],
-        "title": [record.title],
-        "access": [record.access_level],
-        "embargo_until": [day_number(record.embargo_until) or 0],
+        "pk": [f["id"]],
+        "public_id": [f["public_id"]],
+        "public_id_text": [f["public_id"].replace("/", " ")],
+        "title": [f["title"]],
+        "access": [f["access_level"]],
+        "embargo_until": [day_number(f["embargo_until"]) or 0],
     }
-    if record.summary:
-        doc["summary"] = [record.summary]
-    transcripts, translations, ocr, notes = [], [], [], []
-    for content in record.contents.all():
-        if not content.text:
+    if f["summary"]:
+        doc["summary"] = [f["summary"]]
+    transcripts, translations, ocr = [], [], []
+    for kind, language, text in record.contents:
+        if not text:
             continue
-        if content.kind == Content.Kind.SCAN:
-            ocr.append(content.text)
-        elif content.kind == Content.Kind.TRANSLATION:
-            translations.append(content.text)
+        if kind == Content.Kind.SCAN:
+            ocr.append(text)
+        elif kind == Content.Kind.TRANSLATION:
+            translations.append(text)
         else:
-            transcripts.append(content.text)
-        if content.kind != Content.Kind.SCAN and content.language in LANGUAGE_STEMMERS:
-            doc.setdefault(f"text_{content.language}", []).append(content.text)
-        notes.extend(f.text for f in content.footnotes.all())
-    for name, values in (("transcript", transcripts), ("translation", translations), ("ocr", ocr), ("notes", notes)):
+            transcripts.append(text)
+        if kind != Content.Kind.SCAN and language in LANGUAGE_STEMMERS:
+            doc.setdefault(f"text_{language}", []).append(text)
+    for name, values in (("transcript", transcripts), ("translation", translations), ("ocr", ocr),
+                         ("notes", record.notes)):
         if values:
             doc[name] = ["\n\n".join(values)]
     glued = [joined_pairs(t) for t in (*transcripts, *ocr)]
@@ -106,22 +174,20 @@ def build_document(record: Record, collections: CollectionPaths, places: Variant
     names: list[str] = []
     by_kind: dict[str, list[str]] = {}
     facet_ids: dict[str, list[str]] = {}
-    for link in record.authority_links.all():
-        authority = link.authority
-        all_names = authority.all_names()
-        names.extend(all_names)
-        by_kind.setdefault(authority.kind, []).extend(all_names)
-        facet_ids.setdefault(authority.kind, [])
-        if authority.identifier not in facet_ids[authority.kind]:
-            facet_ids[authority.kind].append(authority.identifier)
+    for authority in record.authorities:
+        names.extend(authority.names)
+        by_kind.setdefault(authority.kind, []).extend(authority.names)
+        ids = facet_ids.setdefault(authority.kind, [])
+        if authority.identifier not in ids:
+            ids.append(authority.identifier)
     # Places the text mentions by any known name, linked or not: `place:Shandong` finds "Shantung".
-    text_for_places = " ".join([record.title, record.summary, *transcripts, *translations])
+    text_for_places = " ".join([f["title"], f["summary"], *transcripts, *translations])
     for group in places.mentions(text_for_places, kind="place"):
         by_kind.setdefault("place", []).extend(group.names)
-    if record.place_of_writing:
-        by_kind.setdefault("place", []).append(record.place_of_writing)
-    if record.signed_by:
-        by_kind.setdefault("person", []).append(record.signed_by)
+    if f["place_of_writing"]:
+        by_kind.setdefault("place", []).append(f["place_of_writing"])
+    if f["signed_by"]:
+        by_kind.setdefault("person", []).append(f["signed_by"])
     if names:
         doc["names"] = [" ; ".join(dict.fromkeys(names))]
     for kind, values in by_kind.items():
@@ -129,30 +195,38 @@ def build_document(record: Record, collections: CollectionPaths, places: Variant
     for kind, ids in facet_ids.items():
         doc[f"f_{kind}"] = ids
 
-    chain = collections.chain(record.collection_id)
+    chain = collections.chain(f["collection_id"])
     if chain:
         doc["collection"] = [" ; ".join(f"{c.title} {c.identifier}" for c in chain)]
         doc["f_collection"] = [c.identifier for c in chain]
-    if record.document_type:
-        doc["type"] = [record.document_type]
-        doc["f_type"] = [record.document_type.lower()]
-    if record.classification:
-        doc["classification"] = [record.classification]
-        doc["f_classification"] = [record.classification.upper()]
-    if record.languages:
-        doc["language"] = [" ".join(f"{code} {language_name(code)}" for code in record.languages)]
-        doc["f_language"] = list(dict.fromkeys(record.languages))
-    start, end = day_number(record.date_start), day_number(record.date_end or record.date_start)
+    if f["document_type"]:
+        doc["type"] = [f["document_type"]]
+        doc["f_type"] = [f["document_type"].lower()]
+    if f["classification"]:
+        doc["classification"] = [f["classification"]]
+        doc["f_classification"] = [f["classification"].upper()]
+    languages = f["languages"] or []
+    if languages:
+        doc["language"] = [" ".join(f"{code} {language_name(code)}" for code in languages)]
+        doc["f_language"] = list(dict.fromkeys(languages))
+    start, end = day_number(f["date_start"]), day_number(f["date_end"] or f["date_start"])
     if start:
         doc["date_start"] = [start]
         doc["date_end"] = [end or start]
-        doc["year"] = [record.date_start.year]
-        doc["decade"] = [record.date_start.year // 10 * 10]
+        doc["year"] = [f["date_start"].year]
+        doc["decade"] = [f["date_start"].year // 10 * 10]
     doc["digest"] = [content_digest(doc)]
     return doc
 
 
 def content_digest(doc: dict) -> int:
     """A fingerprint of everything indexed for a record, so `--check` can spot stale documents."""
-    payload = json.dumps({k: v for k, v in doc.items() if k != "digest"}, sort_keys=True, ensure_ascii=False)
-    return int.from_bytes(hashlib.blake2b(payload.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+    h = hashlib.blake2b(digest_size=8)
+    for key in sorted(doc):
+        if key == "digest":
+            continue
+        h.update(key.encode())
+        for value in doc[key]:
+            h.update(b"\x1f" + str(value).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1e")
+    return int.from_bytes(h.digest(), "big") >> 1

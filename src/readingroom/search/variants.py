@@ -26,6 +26,13 @@ class VariantGroup:
 class VariantMap:
     by_tokens: dict[tuple[str, ...], VariantGroup]
 
+    def __post_init__(self) -> None:
+        # Name lengths by first token, longest first: one dict lookup per word of text in `mentions`.
+        starts: dict[str, set[int]] = {}
+        for key in self.by_tokens:
+            starts.setdefault(key[0], set()).add(len(key))
+        self._starts = {token: sorted(lengths, reverse=True) for token, lengths in starts.items()}
+
     def group_for(self, tokens: tuple[str, ...]) -> VariantGroup | None:
         return self.by_tokens.get(tokens)
 
@@ -34,9 +41,13 @@ class VariantMap:
         if not self.by_tokens or not text:
             return []
         tokens = fold_tokens(text)
+        starts = self._starts
         found: dict[str, VariantGroup] = {}
-        for i in range(len(tokens)):
-            for n in range(MAX_NAME_TOKENS, 0, -1):
+        for i, token in enumerate(tokens):
+            lengths = starts.get(token)
+            if lengths is None:
+                continue
+            for n in lengths:
                 group = self.by_tokens.get(tuple(tokens[i:i + n]))
                 if group is not None and group.kind == kind:
                     found.setdefault(group.identifier, group)
