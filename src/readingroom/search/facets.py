@@ -6,6 +6,8 @@ value would bring ("multi-select" faceting)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 
 import tantivy
@@ -102,12 +104,55 @@ def count_facets(searcher: tantivy.Searcher, base: Query, selection: dict[str, l
     return counts
 
 
+class Labels:
+    """Display names for facet values (collection titles and tree, authority names), cached per process
+    for a short while: a facet column must not cost a catalogue query per value on every search."""
+
+    TTL = 60.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        self.loaded_at = 0.0
+        self.collections: dict[str, tuple[str, str | None]] = {}
+        self.authorities: dict[str, str] = {}
+
+    def _fresh(self) -> None:
+        if time.monotonic() - self.loaded_at > self.TTL:
+            from readingroom.catalog.models import Collection
+
+            rows = Collection.objects.values_list("identifier", "title", "parent__identifier")
+            self.collections = {ident: (title, parent) for ident, title, parent in rows}
+            self.authorities = {}
+            self.loaded_at = time.monotonic()
+
+    def collection(self, identifier: str) -> tuple[str, str | None]:
+        with self.lock:
+            self._fresh()
+            return self.collections.get(identifier, (identifier, None))
+
+    def authority_names(self, identifiers: list[str]) -> dict[str, str]:
+        from readingroom.catalog.models import Authority
+
+        with self.lock:
+            self._fresh()
+            missing = [i for i in identifiers if i not in self.authorities]
+            if missing:
+                found = dict(Authority.objects.filter(identifier__in=missing).values_list("identifier", "preferred_name"))
+                for identifier in missing:
+                    self.authorities[identifier] = found.get(identifier, identifier)
+            return {i: self.authorities[i] for i in identifiers}
+
+
+labels = Labels()
+
+
 def present(counts: dict[str, list[tuple[str, int]]], selection: dict[str, list[str]]) -> list[Facet]:
     """Counts with labels a reader understands, in display order; collections as a tree."""
-    from readingroom.catalog.models import Authority, Collection
-
     authority_ids = [v for d in ("person", "place", "subject", "organization") for v, _ in counts.get(d, [])]
-    names = dict(Authority.objects.filter(identifier__in=authority_ids).values_list("identifier", "preferred_name"))
+    names = labels.authority_names(authority_ids)
     facets: list[Facet] = []
     for dimension in DIMENSIONS:
         pairs = counts.get(dimension, [])
@@ -115,7 +160,7 @@ def present(counts: dict[str, list[tuple[str, int]]], selection: dict[str, list[
         # A selected value the query no longer matches still shows, with 0, so it can be unselected.
         pairs = pairs + [(v, 0) for v in chosen if v not in {p for p, _ in pairs}]
         if dimension == "collection":
-            values = _collection_tree(pairs, chosen, Collection)
+            values = _collection_tree(pairs, chosen)
         else:
             values = [FacetValue(v, _label(dimension, v, names), c, v in chosen) for v, c in pairs]
             if dimension in INTEGER_FACETS:
@@ -137,15 +182,16 @@ def _label(dimension: str, value: str, names: dict[str, str]) -> str:
     return value
 
 
-def _collection_tree(pairs: list[tuple[str, int]], chosen: set[str], model) -> list[FacetValue]:
-    count = dict(pairs)
-    nodes = {c.identifier: c for c in model.objects.filter(identifier__in=count).select_related("parent")}
-    items = {ident: FacetValue(ident, nodes[ident].title if ident in nodes else ident, n, ident in chosen)
-             for ident, n in pairs}
+def _collection_tree(pairs: list[tuple[str, int]], chosen: set[str]) -> list[FacetValue]:
+    items: dict[str, FacetValue] = {}
+    parents: dict[str, str | None] = {}
+    for ident, n in pairs:
+        title, parent = labels.collection(ident)
+        items[ident] = FacetValue(ident, title, n, ident in chosen)
+        parents[ident] = parent
     roots: list[FacetValue] = []
     for ident, item in items.items():
-        node = nodes.get(ident)
-        parent = node.parent.identifier if node is not None and node.parent is not None else None
+        parent = parents[ident]
         if parent in items:
             items[parent].children.append(item)
         else:

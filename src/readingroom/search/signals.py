@@ -5,9 +5,17 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from readingroom.catalog.models import Authority, Content, Footnote, NameVariant, Record, RecordAuthority
+from readingroom.catalog.models import (
+    Authority,
+    Collection,
+    Content,
+    Footnote,
+    NameVariant,
+    Record,
+    RecordAuthority,
+)
 
-from . import variants
+from . import facets, variants
 from .models import IndexTask
 from .queue import enqueue
 
@@ -50,6 +58,7 @@ def _linked_records(authority_id: int) -> list[int]:
 @receiver(post_delete, sender=Authority, dispatch_uid="search-authority-deleted")
 def authority_changed(sender, instance: Authority, **kwargs) -> None:
     variants.forget()
+    facets.labels.forget()
     if kwargs.get("signal") is post_save:
         enqueue(_linked_records(instance.pk))
 
@@ -59,3 +68,17 @@ def authority_changed(sender, instance: Authority, **kwargs) -> None:
 def variant_changed(sender, instance: NameVariant, **kwargs) -> None:
     variants.forget()
     enqueue(_linked_records(instance.authority_id))
+
+
+@receiver(post_save, sender=Collection, dispatch_uid="search-collection-saved")
+@receiver(post_delete, sender=Collection, dispatch_uid="search-collection-deleted")
+def collection_changed(sender, instance: Collection, **kwargs) -> None:
+    """Titles and paths are indexed with each record below the collection."""
+    facets.labels.forget()
+    if kwargs.get("signal") is post_save:
+        ids = [instance.pk]
+        frontier = [instance.pk]
+        while frontier:  # the collection and all its descendants
+            frontier = list(Collection.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        enqueue(Record.objects.filter(collection_id__in=ids).values_list("pk", flat=True))
