@@ -33,10 +33,10 @@ def day_number(value: dt.date | None) -> int | None:
     return value.year * 10000 + value.month * 100 + value.day if value else None
 
 
-def joined_pairs(text: str) -> str:
+def joined_pairs(text: str | list[str]) -> str:
     """Each pair of adjacent words glued together: "resig nation" -> "resignation". Old typesetting and
     OCR split words; indexing the glued pairs lets the whole word find them."""
-    words = _WORD.findall(text)
+    words = _WORD.findall(text) if isinstance(text, str) else text
     return " ".join(map(operator.add, words, words[1:]))
 
 
@@ -167,7 +167,8 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
                          ("notes", record.notes)):
         if values:
             doc[name] = ["\n\n".join(values)]
-    glued = [joined_pairs(t) for t in (*transcripts, *ocr)]
+    words = {id(t): _WORD.findall(t) for t in (*transcripts, *translations, *ocr)}
+    glued = [joined_pairs(words[id(t)]) for t in (*transcripts, *ocr)]
     if any(glued):
         doc[JOINED_FIELD] = [" ".join(glued)]
 
@@ -181,8 +182,9 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
         if authority.identifier not in ids:
             ids.append(authority.identifier)
     # Places the text mentions by any known name, linked or not: `place:Shandong` finds "Shantung".
-    text_for_places = " ".join([f["title"], f["summary"], *transcripts, *translations])
-    for group in places.mentions(text_for_places, kind="place"):
+    place_words = [*_WORD.findall(f["title"]), *_WORD.findall(f["summary"]),
+                   *(w for t in (*transcripts, *translations) for w in words[id(t)])]
+    for group in places.mentions_in_words(place_words, kind="place"):
         by_kind.setdefault("place", []).extend(group.names)
     if f["place_of_writing"]:
         by_kind.setdefault("place", []).append(f["place_of_writing"])
@@ -221,12 +223,6 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
 
 def content_digest(doc: dict) -> int:
     """A fingerprint of everything indexed for a record, so `--check` can spot stale documents."""
-    h = hashlib.blake2b(digest_size=8)
-    for key in sorted(doc):
-        if key == "digest":
-            continue
-        h.update(key.encode())
-        for value in doc[key]:
-            h.update(b"\x1f" + str(value).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1e")
-    return int.from_bytes(h.digest(), "big") >> 1
+    payload = "\x1e".join(key + "\x1f" + "\x1f".join(map(str, doc[key])) for key in sorted(doc) if key != "digest")
+    digest = hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1

@@ -40,7 +40,19 @@ class VariantMap:
         """Groups whose names occur in `text` (folded, whole words), in order of first mention."""
         if not self.by_tokens or not text:
             return []
-        tokens = fold_tokens(text)
+        return self._scan(fold_tokens(text), kind)
+
+    def mentions_in_words(self, words: list[str], kind: str = "place") -> list[VariantGroup]:
+        """The same for text already split into words (as the document builder has it): most texts
+        mention no known name, and a set intersection finds that out cheaply."""
+        if not self.by_tokens or not words:
+            return []
+        lowered = [w.lower() for w in words]
+        if self._starts.keys().isdisjoint(lowered) and all(w.isascii() for w in lowered):
+            return []
+        return self._scan([fold_word(w) for w in lowered], kind)
+
+    def _scan(self, tokens: list[str], kind: str) -> list[VariantGroup]:
         starts = self._starts
         found: dict[str, VariantGroup] = {}
         for i, token in enumerate(tokens):
@@ -53,6 +65,14 @@ class VariantMap:
                     found.setdefault(group.identifier, group)
                     break
         return list(found.values())
+
+
+def fold_word(word: str) -> str:
+    """A lowercased word with its accents folded, as the FOLDED analyzer would index it."""
+    if word.isascii():
+        return word
+    folded = fold_tokens(word)
+    return folded[0] if len(folded) == 1 else word
 
 
 def fold_tokens(text: str) -> list[str]:
