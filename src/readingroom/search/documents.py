@@ -182,8 +182,9 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
         if authority.identifier not in ids:
             ids.append(authority.identifier)
     # Places the text mentions by any known name, linked or not: `place:Shandong` finds "Shantung".
-    place_words = [*_WORD.findall(f["title"]), *_WORD.findall(f["summary"]),
-                   *(w for t in (*transcripts, *translations) for w in words[id(t)])]
+    place_words = _WORD.findall(f["title"]) + _WORD.findall(f["summary"])
+    for t in (*transcripts, *translations):
+        place_words += words[id(t)]
     for group in places.mentions_in_words(place_words, kind="place"):
         by_kind.setdefault("place", []).extend(group.names)
     if f["place_of_writing"]:

@@ -48,8 +48,11 @@ class VariantMap:
         if not self.by_tokens or not words:
             return []
         lowered = [w.lower() for w in words]
-        if self._starts.keys().isdisjoint(lowered) and all(w.isascii() for w in lowered):
-            return []
+        starts = self._starts.keys()
+        if starts.isdisjoint(lowered):
+            accented = {fold_word(w) for w in lowered if not w.isascii()}
+            if starts.isdisjoint(accented):
+                return []
         return self._scan([fold_word(w) for w in lowered], kind)
 
     def _scan(self, tokens: list[str], kind: str) -> list[VariantGroup]:
