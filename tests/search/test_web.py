@@ -70,3 +70,12 @@ def test_page_works_before_any_index_exists(db, client):
     response = client.get("/search/", {"q": "anything"})
     assert response.status_code == 200
     assert "readingroom index" in response.content.decode()
+
+
+def test_ocr_noise_is_highlighted_in_machine_read_snippets(made_up, client):
+    data = client.get("/search.json", {"q": "Shantung railway"}).json()
+    snippet = data["results"][0]["snippet"]
+    assert data["results"][0]["id"] == "mu-ocr-2"
+    assert snippet["machine_read"] and "<b>Ghantung</b>" in snippet["html"]
+    data = client.get("/search.json", {"q": "resignation"}).json()
+    assert "<b>resig nation</b>" in data["results"][0]["snippet"]["html"]

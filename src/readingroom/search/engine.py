@@ -129,15 +129,16 @@ def search(
     else:
         result = searcher.search(final, limit=per_page, offset=offset, count=True, order_by_field="date_start",
                                  order=order)
-    hits = _hits(searcher, parsed.query, result.hits, with_snippets)
+    hits = _hits(searcher, parsed.query, result.hits, with_snippets, query_mod.plain_words(parsed.tree))
     found = []
     if with_facets:
         found = facet_mod.present(facet_mod.count_facets(searcher, base, selection), selection)
     return SearchResults(q or "", result.count or 0, hits, found, messages, page, per_page, sort, selection)
 
 
-def _hits(searcher: tantivy.Searcher, text_query: Query, raw_hits, with_snippets: bool) -> list[Hit]:
-    highlighter = Highlighter(searcher, text_query) if with_snippets and raw_hits else None
+def _hits(searcher: tantivy.Searcher, text_query: Query, raw_hits, with_snippets: bool,
+          words: list[str] | None = None) -> list[Hit]:
+    highlighter = Highlighter(searcher, text_query, words) if with_snippets and raw_hits else None
     hits: list[Hit] = []
     for score, address in raw_hits:
         doc = searcher.doc(address)

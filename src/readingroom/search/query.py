@@ -468,6 +468,18 @@ def date_filter(span: DateRange) -> Query:
     ])
 
 
+def plain_words(node: object | None) -> list[str]:
+    """The single words a reader asked for in any field (and single-word variants of names), for
+    highlighting approximate matches; negated words are left out."""
+    if isinstance(node, Word) and node.field is None:
+        return [node.text]
+    if isinstance(node, Variants) and node.field is None:
+        return [n for n in node.names if " " not in n and "-" not in n]
+    if isinstance(node, (And, Or)):
+        return [w for i in node.items for w in plain_words(i)]
+    return []
+
+
 def _has_text(node: object | None) -> bool:
     if isinstance(node, (Word, Phrase, Variants)):
         return True
