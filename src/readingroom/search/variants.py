@@ -8,6 +8,7 @@ shipped gazetteer is loaded there by a migration) and cached per process until a
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from .schema import FOLDED, analyzers
@@ -82,7 +83,11 @@ def fold_tokens(text: str) -> list[str]:
     return analyzers()[FOLDED].analyze(text)
 
 
+# Saves in this process forget the map at once; changes made by another process (an import, the admin
+# served by another worker) are picked up within TTL seconds.
+TTL = 60.0
 _cache: VariantMap | None = None
+_loaded_at = 0.0
 _lock = threading.Lock()
 
 
@@ -94,9 +99,9 @@ def forget() -> None:
 
 def load() -> VariantMap:
     """Every authority that has at least one variant, keyed by each of its names' folded tokens."""
-    global _cache
+    global _cache, _loaded_at
     with _lock:
-        if _cache is not None:
+        if _cache is not None and time.monotonic() - _loaded_at < TTL:
             return _cache
     from readingroom.catalog.models import Authority
 
@@ -110,4 +115,5 @@ def load() -> VariantMap:
                 by_tokens.setdefault(key, group)
     with _lock:
         _cache = VariantMap(by_tokens)
+        _loaded_at = time.monotonic()
         return _cache

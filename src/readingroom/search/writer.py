@@ -89,7 +89,10 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
     return report
 
 
-def drain(batch_size: int = BATCH_SIZE, on_progress: Progress | None = None) -> WriteReport:
+QUEUE_BATCH = 5000  # queue rows per commit: an import leaves several rows per record
+
+
+def drain(batch_size: int = QUEUE_BATCH, on_progress: Progress | None = None) -> WriteReport:
     """Apply queued updates, batch by batch, until the queue is empty."""
     report = WriteReport()
     if needs_rebuild():
