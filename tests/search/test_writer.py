@@ -141,3 +141,14 @@ def test_cli_index_check_and_search(made_up):
     assert "machine-read" in result.output
     result = runner.invoke(app, ["index", "--check", "--rebuild"])
     assert result.exit_code != 0
+
+
+def test_import_makes_records_searchable_at_once(db):
+    import readingroom.search.commands  # noqa: F401
+    from readingroom.cli import app, sample_data_dir
+
+    seed = sample_data_dir() / "records" / "wilson-center-209771.txt"
+    result = CliRunner().invoke(app, ["import", str(seed)])
+    assert "Search index: rebuilt, 1 indexed" in result.output, result.output
+    assert ids("Shandong") == ["209771"]
+    assert IndexTask.objects.count() == 0
