@@ -167,7 +167,9 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
                          ("notes", record.notes)):
         if values:
             doc[name] = ["\n\n".join(values)]
-    words = {id(t): _WORD.findall(t) for t in (*transcripts, *translations, *ocr)}
+    # Each text split once into lowercased words (the analyzers lowercase anyway): for glued pairs and
+    # for spotting place names.
+    words = {id(t): _WORD.findall(t.lower()) for t in (*transcripts, *translations, *ocr)}
     glued = [joined_pairs(words[id(t)]) for t in (*transcripts, *ocr)]
     if any(glued):
         doc[JOINED_FIELD] = [" ".join(glued)]
@@ -182,7 +184,7 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
         if authority.identifier not in ids:
             ids.append(authority.identifier)
     # Places the text mentions by any known name, linked or not: `place:Shandong` finds "Shantung".
-    place_words = _WORD.findall(f["title"]) + _WORD.findall(f["summary"])
+    place_words = _WORD.findall(f["title"].lower()) + _WORD.findall(f["summary"].lower())
     for t in (*transcripts, *translations):
         place_words += words[id(t)]
     for group in places.mentions_in_words(place_words, kind="place"):

@@ -28,46 +28,39 @@ class VariantMap:
     by_tokens: dict[tuple[str, ...], VariantGroup]
 
     def __post_init__(self) -> None:
-        # Name lengths by first token, longest first: one dict lookup per word of text in `mentions`.
-        starts: dict[str, set[int]] = {}
+        # Names by their first token: a document is scanned only for names whose first word it contains.
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
         for key in self.by_tokens:
-            starts.setdefault(key[0], set()).add(len(key))
-        self._starts = {token: sorted(lengths, reverse=True) for token, lengths in starts.items()}
+            self._by_first.setdefault(key[0], []).append(key)
 
     def group_for(self, tokens: tuple[str, ...]) -> VariantGroup | None:
         return self.by_tokens.get(tokens)
 
     def mentions(self, text: str, kind: str = "place") -> list[VariantGroup]:
-        """Groups whose names occur in `text` (folded, whole words), in order of first mention."""
+        """Groups whose names occur in `text` (folded, whole words)."""
         if not self.by_tokens or not text:
             return []
-        return self._scan(fold_tokens(text), kind)
+        return self.mentions_in_words(fold_tokens(text), kind, folded=True)
 
-    def mentions_in_words(self, words: list[str], kind: str = "place") -> list[VariantGroup]:
-        """The same for text already split into words (as the document builder has it): most texts
-        mention no known name, and a set intersection finds that out cheaply."""
+    def mentions_in_words(self, words: list[str], kind: str = "place", folded: bool = False) -> list[VariantGroup]:
+        """The same for text already split into lowercased words (as the document builder has it). Most
+        texts contain the first word of few names, so this is a set intersection and a few substring tests."""
         if not self.by_tokens or not words:
             return []
-        lowered = [w.lower() for w in words]
-        starts = self._starts.keys()
-        if starts.isdisjoint(lowered):
-            accented = {fold_word(w) for w in lowered if not w.isascii()}
-            if starts.isdisjoint(accented):
-                return []
-        return self._scan([fold_word(w) for w in lowered], kind)
-
-    def _scan(self, tokens: list[str], kind: str) -> list[VariantGroup]:
-        starts = self._starts
+        line = " " + " ".join(words) + " "
+        tokens = words
+        if not folded and not line.isascii():
+            tokens = [w if w.isascii() else fold_word(w) for w in words]
+            line = " " + " ".join(tokens) + " "
+        present = self._by_first.keys() & set(tokens)
+        if not present:
+            return []
         found: dict[str, VariantGroup] = {}
-        for i, token in enumerate(tokens):
-            lengths = starts.get(token)
-            if lengths is None:
-                continue
-            for n in lengths:
-                group = self.by_tokens.get(tuple(tokens[i:i + n]))
-                if group is not None and group.kind == kind:
+        for first in present:
+            for key in self._by_first[first]:
+                group = self.by_tokens[key]
+                if group.kind == kind and (len(key) == 1 or f" {' '.join(key)} " in line):
                     found.setdefault(group.identifier, group)
-                    break
         return list(found.values())
 
 
