@@ -25,7 +25,7 @@ console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 # Each concern adds its commands from its own module, so this file stays small.
-COMMAND_MODULES: list[str] = ["readingroom.ocr.commands"]
+COMMAND_MODULES: list[str] = ["readingroom.ocr.commands", "readingroom.search.commands"]
 
 
 class CliError(Exception):
@@ -110,6 +110,8 @@ def import_(
         console.print(f"[red]error[/red] {problem}" if problem.fatal else f"[yellow]warning[/yellow] {problem}",
                       markup=True, highlight=False, soft_wrap=True)
     out.print(summary.line())
+    for hook in IMPORT_HOOKS:
+        importlib.import_module(hook).after_import(out)
     if not summary.ok:
         raise typer.Exit(1)
 
@@ -216,8 +218,12 @@ def demo(
         serve(host=host, port=port)
 
 
+# Modules with an `after_import(console)`, run at the end of `readingroom import` (e.g. apply index updates).
+IMPORT_HOOKS: list[str] = ["readingroom.search.hooks"]
+
 # Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
-DEMO_HOOKS: list[str] = ["readingroom.ocr.demo"]
+# OCR first, so the index built next holds the text it read.
+DEMO_HOOKS: list[str] = ["readingroom.ocr.demo", "readingroom.search.hooks"]
 
 
 def main() -> None:

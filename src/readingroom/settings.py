@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "readingroom.catalog",
     "readingroom.web",
     "readingroom.ocr",
+    "readingroom.search",
 ]
 
 MIDDLEWARE = [

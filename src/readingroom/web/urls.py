@@ -1,12 +1,14 @@
 from django.urls import path, re_path
 
-from .views import authorities, collections, documents, home
+from .views import authorities, collections, documents, home, search
 
 # Record ids may contain a slash (frus1944Quebec/d121), so document routes use a regex that
 # keeps ".json" out of the id.
 urlpatterns = [
     path("", home.home, name="home"),
     path(".json", home.home, {"as_json": True}, name="home-json"),
+    path("search/", search.search, name="search"),
+    path("search.json", search.search, {"as_json": True}, name="search-json"),
     re_path(r"^document/(?P<public_id>[\w./-]+?)\.json$", documents.document, {"as_json": True}, name="document-json"),
     re_path(r"^document/(?P<public_id>[\w./-]+?)/$", documents.document, name="document"),
     re_path(r"^document/(?P<public_id>[\w./-]+?)$", documents.document_redirect),

@@ -1,0 +1,136 @@
+"""How much does OCR noise cost search? recall@10 on the OCR side against the ground-truth side.
+
+Both sides of ../shared/ocr-noise (Overproof dataset 2, Sydney Morning Herald 1842-1954; ICDAR 2017 and
+2019 English) are indexed with readingroom's own schema and analyzers: the ground truth as transcript
+text, the raw OCR as OCR text (with its glued adjacent-word pairs). Queries are drawn from the ground
+truth only: rare words (in exactly one document) and 2-3 word phrases (in exactly one document). A
+query is a hit when its source document is in the top 10. The OCR side is searched with fuzzy matching
+and joined-token matching switched on and off, to show what each brings.
+
+    python benchmarks/ocr_recall.py [--queries 400] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+WORD = re.compile(r"[A-Za-z]+")
+
+
+def setup(tmp: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
+    os.environ["READINGROOM_DATA_DIR"] = str(tmp)
+    import django
+
+    django.setup()
+
+
+def build(path: Path, docs: list[tuple[int, str]], field: str):
+    import tantivy
+
+    from readingroom.search.documents import joined_pairs
+    from readingroom.search.schema import build_schema
+    from readingroom.search.store import create_index
+
+    path.mkdir(parents=True)
+    index = create_index(path)
+    writer = index.writer(100_000_000, 1)
+    schema = build_schema()
+    for pk, text in docs:
+        doc = {"pk": [pk], "public_id": [str(pk)], "title": [""], field: [text], "access": ["public"],
+               "joined": [joined_pairs(text)]}
+        writer.add_document(tantivy.Document.from_dict(doc, schema))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return index
+
+
+def draw_queries(truths: list[str], n: int, rng: random.Random) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    tokenized = [[w for w in WORD.findall(t)] for t in truths]
+    df = Counter()
+    for words in tokenized:
+        df.update({w.lower() for w in words})
+    rare = sorted({(w.lower(), i) for i, words in enumerate(tokenized) for w in words
+                   if len(w) >= 5 and df[w.lower()] == 1})
+    phrase_df: Counter = Counter()
+    grams_by_doc: list[set[str]] = []
+    for words in tokenized:
+        grams = set()
+        for size in (2, 3):
+            for j in range(len(words) - size + 1):
+                gram = words[j:j + size]
+                if all(len(w) >= 3 for w in gram):
+                    grams.add(" ".join(w.lower() for w in gram))
+        grams_by_doc.append(grams)
+        phrase_df.update(grams)
+    phrases = sorted({(g, i) for i, grams in enumerate(grams_by_doc) for g in grams if phrase_df[g] == 1})
+    return rng.sample(rare, min(n, len(rare))), rng.sample(phrases, min(n, len(phrases)))
+
+
+def recall(index, queries: list[tuple[str, int]], phrase: bool, fuzzy: bool, joined: bool) -> tuple[float, float]:
+    from readingroom.search.query import parse
+
+    searcher = index.searcher()
+    found = 0
+    started = time.perf_counter()
+    for text, source in queries:
+        q = parse(f'"{text}"' if phrase else text, fuzzy=fuzzy, joined=joined, expand=False).query
+        hits = searcher.search(q, limit=10, count=False).hits
+        pks = [int(searcher.doc(a).get_first("pk")) for _s, a in hits]
+        found += source in pks
+    elapsed = (time.perf_counter() - started) / max(1, len(queries)) * 1000
+    return found / max(1, len(queries)), elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=400, help="queries of each kind")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    from search_corpus import SHARED, icdar_pairs, overproof_pairs
+
+    if not (SHARED / "ocr-noise").is_dir():
+        sys.exit(f"skipped: {SHARED / 'ocr-noise'} is absent")
+    tmp = Path(tempfile.mkdtemp(prefix="rr-ocr-recall-"))
+    setup(tmp)
+    pairs = overproof_pairs() + icdar_pairs()
+    rng = random.Random(args.seed)
+    print(f"Corpus: {len(pairs)} documents ({sum(p.source.startswith('overproof') for p in pairs)} Overproof "
+          f"SMH articles, {sum(p.source.startswith('icdar') for p in pairs)} ICDAR English files); "
+          f"{sum(len(p.truth) for p in pairs) / 1e6:.1f} M characters of ground truth")
+    truth_index = build(tmp / "truth", [(i, p.truth) for i, p in enumerate(pairs)], "transcript")
+    ocr_index = build(tmp / "ocr", [(i, p.ocr) for i, p in enumerate(pairs)], "ocr")
+    words, phrases = draw_queries([p.truth for p in pairs], args.queries, rng)
+    print(f"Queries drawn from the ground truth: {len(words)} rare words (document frequency 1, >= 5 letters), "
+          f"{len(phrases)} phrases of 2-3 words (in one document only); seed {args.seed}\n")
+
+    rows = []
+    for label, queries, phrase in (("rare words", words, False), ("phrases", phrases, True)):
+        base, base_ms = recall(truth_index, queries, phrase, fuzzy=False, joined=False)
+        rows.append((label, "ground truth side (exact)", base, base_ms, None))
+        for fuzzy, joined in ((False, False), (False, True), (True, False), (True, True)):
+            r, ms = recall(ocr_index, queries, phrase, fuzzy=fuzzy, joined=joined)
+            name = f"OCR side, fuzzy {'on ' if fuzzy else 'off'}, joined {'on ' if joined else 'off'}"
+            rows.append((label, name, r, ms, r / base if base else 0.0))
+    print(f"{'queries':<11} {'index / matching':<36} {'recall@10':>9} {'ms/query':>9} {'OCR / truth':>11}")
+    for label, name, r, ms, ratio in rows:
+        print(f"{label:<11} {name:<36} {r:>9.3f} {ms:>9.2f} {'' if ratio is None else f'{ratio:>11.3f}'}")
+    print("\nTarget: OCR-side recall >= 0.90 x ground-truth-side recall (readingroom default: fuzzy on, joined on).")
+    print("Machine: 2 cores, 24 GiB, Debian 12, Python 3.11.7, shared with other engineers' work during the run.")
+
+
+if __name__ == "__main__":
+    main()

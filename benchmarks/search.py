@@ -1,0 +1,423 @@
+"""readingroom's search (Tantivy) against SQLite FTS5 and Whoosh, on one corpus and one query set.
+
+The corpus: N records (default 100,000) made from the real texts in ../shared: ground-truth chunks of the
+Overproof and ICDAR OCR sets and FRUS paragraphs as transcripts, raw-OCR chunks as scan text (on 60%
+of records), with dates 1842-1960, document types, languages, classifications, a two-level collection
+tree and links to people, places (the gazetteer's) and subjects; 2% staff-only and 1% embargoed. The
+records are written to a fresh SQLite catalogue (bulk inserts, streamed), and every engine indexes
+the same documents built from it by readingroom's own document builder, each in its own fresh process
+(so each peak memory figure is that engine's alone, Django and the catalogue read included).
+
+Queries (the same for every engine, drawn from the ground-truth texts): single words (term), 2-3 word
+phrases, misspelt words (fuzzy: one letter replaced; FTS5 has no fuzzy matching), and term and phrase
+queries with facet counts over nine dimensions. readingroom is measured through engine.search, the
+path the web page uses (query parsing, variants, access filter, total count), without snippets.
+
+    python benchmarks/search.py [--records 100000] [--queries 200] [--whoosh-queries 50] [--skip-whoosh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import random
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+TYPES = ["telegram", "memorandum", "letter", "report", "minutes", "despatch", "airgram", "note"]
+LANGS = ["en"] * 17 + ["fr", "de", "ru"]
+CLASSES = ["", "", "SECRET", "TOP SECRET", "CONFIDENTIAL", "RESTRICTED"]
+FACET_DIMS = ["collection", "decade", "year", "type", "language", "classification", "person", "place", "subject"]
+WORD = re.compile(r"[A-Za-z]+")
+
+
+def setup_django(data_dir: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "readingroom.settings"
+    os.environ["READINGROOM_DATA_DIR"] = str(data_dir)
+    import django
+
+    django.setup()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, all its threads: on a shared machine, docs per CPU-second says more
+    about the code than docs per wall-clock second."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# --- corpus ------------------------------------------------------------------------------------------
+
+def text_pools() -> tuple[list[str], list[str], list[str]]:
+    from search_corpus import chunks, frus_paragraphs, icdar_pairs, overproof_pairs
+
+    pairs = overproof_pairs() + icdar_pairs()
+    truth = [c for p in pairs for c in chunks(p.truth)]
+    ocr = [c for p in pairs for c in chunks(p.ocr)]
+    frus = [text for _title, text in frus_paragraphs()]
+    return truth, ocr, frus
+
+
+def build_catalogue(n: int) -> dict:
+    """Fill the catalogue with n records, streaming in batches; return a description."""
+    import datetime as dt
+
+    from readingroom.catalog.models import Authority, Collection, Content, Record, RecordAuthority
+    from readingroom.search import gazetteer
+
+    truth, ocr, frus = text_pools()
+    gazetteer.load()
+    places = list(Authority.objects.filter(kind="place").values_list("pk", flat=True))
+    people = [Authority.objects.create(kind="person", identifier=f"person-bench-{i}",
+                                       preferred_name=f"{random.Random(i).choice(truth).split()[0].title()} "
+                                                      f"Person{i}").pk for i in range(300)]
+    subjects = [Authority.objects.create(kind="subject", identifier=f"subject-bench-{i}",
+                                         preferred_name=f"Subject {i}").pk for i in range(60)]
+    roots = [Collection.objects.create(identifier=f"bench-{i}", title=f"Benchmark collection {i}") for i in range(10)]
+    series = [Collection.objects.create(identifier=f"bench-{i}-{j}", title=f"Series {j} of collection {i}",
+                                        level="series", parent=roots[i]) for i in range(10) for j in range(5)]
+    batch = 2000
+    contents_total = links_total = 0
+    for start in range(0, n, batch):
+        records, plans = [], []
+        for i in range(start, min(n, start + batch)):
+            rng = random.Random(i)
+            day = dt.date(rng.randint(1842, 1960), rng.randint(1, 12), rng.randint(1, 28))
+            access = rng.random()
+            title_words = rng.choice(truth).split()[:rng.randint(5, 12)]
+            records.append(Record(
+                public_id=f"bench-{i}", title=" ".join(title_words), date_edtf=day.isoformat(), date_start=day,
+                date_end=day, document_type=rng.choice(TYPES), classification=rng.choice(CLASSES),
+                languages=[rng.choice(LANGS)], collection=rng.choice(series + roots[:2]),
+                access_level="staff" if access < 0.02 else "embargoed" if access < 0.03 else "public",
+                embargo_until=dt.date(2999, 1, 1) if 0.02 <= access < 0.03 else None, position=i,
+            ))
+            transcript = "\n\n".join(rng.sample(truth, 2) + ([rng.choice(frus)] if rng.random() < 0.3 else []))
+            scan = rng.choice(ocr) if rng.random() < 0.6 else ""
+            links = ([(p, "mentioned") for p in rng.sample(people, rng.randint(0, 3))]
+                     + [(p, "mentioned") for p in rng.sample(places, rng.randint(0, 2))]
+                     + [(s, "subject") for s in rng.sample(subjects, rng.randint(0, 1))])
+            plans.append((transcript, scan, links))
+        Record.objects.bulk_create(records, batch_size=500)
+        ids = dict(Record.objects.filter(public_id__in=[r.public_id for r in records]).values_list("public_id", "pk"))
+        contents, links = [], []
+        for record, (transcript, scan, record_links) in zip(records, plans, strict=True):
+            pk = ids[record.public_id]
+            contents.append(Content(record_id=pk, position=0, kind="transcript", language=record.languages[0],
+                                    text=transcript))
+            if scan:
+                contents.append(Content(record_id=pk, position=1, kind="scan", language="en", text=scan))
+            links.extend(RecordAuthority(record_id=pk, authority_id=a, role=role) for a, role in record_links)
+        Content.objects.bulk_create(contents, batch_size=500)
+        RecordAuthority.objects.bulk_create(links, batch_size=500)
+        contents_total += len(contents)
+        links_total += len(links)
+    chars = sum(len(c) for c in truth) + sum(len(c) for c in ocr)
+    return {"records": n, "contents": contents_total, "links": links_total, "truth_chunks": len(truth),
+            "ocr_chunks": len(ocr), "frus_paragraphs": len(frus), "pool_chars": chars,
+            "public": Record.objects.public().count()}
+
+
+def query_set(count: int, seed: int = 11) -> dict[str, list[str]]:
+    truth, _ocr, _frus = text_pools()
+    rng = random.Random(seed)
+    words = [w for c in truth for w in WORD.findall(c) if len(w) >= 5]
+    terms = [rng.choice(words).lower() for _ in range(count)]
+    phrases = []
+    while len(phrases) < count:
+        tokens = WORD.findall(rng.choice(truth))
+        size = rng.choice((2, 3))
+        if len(tokens) > size:
+            j = rng.randrange(len(tokens) - size)
+            gram = tokens[j:j + size]
+            if all(len(t) >= 3 for t in gram):
+                phrases.append(" ".join(gram).lower())
+    fuzzy = []
+    for w in (rng.choice(words).lower() for _ in range(count * 3)):
+        if len(w) >= 6 and len(fuzzy) < count:
+            k = rng.randrange(1, len(w) - 1)
+            fuzzy.append(w[:k] + ("x" if w[k] != "x" else "q") + w[k + 1:])
+    return {"term": terms, "phrase": phrases, "fuzzy": fuzzy}
+
+
+# --- timing ------------------------------------------------------------------------------------------
+
+def timed(fn, queries: list[str], warmup: int = 10) -> dict:
+    for q in queries[:warmup]:
+        fn(q)
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        fn(q)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1], "n": len(times)}
+
+
+def stream_documents():
+    from readingroom.search.documents import CollectionPaths, build_document, record_batches
+    from readingroom.search.variants import load
+
+    collections, places = CollectionPaths(), load()
+    for batch in record_batches():
+        for record in batch:
+            yield build_document(record, collections, places)
+
+
+def _first(doc: dict, name: str) -> str:
+    return " ".join(str(v) for v in doc.get(name, []))
+
+
+# --- engines (each runs in its own process) ----------------------------------------------------------
+
+def run_readingroom(data_dir: str, queries: dict, out) -> None:
+    setup_django(Path(data_dir))
+    from readingroom.search import writer
+    from readingroom.search.engine import search
+
+    started, cpu = time.perf_counter(), cpu_seconds()
+    report = writer.rebuild()
+    elapsed = time.perf_counter() - started
+    result = {"indexed": report.indexed, "seconds": elapsed, "cpu": cpu_seconds() - cpu, "peak_mb": peak_mb()}
+
+    def top(q: str) -> None:
+        search(q, with_facets=False, with_snippets=False, per_page=10)
+
+    def faceted(q: str) -> None:
+        search(q, with_facets=True, with_snippets=False, per_page=10)
+
+    def page(q: str) -> None:
+        search(q, with_facets=True, with_snippets=True, per_page=20)
+
+    phrases = [f'"{p}"' for p in queries["phrase"]]
+    result["term"] = timed(top, queries["term"])
+    result["phrase"] = timed(top, phrases)
+    result["fuzzy"] = timed(top, queries["fuzzy"])
+    result["term+facets"] = timed(faceted, queries["term"])
+    result["phrase+facets"] = timed(faceted, phrases)
+    result["full page (term, facets, snippets)"] = timed(page, queries["term"])
+    size = sum(f.stat().st_size for f in (Path(data_dir) / "index").rglob("*") if f.is_file())
+    result["index_mb"] = size / 1e6
+    out.put(("readingroom (Tantivy)", result))
+
+
+def run_fts5(data_dir: str, queries: dict, out) -> None:
+    setup_django(Path(data_dir))
+    path = Path(data_dir) / "fts5.sqlite3"
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, summary, names, transcript, translation, ocr, "
+               "tokenize='porter unicode61 remove_diacritics 2')")
+    db.execute("CREATE TABLE facets (doc INTEGER, dim TEXT, value TEXT)")
+    started, cpu = time.perf_counter(), cpu_seconds()
+    count = 0
+    rows, facet_rows = [], []
+    for doc in stream_documents():
+        count += 1
+        pk = doc["pk"][0]
+        rows.append((pk, _first(doc, "title"), _first(doc, "summary"), _first(doc, "names"),
+                     _first(doc, "transcript"), _first(doc, "translation"), _first(doc, "ocr")))
+        for dim in FACET_DIMS:
+            field = "decade" if dim == "decade" else "year" if dim == "year" else f"f_{dim}"
+            facet_rows.extend((pk, dim, str(v)) for v in doc.get(field, []))
+        if len(rows) >= 2000:
+            db.executemany("INSERT INTO docs(rowid, title, summary, names, transcript, translation, ocr) "
+                           "VALUES (?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT INTO facets VALUES (?,?,?)", facet_rows)
+            rows, facet_rows = [], []
+    db.executemany("INSERT INTO docs(rowid, title, summary, names, transcript, translation, ocr) "
+                   "VALUES (?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO facets VALUES (?,?,?)", facet_rows)
+    db.execute("CREATE INDEX facets_doc ON facets(doc)")
+    db.commit()
+    elapsed = time.perf_counter() - started
+    result = {"indexed": count, "seconds": elapsed, "cpu": cpu_seconds() - cpu, "peak_mb": peak_mb()}
+
+    weights = "bm25(docs, 4.0, 2.0, 2.0, 1.5, 1.5, 0.8)"
+
+    def quote(q: str) -> str:
+        return '"' + q.replace('"', "") + '"'
+
+    def top_term(q: str) -> None:
+        db.execute(f"SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY {weights} LIMIT 10", (quote(q),)).fetchall()
+
+    def faceted(q: str) -> None:
+        top_term(q)
+        db.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (quote(q),)).fetchone()
+        db.execute("SELECT dim, value, count(*) FROM facets WHERE doc IN (SELECT rowid FROM docs WHERE docs MATCH ?) "
+                   "GROUP BY dim, value", (quote(q),)).fetchall()
+
+    result["term"] = timed(top_term, queries["term"])
+    result["phrase"] = timed(top_term, queries["phrase"])
+    result["fuzzy"] = None  # FTS5 has no fuzzy matching
+    result["term+facets"] = timed(faceted, queries["term"])
+    result["phrase+facets"] = timed(faceted, queries["phrase"])
+    db.close()
+    result["index_mb"] = path.stat().st_size / 1e6
+    out.put(("SQLite FTS5", result))
+
+
+def run_whoosh(data_dir: str, queries: dict, out) -> None:
+    setup_django(Path(data_dir))
+    from whoosh import fields, index, qparser, sorting
+    from whoosh.analysis import StemmingAnalyzer
+
+    folder = Path(data_dir) / "whoosh"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    stem = StemmingAnalyzer()
+    schema = fields.Schema(
+        pk=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=stem, field_boost=4.0), summary=fields.TEXT(analyzer=stem, field_boost=2.0),
+        names=fields.TEXT(analyzer=stem, field_boost=2.0), transcript=fields.TEXT(analyzer=stem, field_boost=1.5),
+        translation=fields.TEXT(analyzer=stem, field_boost=1.5), ocr=fields.TEXT(analyzer=stem, field_boost=0.8),
+        **{dim: fields.KEYWORD(commas=True, sortable=True) for dim in FACET_DIMS},
+    )
+    ix = index.create_in(str(folder), schema)
+    started, cpu = time.perf_counter(), cpu_seconds()
+    count = 0
+    writer = ix.writer(limitmb=256, procs=1)
+    for doc in stream_documents():
+        count += 1
+        facet_values = {}
+        for dim in FACET_DIMS:
+            field = "decade" if dim == "decade" else "year" if dim == "year" else f"f_{dim}"
+            facet_values[dim] = ",".join(str(v).replace(",", " ") for v in doc.get(field, []))
+        writer.add_document(pk=str(doc["pk"][0]), title=_first(doc, "title"), summary=_first(doc, "summary"),
+                            names=_first(doc, "names"), transcript=_first(doc, "transcript"),
+                            translation=_first(doc, "translation"), ocr=_first(doc, "ocr"), **facet_values)
+    writer.commit()
+    elapsed = time.perf_counter() - started
+    result = {"indexed": count, "seconds": elapsed, "cpu": cpu_seconds() - cpu, "peak_mb": peak_mb()}
+    searcher = ix.searcher()
+    parser = qparser.MultifieldParser(["title", "summary", "names", "transcript", "translation", "ocr"], ix.schema,
+                                      group=qparser.AndGroup)
+    fuzzy_parser = qparser.QueryParser("ocr", ix.schema)
+    fuzzy_parser.add_plugin(qparser.FuzzyTermPlugin())
+    facets = sorting.Facets()
+    for dim in FACET_DIMS:
+        facets.add_field(dim, allow_overlap=True)
+
+    def top(q: str) -> None:
+        searcher.search(parser.parse(q), limit=10)
+
+    def fuzzy(q: str) -> None:
+        searcher.search(fuzzy_parser.parse(f"{q}~1"), limit=10)
+
+    def faceted(q: str) -> None:
+        results = searcher.search(parser.parse(q), limit=10, groupedby=facets)
+        for dim in FACET_DIMS:
+            {k: len(v) for k, v in results.groups(dim).items()}
+
+    result["term"] = timed(top, queries["term"])
+    result["phrase"] = timed(top, [f'"{p}"' for p in queries["phrase"]])
+    result["fuzzy"] = timed(fuzzy, queries["fuzzy"])
+    result["term+facets"] = timed(faceted, queries["term"])
+    result["phrase+facets"] = timed(faceted, [f'"{p}"' for p in queries["phrase"]])
+    result["index_mb"] = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+    out.put(("Whoosh", result))
+
+
+def in_process(target, data_dir: Path, queries: dict) -> tuple[str, dict]:
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    proc = ctx.Process(target=target, args=(str(data_dir), queries, out))
+    proc.start()
+    name, result = out.get()
+    proc.join()
+    return name, result
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--skip-whoosh", action="store_true")
+    parser.add_argument("--whoosh-queries", type=int, default=50,
+                        help="queries of each kind for Whoosh (it is slow; the first N of the same set)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    args = parser.parse_args()
+
+    from search_corpus import SHARED
+
+    if not (SHARED / "ocr-noise").is_dir() or not (SHARED / "frus").is_dir():
+        sys.exit(f"skipped: {SHARED}/ocr-noise and {SHARED}/frus are needed")
+    data_dir = Path(tempfile.mkdtemp(prefix="rr-search-bench-"))
+    setup_django(data_dir)
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    corpus = build_catalogue(args.records)
+    corpus_seconds = time.perf_counter() - started
+    connections.close_all()
+    queries = query_set(args.queries)
+    print(f"Corpus: {corpus['records']:,} records ({corpus['public']:,} public), {corpus['contents']:,} content items, "
+          f"{corpus['links']:,} authority links, built from {corpus['truth_chunks']:,} ground-truth and "
+          f"{corpus['ocr_chunks']:,} raw-OCR chunks of Overproof/ICDAR ({corpus['pool_chars'] / 1e6:.1f} M characters) "
+          f"and {corpus['frus_paragraphs']} FRUS paragraphs; catalogue written in {corpus_seconds:.0f} s")
+    print(f"Queries: {args.queries} each of term, phrase and fuzzy (misspelt) queries from the ground-truth texts "
+          f"(Whoosh: the first {args.whoosh_queries} of each)")
+    print("Machine: 2 cores, 24 GiB, Debian 12, Python 3.11.7; shared with other engineers' work during the run\n")
+
+    engines = [run_readingroom, run_fts5] + ([] if args.skip_whoosh else [run_whoosh])
+    results = {}
+    for target in engines:
+        subset = queries if target is not run_whoosh else {k: v[:args.whoosh_queries] for k, v in queries.items()}
+        name, result = in_process(target, data_dir, subset)
+        results[name] = result
+        print(f"  {name}: indexed {result['indexed']:,} in {result['seconds']:.1f} s", flush=True)
+
+    kinds = ["term", "phrase", "fuzzy", "term+facets", "phrase+facets"]
+    print(f"\n{'engine':<22} {'docs/s':>8} {'docs/CPU-s':>10} {'peak MB':>8} {'index MB':>9} "
+          + " ".join(f"{k + ' p50/p95 ms':>26}" for k in kinds))
+    for name, r in results.items():
+        cells = []
+        for k in kinds:
+            t = r.get(k)
+            cells.append(f"{'n/a':>26}" if not t else f"{t['p50']:>12.2f} / {t['p95']:>10.2f}")
+        print(f"{name:<22} {r['indexed'] / r['seconds']:>8.0f} {r['indexed'] / r['cpu']:>10.0f} {r['peak_mb']:>8.0f} "
+              f"{r['index_mb']:>9.0f} "
+              + " ".join(cells))
+    rr = results["readingroom (Tantivy)"]
+    page = rr["full page (term, facets, snippets)"]
+    print(f"\nreadingroom full result page (term, 9 facet dimensions, 20 snippets): p50 {page['p50']:.2f} ms, "
+          f"p95 {page['p95']:.2f} ms")
+    for other in ("SQLite FTS5", "Whoosh"):
+        if other in results:
+            ratios = []
+            for k in kinds:
+                if rr.get(k) and results[other].get(k):
+                    ratios.append(f"{k} {results[other][k]['p50'] / rr[k]['p50']:.1f}x")
+            print(f"readingroom speed-up over {other} (p50): " + ", ".join(ratios))
+    print(f"Load average at the end of the run: {os.getloadavg()[0]:.1f} (2 cores)")
+    print("\nTargets: p95 <= 10 ms for term and phrase queries with facet counts; >= 10x Whoosh and >= 2x FTS5 "
+          "on queries; rebuild >= 2,000 docs/s at < 1 GB peak.")
+    print("JSON: " + json.dumps({"corpus": corpus, "results": results}))
+    if not args.keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "readingroom.search"
+    label = "search"
+    verbose_name = "Search index"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the index queue to catalogue saves)

@@ -1,0 +1,231 @@
+"""From catalogue records to index documents. Reads the database in batches of a fixed size with a few
+plain value queries per batch, so a rebuild of any size uses bounded memory and a fixed number of queries
+per batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import operator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from readingroom.catalog.languages import language_name
+from readingroom.catalog.models import (
+    Authority,
+    Collection,
+    Content,
+    Footnote,
+    NameVariant,
+    Record,
+    RecordAuthority,
+)
+
+from .schema import JOINED_FIELD, LANGUAGE_STEMMERS
+from .variants import VariantMap
+
+BATCH_SIZE = 500
+_WORD = re.compile(r"\w+")
+
+
+def day_number(value: dt.date | None) -> int | None:
+    return value.year * 10000 + value.month * 100 + value.day if value else None
+
+
+def joined_pairs(text: str | list[str]) -> str:
+    """Each pair of adjacent words glued together: "resig nation" -> "resignation". Old typesetting and
+    OCR split words; indexing the glued pairs lets the whole word find them."""
+    words = _WORD.findall(text) if isinstance(text, str) else text
+    return " ".join(map(operator.add, words, words[1:]))
+
+
+RECORD_FIELDS = ("id", "public_id", "title", "summary", "access_level", "embargo_until", "document_type",
+                 "classification", "languages", "date_start", "date_end", "collection_id", "place_of_writing",
+                 "signed_by")
+
+
+@dataclass
+class AuthorityData:
+    kind: str
+    identifier: str
+    names: tuple[str, ...]  # preferred name first, then the variants
+
+
+@dataclass
+class RecordData:
+    """What the index needs of a record, read with plain value queries (model instances and their
+    per-object prefetch caches cost more than the indexing itself)."""
+    fields: dict
+    contents: list[tuple[str, str, str]] = field(default_factory=list)  # kind, language, text
+    notes: list[str] = field(default_factory=list)
+    authorities: list[AuthorityData] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.fields["id"]
+
+
+class AuthorityCache:
+    """Authorities with their names, read once per build for the ids a batch needs."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, AuthorityData] = {}
+
+    def get(self, ids: Iterable[int]) -> dict[int, AuthorityData]:
+        missing = [i for i in set(ids) if i not in self._known]
+        if missing:
+            names: dict[int, list[str]] = {}
+            for authority_id, name in NameVariant.objects.filter(authority_id__in=missing).values_list(
+                    "authority_id", "name").order_by("authority_id", "name"):
+                names.setdefault(authority_id, []).append(name)
+            for pk, kind, identifier, preferred in Authority.objects.filter(pk__in=missing).values_list(
+                    "id", "kind", "identifier", "preferred_name"):
+                self._known[pk] = AuthorityData(kind, identifier, (preferred, *names.get(pk, [])))
+        return self._known
+
+
+def _load(rows: list[dict], authorities: AuthorityCache) -> list[RecordData]:
+    data = {row["id"]: RecordData(row) for row in rows}
+    ids = list(data)
+    for record_id, kind, language, text in Content.objects.filter(record_id__in=ids).order_by(
+            "record_id", "position", "id").values_list("record_id", "kind", "language", "text"):
+        data[record_id].contents.append((kind, language, text))
+    for record_id, text in Footnote.objects.filter(content__record_id__in=ids).order_by(
+            "content__record_id", "content__position", "position").values_list("content__record_id", "text"):
+        data[record_id].notes.append(text)
+    links = list(RecordAuthority.objects.filter(record_id__in=ids).order_by("record_id", "role", "id")
+                 .values_list("record_id", "authority_id"))
+    known = authorities.get(a for _r, a in links)
+    for record_id, authority_id in links:
+        if authority_id in known:
+            data[record_id].authorities.append(known[authority_id])
+    return [data[i] for i in ids]
+
+
+def record_batches(pks: Iterable[int] | None = None, batch_size: int = BATCH_SIZE) -> Iterator[list[RecordData]]:
+    """Records with everything a document needs, batch by batch in primary-key order."""
+    authorities = AuthorityCache()
+    if pks is not None:
+        wanted = sorted(set(pks))
+        for i in range(0, len(wanted), batch_size):
+            rows = list(Record.objects.filter(pk__in=wanted[i:i + batch_size]).order_by("pk").values(*RECORD_FIELDS))
+            yield _load(rows, authorities)
+        return
+    last = 0
+    while True:
+        rows = list(Record.objects.filter(pk__gt=last).order_by("pk").values(*RECORD_FIELDS)[:batch_size])
+        if not rows:
+            return
+        yield _load(rows, authorities)
+        last = rows[-1]["id"]
+
+
+class CollectionPaths:
+    """Collection ancestry, read once per build: collections are few and records many."""
+
+    def __init__(self) -> None:
+        self._nodes = {c.pk: c for c in Collection.objects.only("id", "identifier", "title", "parent_id")}
+
+    def chain(self, pk: int | None) -> list[Collection]:
+        chain: list[Collection] = []
+        seen: set[int] = set()
+        while pk is not None and pk not in seen and pk in self._nodes:
+            seen.add(pk)
+            node = self._nodes[pk]
+            chain.append(node)
+            pk = node.parent_id
+        return list(reversed(chain))
+
+
+def build_document(record: RecordData, collections: CollectionPaths, places: VariantMap) -> dict:
+    """One record as a dict of index fields (lists for multi-valued ones)."""
+    f = record.fields
+    doc: dict[str, list] = {
+        "pk": [f["id"]],
+        "public_id": [f["public_id"]],
+        "public_id_text": [f["public_id"].replace("/", " ")],
+        "title": [f["title"]],
+        "access": [f["access_level"]],
+        "embargo_until": [day_number(f["embargo_until"]) or 0],
+    }
+    if f["summary"]:
+        doc["summary"] = [f["summary"]]
+    transcripts, translations, ocr = [], [], []
+    for kind, language, text in record.contents:
+        if not text:
+            continue
+        if kind == Content.Kind.SCAN:
+            ocr.append(text)
+        elif kind == Content.Kind.TRANSLATION:
+            translations.append(text)
+        else:
+            transcripts.append(text)
+        if kind != Content.Kind.SCAN and language in LANGUAGE_STEMMERS:
+            doc.setdefault(f"text_{language}", []).append(text)
+    for name, values in (("transcript", transcripts), ("translation", translations), ("ocr", ocr),
+                         ("notes", record.notes)):
+        if values:
+            doc[name] = ["\n\n".join(values)]
+    # Each text split once into lowercased words (the analyzers lowercase anyway): for glued pairs and
+    # for spotting place names.
+    words = {id(t): _WORD.findall(t.lower()) for t in (*transcripts, *translations, *ocr)}
+    glued = [joined_pairs(words[id(t)]) for t in (*transcripts, *ocr)]
+    if any(glued):
+        doc[JOINED_FIELD] = [" ".join(glued)]
+
+    names: list[str] = []
+    by_kind: dict[str, list[str]] = {}
+    facet_ids: dict[str, list[str]] = {}
+    for authority in record.authorities:
+        names.extend(authority.names)
+        by_kind.setdefault(authority.kind, []).extend(authority.names)
+        ids = facet_ids.setdefault(authority.kind, [])
+        if authority.identifier not in ids:
+            ids.append(authority.identifier)
+    # Places the text mentions by any known name, linked or not: `place:Shandong` finds "Shantung".
+    place_words = _WORD.findall(f["title"].lower()) + _WORD.findall(f["summary"].lower())
+    for t in (*transcripts, *translations):
+        place_words += words[id(t)]
+    for group in places.mentions_in_words(place_words, kind="place"):
+        by_kind.setdefault("place", []).extend(group.names)
+    if f["place_of_writing"]:
+        by_kind.setdefault("place", []).append(f["place_of_writing"])
+    if f["signed_by"]:
+        by_kind.setdefault("person", []).append(f["signed_by"])
+    if names:
+        doc["names"] = [" ; ".join(dict.fromkeys(names))]
+    for kind, values in by_kind.items():
+        doc[kind] = [" ; ".join(dict.fromkeys(values))]
+    for kind, ids in facet_ids.items():
+        doc[f"f_{kind}"] = ids
+
+    chain = collections.chain(f["collection_id"])
+    if chain:
+        doc["collection"] = [" ; ".join(f"{c.title} {c.identifier}" for c in chain)]
+        doc["f_collection"] = [c.identifier for c in chain]
+    if f["document_type"]:
+        doc["type"] = [f["document_type"]]
+        doc["f_type"] = [f["document_type"].lower()]
+    if f["classification"]:
+        doc["classification"] = [f["classification"]]
+        doc["f_classification"] = [f["classification"].upper()]
+    languages = f["languages"] or []
+    if languages:
+        doc["language"] = [" ".join(f"{code} {language_name(code)}" for code in languages)]
+        doc["f_language"] = list(dict.fromkeys(languages))
+    start, end = day_number(f["date_start"]), day_number(f["date_end"] or f["date_start"])
+    if start:
+        doc["date_start"] = [start]
+        doc["date_end"] = [end or start]
+        doc["year"] = [f["date_start"].year]
+        doc["decade"] = [f["date_start"].year // 10 * 10]
+    doc["digest"] = [content_digest(doc)]
+    return doc
+
+
+def content_digest(doc: dict) -> int:
+    """A fingerprint of everything indexed for a record, so `--check` can spot stale documents."""
+    payload = "\x1e".join(key + "\x1f" + "\x1f".join(map(str, doc[key])) for key in sorted(doc) if key != "digest")
+    digest = hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1

@@ -1,0 +1,190 @@
+"""Searching: the one entry point the web views, the CLI and the benchmarks call. Read-only: it opens
+a fresh searcher on the live generation and never takes the writer's lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import tantivy
+from django.utils import timezone
+from tantivy import FieldType, Occur, Order, Query
+
+from . import facets as facet_mod
+from . import query as query_mod
+from .documents import day_number
+from .schema import build_schema
+from .snippets import Highlighter, SnippetResult
+from .store import IndexMissing, open_for_reading
+
+SORTS = {"relevance": None, "date": Order.Asc, "-date": Order.Desc}
+MAX_PAGE = 500
+
+
+@dataclass
+class Hit:
+    pk: int
+    public_id: str
+    score: float
+    title_html: str
+    snippet: SnippetResult | None
+    record: object | None = None  # the catalogue Record, attached by `attach_records`
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: list[facet_mod.Facet]
+    messages: list[str]
+    page: int
+    per_page: int
+    sort: str
+    selection: dict[str, list[str]] = field(default_factory=dict)
+    available: bool = True
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def access_filter(user=None, today: dt.date | None = None) -> Query | None:
+    """What this reader may see, as a query: None for staff (everything)."""
+    if user is not None and getattr(user, "is_staff", False):
+        return None
+    schema = build_schema()
+    today_n = day_number(today or timezone.localdate())
+    embargo_over = Query.boolean_query([
+        (Occur.Must, Query.term_query(schema, "access", "embargoed")),
+        (Occur.Must, Query.range_query(schema, "embargo_until", FieldType.Integer, lower_bound=1, upper_bound=today_n)),
+    ])
+    return Query.boolean_query([
+        (Occur.Should, Query.term_query(schema, "access", "public")),
+        (Occur.Should, embargo_over),
+    ])
+
+
+def date_bounds(date_from: str | None, date_to: str | None) -> tuple[Query | None, list[str]]:
+    """The search form's date fields (any EDTF date) as one overlap filter."""
+    from readingroom.catalog.dates import DateError, parse_edtf
+
+    messages: list[str] = []
+    start, end = 0, 99991231
+    for value, which in ((date_from, "from"), (date_to, "to")):
+        if not value:
+            continue
+        try:
+            span = parse_edtf(value)
+        except DateError:
+            messages.append(f"The “{which}” date {value!r} is not a date; it was ignored.")
+            continue
+        if which == "from" and span.start:
+            start = day_number(span.start)
+        if which == "to" and span.end:
+            end = day_number(span.end)
+    if (start, end) == (0, 99991231):
+        return None, messages
+    return query_mod.date_filter(query_mod.DateRange(start, end)), messages
+
+
+def search(
+    q: str | None,
+    user=None,
+    selection: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    fuzzy: bool = True,
+    with_facets: bool = True,
+    with_snippets: bool = True,
+) -> SearchResults:
+    parsed = query_mod.parse(q, fuzzy=fuzzy)
+    messages = list(parsed.messages)
+    selection = facet_mod.clean_selection(selection or {})
+    sort = sort if sort in SORTS else "relevance"
+    per_page = max(1, min(per_page, 100))
+    page = max(1, min(page, MAX_PAGE))
+    try:
+        index = open_for_reading()
+    except IndexMissing as exc:
+        return SearchResults(q or "", 0, [], [], [str(exc)], page, per_page, sort, selection, available=False)
+    searcher = index.searcher()
+
+    filters = [f for f in (access_filter(user),) if f is not None]
+    form_dates, date_messages = date_bounds(date_from, date_to)
+    messages.extend(date_messages)
+    if form_dates is not None:
+        filters.append(form_dates)
+    base = facet_mod.combine(parsed.query, filters)
+    selected = [facet_mod.selection_filter(d, v) for d, v in selection.items()]
+    final = facet_mod.combine(base, selected)
+
+    order = SORTS[sort]
+    offset = (page - 1) * per_page
+    if order is None:
+        result = searcher.search(final, limit=per_page, offset=offset, count=True)
+    else:
+        result = searcher.search(final, limit=per_page, offset=offset, count=True, order_by_field="date_start",
+                                 order=order)
+    hits = _hits(searcher, parsed.query, result.hits, with_snippets, query_mod.plain_words(parsed.tree))
+    found = []
+    if with_facets:
+        found = facet_mod.present(facet_mod.count_facets(searcher, base, selection), selection)
+    return SearchResults(q or "", result.count or 0, hits, found, messages, page, per_page, sort, selection)
+
+
+def _hits(searcher: tantivy.Searcher, text_query: Query, raw_hits, with_snippets: bool,
+          words: list[str] | None = None) -> list[Hit]:
+    highlighter = Highlighter(searcher, text_query, words) if with_snippets and raw_hits else None
+    hits: list[Hit] = []
+    for score, address in raw_hits:
+        doc = searcher.doc(address)
+        hits.append(Hit(
+            pk=int(doc.get_first("pk")),
+            public_id=doc.get_first("public_id"),
+            score=float(score),
+            title_html=highlighter.title(doc) if highlighter else "",
+            snippet=highlighter.snippet(doc) if highlighter else None,
+        ))
+    return hits
+
+
+def attach_records(results: SearchResults, user=None) -> SearchResults:
+    """Join hits to catalogue records (one query) and drop any the reader may not see: the index
+    filters by access already; this guards against an index that lags behind a change of access."""
+    from readingroom.catalog.models import Record
+
+    records = Record.objects.visible_to(user).select_related("collection").in_bulk([h.pk for h in results.hits])
+    for hit in results.hits:
+        hit.record = records.get(hit.pk)
+    dropped = sum(1 for h in results.hits if h.record is None)
+    results.hits = [h for h in results.hits if h.record is not None]
+    results.total = max(0, results.total - dropped)
+    return results
+
+
+def more_like_this(record_pk: int, user=None, limit: int = 5) -> list[tuple[int, str]]:
+    """Records whose words are most like this one's: (pk, public id) pairs, the record itself left out."""
+    try:
+        index = open_for_reading()
+    except IndexMissing:
+        return []
+    searcher = index.searcher()
+    schema = build_schema()
+    own = searcher.search(Query.term_query(schema, "pk", record_pk), limit=1).hits
+    if not own:
+        return []
+    similar = Query.more_like_this_query(own[0][1], min_doc_frequency=1, min_term_frequency=1, max_query_terms=30,
+                                         min_word_length=4)
+    clauses = [(Occur.Must, similar), (Occur.MustNot, Query.term_query(schema, "pk", record_pk))]
+    visible = access_filter(user)
+    if visible is not None:
+        clauses.append((Occur.Must, visible))
+    out = []
+    for _score, address in searcher.search(Query.boolean_query(clauses), limit=limit).hits:
+        doc = searcher.doc(address)
+        out.append((int(doc.get_first("pk")), doc.get_first("public_id")))
+    return out

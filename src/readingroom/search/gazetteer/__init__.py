@@ -1,0 +1,48 @@
+"""The shipped gazetteer of historical name variants (places.json), and its loader.
+
+Every index rebuild loads it (so `readingroom index` on a new install, and `readingroom demo`, bring it
+in); it is not a data migration so that tests and importers that make their own authorities keep control
+of the catalogue. Loading adds what is missing and never overwrites: staff edits in the admin survive a re-load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+GAZETTEER = Path(__file__).resolve().parent / "places.json"
+
+
+def entries(path: Path = GAZETTEER) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["entries"]
+
+
+def load_into(authority_model, variant_model, path: Path = GAZETTEER) -> tuple[int, int]:
+    """Create missing authorities and variants; return (authorities created, variants created).
+
+    Takes the models as arguments so a data migration can pass its historical models."""
+    made_authorities = made_variants = 0
+    for entry in entries(path):
+        authority, created = authority_model.objects.get_or_create(
+            identifier=entry["identifier"],
+            defaults={"kind": entry["kind"], "preferred_name": entry["name"], "source": entry["source"]},
+        )
+        made_authorities += int(created)
+        if not authority.source:
+            authority.source = entry["source"]
+            authority.save(update_fields=["source"])
+        known = {n.lower() for n in variant_model.objects.filter(authority=authority).values_list("name", flat=True)}
+        known.add(authority.preferred_name.lower())
+        for variant in entry["variants"]:
+            if variant["name"].lower() in known:
+                continue
+            variant_model.objects.create(authority=authority, name=variant["name"], note=variant.get("note", ""),
+                                         language=variant.get("language", ""))
+            known.add(variant["name"].lower())
+            made_variants += 1
+    return made_authorities, made_variants
+
+
+def load() -> tuple[int, int]:
+    from readingroom.catalog.models import Authority, NameVariant
+
+    return load_into(Authority, NameVariant)

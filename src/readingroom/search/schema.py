@@ -1,0 +1,128 @@
+"""The Tantivy schema and its analyzers. Bump SCHEMA_VERSION whenever a field or analyzer changes:
+`readingroom index --if-needed` then rebuilds, and searches refuse an index of another version."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import tantivy
+from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
+
+SCHEMA_VERSION = 3
+
+# English is the default analysis: most holdings are English, and queries are typed in English.
+ENGLISH = "en"
+# Content languages with a Tantivy stemmer get a field of their own, so "Verhandlungen" finds "Verhandlung".
+LANGUAGE_STEMMERS = {"de": "german", "fr": "french", "ru": "russian", "es": "spanish"}
+FOLDED = "folded"  # lowercased, accents folded, not stemmed: names, codes, field queries on short values
+
+# Text fields a word query searches, with their weights. OCR text is machine-read: it counts, but less.
+TEXT_FIELDS: dict[str, float] = {
+    "title": 4.0,
+    "summary": 2.0,
+    "names": 2.0,
+    "transcript": 1.5,
+    "translation": 1.5,
+    **{f"text_{code}": 1.2 for code in LANGUAGE_STEMMERS},
+    "ocr": 0.8,
+    "notes": 0.6,
+}
+# Adjacent tokens glued together ("resig nation" -> "resignation"): recall for split words, ranked low.
+JOINED_FIELD = "joined"
+JOINED_WEIGHT = 0.4
+FUZZY_FIELD = "ocr"
+FUZZY_WEIGHT = 0.25
+
+# Field prefixes users may type, mapped to the indexed text field they search.
+FIELD_PREFIXES = {
+    "title": "title",
+    "person": "person",
+    "people": "person",
+    "place": "place",
+    "subject": "subject",
+    "organization": "organization",
+    "org": "organization",
+    "collection": "collection",
+    "type": "type",
+    "language": "language",
+    "lang": "language",
+    "classification": "classification",
+    "summary": "summary",
+    "id": "public_id_text",
+}
+
+# Facet dimensions: raw, fast, multi-valued text fields (and two integer ones).
+FACET_FIELDS = {
+    "collection": "f_collection",
+    "type": "f_type",
+    "language": "f_language",
+    "classification": "f_classification",
+    "person": "f_person",
+    "place": "f_place",
+    "subject": "f_subject",
+    "organization": "f_organization",
+}
+INTEGER_FACETS = {"decade": "decade", "year": "year"}
+
+
+def _analyzer(stemmer: str | None) -> TextAnalyzer:
+    builder = (
+        TextAnalyzerBuilder(Tokenizer.simple())
+        .filter(Filter.remove_long(60))
+        .filter(Filter.lowercase())
+        .filter(Filter.ascii_fold())
+    )
+    if stemmer:
+        builder = builder.filter(Filter.stemmer(stemmer))
+    return builder.build()
+
+
+@cache
+def analyzers() -> dict[str, TextAnalyzer]:
+    found = {ENGLISH: _analyzer("english"), FOLDED: _analyzer(None)}
+    for code, stemmer in LANGUAGE_STEMMERS.items():
+        found[code] = _analyzer(stemmer)
+    return found
+
+
+def analyzer_for_field(field: str) -> TextAnalyzer:
+    if field.startswith("text_"):
+        return analyzers()[field.removeprefix("text_")]
+    if field in {"person", "place", "subject", "organization", "type", "language", "classification",
+                 "public_id_text"}:
+        return analyzers()[FOLDED]
+    return analyzers()[ENGLISH]
+
+
+def register_analyzers(index: tantivy.Index) -> None:
+    for name, analyzer in analyzers().items():
+        index.register_tokenizer(name, analyzer)
+
+
+@cache
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("pk", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("digest", stored=True, fast=True)
+    sb.add_text_field("public_id", stored=True, tokenizer_name="raw")
+    sb.add_text_field("public_id_text", tokenizer_name=FOLDED)
+    # Stored text fields feed the snippets.
+    for name in ("title", "summary", "transcript", "translation", "ocr"):
+        sb.add_text_field(name, stored=True, tokenizer_name=ENGLISH)
+    sb.add_text_field("names", tokenizer_name=ENGLISH)
+    sb.add_text_field("notes", tokenizer_name=ENGLISH)
+    for code in LANGUAGE_STEMMERS:
+        sb.add_text_field(f"text_{code}", tokenizer_name=code)
+    sb.add_text_field(JOINED_FIELD, tokenizer_name=ENGLISH, index_option="freq")
+    for name in ("person", "place", "subject", "organization", "type", "language", "classification"):
+        sb.add_text_field(name, tokenizer_name=FOLDED)
+    sb.add_text_field("collection", tokenizer_name=ENGLISH)
+    for field in FACET_FIELDS.values():
+        sb.add_text_field(field, fast=True, tokenizer_name="raw")
+    # Dates as yyyymmdd integers: range filters and sorting stay simple and fast.
+    for name in ("date_start", "date_end", "year", "decade"):
+        sb.add_integer_field(name, stored=True, indexed=True, fast=True)
+    # Access is filtered at query time, so an embargo that ends needs no re-index.
+    sb.add_text_field("access", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_integer_field("embargo_until", indexed=True, fast=True)
+    return sb.build()

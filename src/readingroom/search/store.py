@@ -1,0 +1,150 @@
+"""Where the index lives on disk, and how readers and the writer open it.
+
+Layout under READINGROOM_INDEX_DIR:
+  CURRENT          the name of the live generation (replaced atomically with os.replace)
+  gen-<stamp>/     one Tantivy index plus readingroom.json (schema version, build time)
+  writer.lock      held by the one writer (incremental or rebuild); readers never touch it
+
+A rebuild writes a new generation and only then points CURRENT at it, so a crash mid-rebuild leaves
+the previous generation live and intact.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+
+from .schema import SCHEMA_VERSION, build_schema, register_analyzers
+
+META_FILE = "readingroom.json"
+
+
+class IndexMissing(Exception):
+    """No usable index: it was never built, or its schema version is not this code's."""
+
+
+class WriterBusy(Exception):
+    """Another writer holds the lock."""
+
+
+def index_root() -> Path:
+    return Path(settings.READINGROOM_INDEX_DIR)
+
+
+def current_generation() -> Path | None:
+    pointer = index_root() / "CURRENT"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    path = index_root() / name
+    return path if name and (path / META_FILE).is_file() else None
+
+
+def read_meta(path: Path) -> dict:
+    try:
+        return json.loads((path / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def index_version() -> int | None:
+    gen = current_generation()
+    return read_meta(gen).get("schema_version") if gen else None
+
+
+def new_generation() -> Path:
+    root = index_root()
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path.mkdir()
+    return path
+
+
+def create_index(path: Path) -> tantivy.Index:
+    index = tantivy.Index(build_schema(), path=str(path), reuse=False)
+    register_analyzers(index)
+    return index
+
+
+def write_meta(path: Path, **extra) -> None:
+    meta = {"schema_version": SCHEMA_VERSION, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **extra}
+    tmp = path / (META_FILE + ".tmp")
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, path / META_FILE)
+
+
+def publish(path: Path) -> None:
+    """Make `path` the live generation, atomically; then remove older generations."""
+    root = index_root()
+    tmp = root / "CURRENT.tmp"
+    tmp.write_text(path.name, encoding="utf-8")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / "CURRENT")
+    for old in root.glob("gen-*"):
+        if old != path and old.is_dir():
+            # Readers holding the old files keep them open (POSIX); new readers open the new generation.
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def writer_lock(wait: bool = True) -> Iterator[None]:
+    root = index_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "writer.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise WriterBusy("another index writer is running") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def open_for_writing() -> tantivy.Index:
+    gen = current_generation()
+    if gen is None or read_meta(gen).get("schema_version") != SCHEMA_VERSION:
+        raise IndexMissing("no index of the current schema: run `readingroom index --rebuild`")
+    index = tantivy.Index.open(str(gen))
+    register_analyzers(index)
+    return index
+
+
+# Readers: one opened Index per generation per process, reloaded before each search so new commits show
+# up. Opening reads only metadata and never takes the writer's lock.
+_readers: dict[str, tantivy.Index] = {}
+_readers_lock = threading.Lock()
+
+
+def open_for_reading() -> tantivy.Index:
+    gen = current_generation()
+    if gen is None:
+        raise IndexMissing("the search index has not been built yet: run `readingroom index`")
+    if read_meta(gen).get("schema_version") != SCHEMA_VERSION:
+        raise IndexMissing("the search index is from another version: run `readingroom index --if-needed`")
+    key = str(gen)
+    with _readers_lock:
+        index = _readers.get(key)
+        if index is None:
+            _readers.clear()
+            index = tantivy.Index.open(key)
+            register_analyzers(index)
+            _readers[key] = index
+    index.reload()
+    return index

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from readingroom.search import writer
+
+from .corpus import frus_records, made_up_records, seed_record, store_all
+
+STAFF = SimpleNamespace(is_staff=True)
+
+
+def seed_path():
+    from tests.conftest import shared_path
+
+    return shared_path("seed", "000_a2e3b8521de4a562.txt")
+
+
+@pytest.fixture
+def made_up(db):
+    """Only records the tests make themselves: runs without ../shared."""
+    store_all(made_up_records())
+    writer.rebuild()
+
+
+@pytest.fixture
+def archive(db):
+    """The seed record, the FRUS excerpt and the made-up records, indexed."""
+    from tests.conftest import shared_path
+
+    store_all([seed_record(seed_path())])
+    store_all(frus_records(shared_path("frus", "frus1944Quebec-excerpt-d116-d121.xml")))
+    store_all(made_up_records())
+    writer.rebuild()

@@ -1,0 +1,109 @@
+"""Records for the search tests, stored through the real import pipeline.
+
+The seed record is read from ../shared/seed by the seed importer; FRUS documents are read from ../shared/frus with lxml. `made_up_records` cover the same
+behaviours (OCR noise, spelling variants, split words, restricted access) without ../shared."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from readingroom.ingest.pipeline import store_record
+from readingroom.ingest.records import AuthorityRef, CollectionRef, ContentItem, ParsedRecord, RepositoryRef
+
+HARRIMAN = CollectionRef("harriman-papers", "W. Averell Harriman Papers",
+                         repository=RepositoryRef("Manuscript Division, Library of Congress", "Washington, DC"))
+BOX_171 = CollectionRef("harriman-papers-171", "Container 171", level="series", parent=HARRIMAN)
+MADE_UP = CollectionRef("made-up", "Made-up test records")
+FRUS = CollectionRef("frus1944Quebec", "Conference at Quebec, 1944")
+
+
+def seed_record(path: Path) -> ParsedRecord:
+    """The seed export, parsed by the real importer (ingest/seed_export.py)."""
+    from readingroom.ingest.seed_export import SeedExportFormat
+
+    parsed = [item for item in SeedExportFormat().parse(path) if isinstance(item, ParsedRecord)]
+    assert len(parsed) == 1, "the seed importer should yield one record"
+    return parsed[0]
+
+
+def frus_records(path: Path) -> list[ParsedRecord]:
+    from lxml import etree
+
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    tree = etree.parse(str(path))
+    records = []
+    for position, div in enumerate(tree.iterfind(".//t:div[@type='document']", ns)):
+        doc_id = div.get("{http://www.w3.org/XML/1998/namespace}id")
+        head = div.find("t:head", ns)
+        for note in head.iterfind(".//t:note", ns):
+            note.getparent().remove(note) if note.getparent() is not None else None
+        title = " ".join("".join(head.itertext()).split())
+        when = div.get("{http://history.state.gov/frus/ns/1.0}doc-dateTime-min", "")[:10]
+        paragraphs = [" ".join("".join(p.itertext()).split()) for p in div.iterfind(".//t:p", ns)]
+        people = sorted({" ".join("".join(p.itertext()).split()) for p in div.iterfind(".//t:persName", ns)})
+        records.append(ParsedRecord(
+            public_id=f"frus1944Quebec/{doc_id}", title=title, date_edtf=when, document_type="telegram",
+            languages=["en"], collection=FRUS, position=position,
+            contents=[ContentItem("transcript", "en", "\n\n".join(paragraphs))],
+            authorities=[AuthorityRef("person", p, "mentioned") for p in people if p],
+        ))
+    return records
+
+
+def made_up_records() -> list[ParsedRecord]:
+    return [
+        ParsedRecord(
+            public_id="mu-ocr-1", title="Report on the situation in north China", date_edtf="1944-03-15",
+            document_type="report", classification="CONFIDENTIAL", languages=["en"], collection=MADE_UP,
+            contents=[ContentItem("scan", "en", "Troops were seen moving across the Ghantung peninsula toward "
+                                  "the coast. The Minister offered his resig nation to the Cabinet on Tuesday.")],
+            authorities=[AuthorityRef("place", "Shandong", "mentioned")],
+        ),
+        ParsedRecord(
+            public_id="mu-ocr-2", title="Railway report", date_edtf="1944-04-02",
+            document_type="report", languages=["en"], collection=MADE_UP,
+            contents=[ContentItem("scan", "en", "The Ghantung railway was cut near the coast by guerrilla units.")],
+        ),
+        ParsedRecord(
+            public_id="mu-danzig", title="Memorandum on the port of Danzig", date_edtf="1945-03-10",
+            document_type="memorandum", languages=["en"], collection=MADE_UP,
+            contents=[ContentItem("transcript", "en", "The harbour of Danzig was heavily damaged. Königsberg "
+                                  "remained under siege. Reports from Peiping and Port Arthur were delayed.")],
+            authorities=[AuthorityRef("person", "Molotov, Vyacheslav", "author")],
+        ),
+        ParsedRecord(
+            public_id="mu-russian", title="Письмо о переговорах", date_edtf="1944-06",
+            document_type="letter", languages=["ru"], collection=MADE_UP,
+            contents=[ContentItem("transcript", "ru", "Переговоры о переговорах продолжаются в Москве."),
+                      ContentItem("translation", "en", "The negotiations about negotiations continue in Moscow.")],
+        ),
+        ParsedRecord(
+            public_id="mu-staff", title="Staff only: Shandong evacuation plans", date_edtf="1944-02-20",
+            document_type="telegram", classification="TOP SECRET", languages=["en"], access_level="staff",
+            collection=MADE_UP,
+            contents=[ContentItem("transcript", "en", "Secret plans for the Shantung peninsula and the inner defense line.")],
+            authorities=[AuthorityRef("person", "Secretagent, Hidden", "mentioned"),
+                         AuthorityRef("subject", "Hidden subject", "subject")],
+        ),
+        ParsedRecord(
+            public_id="mu-embargo-future", title="Embargoed Shandong memorandum", date_edtf="1944-02-21",
+            document_type="memorandum", languages=["en"], access_level="embargoed", embargo_until="2999-01-01",
+            collection=MADE_UP,
+            contents=[ContentItem("transcript", "en", "Shantung inner defense line embargoed text.")],
+        ),
+        ParsedRecord(
+            public_id="mu-embargo-past", title="Formerly embargoed note on Tsingtao", date_edtf="1950-01-05",
+            document_type="memorandum", languages=["en"], access_level="embargoed", embargo_until="2000-01-01",
+            collection=MADE_UP,
+            contents=[ContentItem("transcript", "en", "A note on the harbour at Tsingtao.")],
+        ),
+    ]
+
+
+def store_all(records: list[ParsedRecord]) -> None:
+    for parsed in records:
+        store_record(parsed, source="tests")
+
+
+WORD = re.compile(r"\w+")

@@ -1,0 +1,57 @@
+"""The search page in a real browser (Debian's Chromium through Playwright): type a query in the header
+box, see results and the facet column, select two facet values, see the counts follow."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from readingroom.search import writer
+
+from .corpus import made_up_records, store_all
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in the test's thread
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_search_from_the_header_then_select_facets(transactional_db, live_server, browser_page, tmp_path):
+    store_all(made_up_records())
+    writer.rebuild()
+    page = browser_page
+    page.goto(live_server.url + "/")
+    page.fill("#q-top", "Shandong")
+    page.press("#q-top", "Enter")
+    page.wait_for_url("**/search/?q=Shandong")
+    assert page.locator(".results h2").inner_text().startswith("2 records")
+    titles = page.locator(".hit h3").all_inner_texts()
+    assert any("north China" in t for t in titles)
+    assert not any("Staff only" in t for t in titles)
+    assert page.locator(".facets .facet-type").is_visible()
+    page.screenshot(path=os.environ.get("SEARCH_SCREENSHOT", str(tmp_path / "search.png")), full_page=True)
+
+    page.goto(live_server.url + "/search/?q=")
+    page.locator(".facet-type a", has_text="Report").click()
+    page.wait_for_load_state()
+    assert page.locator(".results h2").inner_text().startswith("2 records")
+    page.locator(".facet-type a", has_text="Letter").click()
+    page.wait_for_load_state()
+    assert page.locator(".results h2").inner_text().startswith("3 records")
+    assert page.locator(".facet-type li.selected").count() == 2
+    # Another dimension counts within the selection.
+    year_counts = page.locator(".facet-year .count").all_inner_texts()
+    assert year_counts == ["3"]
