@@ -58,7 +58,11 @@ def store_collection(ref: CollectionRef | None) -> Collection | None:
     """Creates or updates the collection and its ancestors."""
     if ref is None:
         return None
-    parent = store_collection(ref.parent)
+    return _upsert_collection(ref, store_collection(ref.parent), _repository(ref.repository))
+
+
+def _upsert_collection(ref: CollectionRef, parent: Collection | None, repository: Repository | None) -> Collection:
+    """Create the collection, or update the fields that changed since it was stored."""
     values = {
         "title": ref.title,
         "level": ref.level,
@@ -68,7 +72,6 @@ def store_collection(ref: CollectionRef | None) -> Collection | None:
         "publication_year": ref.publication_year,
         "description": ref.description,
     }
-    repository = _repository(ref.repository)
     if repository is not None:
         values["repository"] = repository
     collection, created = Collection.objects.get_or_create(identifier=ref.identifier, defaults=values)
@@ -208,20 +211,7 @@ class RecordStore:
         cached = self._collections.get(ref.identifier)
         if cached is not None and cached[0] == key:
             return cached[1]
-        values = {
-            "title": ref.title, "level": ref.level, "parent": parent, "position": ref.position,
-            "editors": ref.editors, "publication_year": ref.publication_year, "description": ref.description,
-        }
-        repository = self.repository(ref.repository)
-        if repository is not None:
-            values["repository"] = repository
-        collection, created = Collection.objects.get_or_create(identifier=ref.identifier, defaults=values)
-        if not created:
-            changed = [k for k, v in values.items() if getattr(collection, k) != v]
-            if changed:
-                for k in changed:
-                    setattr(collection, k, values[k])
-                collection.save(update_fields=changed)
+        collection = _upsert_collection(ref, parent, self.repository(ref.repository))
         self._collections[ref.identifier] = (key, collection)
         return collection
 
