@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +25,7 @@ console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 # Each concern adds its commands from its own module, so this file stays small.
-COMMAND_MODULES: list[str] = ["readingroom.search.commands"]
+COMMAND_MODULES: list[str] = ["readingroom.ocr.commands", "readingroom.search.commands"]
 
 
 class CliError(Exception):
@@ -88,16 +89,23 @@ def import_(
     files = sum(1 for p in expand_paths(paths) if not hasattr(p, "message"))
     with progress() as bar:
         task = bar.add_task("Importing", total=files or None, rate="")
-        records = {"n": 0}
+        records = {"n": 0, "start": time.monotonic()}
 
         def on_file(path: Path) -> None:
             bar.update(task, description=f"Importing {path.name[:40]}")
 
         def on_record(_record, _outcome) -> None:
             records["n"] += 1
-            bar.update(task, rate=f"{records['n']} records")
+            elapsed = max(time.monotonic() - records["start"], 1e-6)
+            bar.update(task, rate=f"{records['n']:,} records, {records['n'] / elapsed:,.0f}/s")
 
-        summary = run_import(paths, on_file=lambda p: (on_file(p), bar.advance(task)), on_record=on_record)
+        try:
+            summary = run_import(paths, on_file=lambda p: (on_file(p), bar.advance(task)), on_record=on_record)
+        except KeyboardInterrupt:
+            # The batch being stored rolled back; everything before it is kept, and a rerun goes on from there.
+            console.print(f"readingroom: interrupted after {records['n']:,} records; run the same command again to "
+                          "continue", highlight=False, markup=False)
+            raise typer.Exit(130) from None
     for problem in summary.problems:
         console.print(f"[red]error[/red] {problem}" if problem.fatal else f"[yellow]warning[/yellow] {problem}",
                       markup=True, highlight=False, soft_wrap=True)
@@ -214,7 +222,8 @@ def demo(
 IMPORT_HOOKS: list[str] = ["readingroom.search.hooks"]
 
 # Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
-DEMO_HOOKS: list[str] = ["readingroom.search.hooks"]
+# OCR first, so the index built next holds the text it read.
+DEMO_HOOKS: list[str] = ["readingroom.ocr.demo", "readingroom.search.hooks"]
 
 
 def main() -> None:
@@ -238,8 +247,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # Run as `python -m readingroom.cli`: command modules register on `readingroom.cli.app`, which is not
-    # this __main__ module's app, so hand over to the importable module.
-    from readingroom.cli import main as importable_main
+    # `python -m readingroom.cli` runs this file as __main__; command modules register on the importable
+    # `readingroom.cli.app`, so run that module's main.
+    from readingroom.cli import main as _main
 
-    importable_main()
+    _main()

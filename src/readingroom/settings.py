@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "readingroom.catalog",
     "readingroom.web",
+    "readingroom.ocr",
     "readingroom.search",
 ]
 
@@ -112,3 +113,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("READINGROOM_LOG_LEVEL", "WARNING")},
 }
+
+# OCR scale-out: Celery workers on any number of machines share this Redis broker (empty: local pool only).
+READINGROOM_BROKER_URL = os.environ.get("READINGROOM_BROKER_URL", "")
+# Page clean-up before OCR, off unless listed: any of rotate, deskew, clean (unpaper), comma-separated.
+READINGROOM_OCR_CLEANUP = [s.strip() for s in os.environ.get("READINGROOM_OCR_CLEANUP", "").split(",") if s.strip()]

@@ -6,6 +6,8 @@ The Chicago-style form follows the archive the seed record came from:
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 
 from .models import Record
@@ -32,7 +34,38 @@ def provenance_parts(record: Record) -> list[str]:
     return parts
 
 
+FRUS_SERIES = "Foreign Relations of the United States"
+FRUS_DOCUMENTS = "https://history.state.gov/historicaldocuments"
+_FRUS_VOLUME = re.compile(r"^frus(\d{4})(?:-(\d{2,4}))?")
+
+
+def frus_citation(record: Record) -> str | None:
+    """The Office of the Historian's own form for a document of a FRUS volume (a collection whose id is
+    the volume's, e.g. frus1944Quebec): series, years, volume, document number, and its history.state.gov
+    address. None for any other record."""
+    if record.collection is None:
+        return None
+    volume = record.collection.root()
+    match = _FRUS_VOLUME.match(volume.identifier)
+    if not match or not record.public_id.startswith(volume.identifier + "/"):
+        return None
+    document = record.public_id.split("/", 1)[1]
+    title = volume.title
+    rest = title[len(FRUS_SERIES):].lstrip(" ,:") if title.startswith(FRUS_SERIES) else title
+    if not re.match(r"\d{4}", rest):
+        first, last = match.groups()
+        years = first if not last else f"{first}–{first[:4 - len(last)]}{last}"
+        rest = f"{years}, {rest}"
+    number = document[1:] if re.fullmatch(r"d\d+\w*", document) else document
+    return f"{FRUS_SERIES}, {rest}, document {number}, {FRUS_DOCUMENTS}/{volume.identifier}/{document}"
+
+
 def chicago(record: Record) -> str:
+    """The citation a record is shown with: FRUS documents as history.state.gov cites them, everything
+    else in the seed archive's Chicago form."""
+    frus = frus_citation(record)
+    if frus is not None:
+        return frus
     pieces = [f'"{record.title}"']
     if record.date_edtf:
         pieces.append(record.date_display)

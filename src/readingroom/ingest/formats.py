@@ -32,13 +32,19 @@ def register(fmt: Format) -> Format:
 
 
 # Modules that register a format when imported, tried in this order.
-FORMAT_MODULES = ["seed_export"]
+FORMAT_MODULES = ["seed_export", "frus_tei", "scans"]
 
 
 def all_formats() -> list[Format]:
     # Imported on first use, not at Django start-up.
     for module in FORMAT_MODULES:
-        importlib.import_module(f"{__package__}.{module}")
+        name = f"{__package__}.{module}"
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # A format listed before its module is merged: skip it rather than break every import.
+            if exc.name != name:
+                raise
     return list(_REGISTRY)
 
 

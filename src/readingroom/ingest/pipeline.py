@@ -1,14 +1,25 @@
-"""Stores ParsedRecords in the catalogue: one transaction per record, idempotent by checksum."""
+"""Stores ParsedRecords in the catalogue, idempotent by checksum.
+
+`store_record` stores one record in its own transaction. `RecordStore.store_batch` stores many at once
+for importers of whole volumes: one query tells which records are unchanged, collections, repositories
+and authorities are looked up once per import instead of once per record, and new records go in with
+bulk inserts. The caller wraps a batch in one transaction (see ingest/runner.py); if it rolls back,
+`forget()` drops the cached rows with it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
+import functools
 from enum import StrEnum
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import connection, transaction
+from django.db.models import DateField, Field, JSONField, Model, URLField
+from django.db.models.signals import ModelSignal, post_save, pre_save
+from django.utils import timezone
 
+from readingroom.catalog.dates import parse_edtf
 from readingroom.catalog.models import (
     Authority,
     Collection,
@@ -20,18 +31,17 @@ from readingroom.catalog.models import (
     Repository,
 )
 
-from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef
+from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef, slugify_name
+
+
+class StoreError(Exception):
+    """A record that cannot be stored (e.g. a page file changed mid-import): reported, the rest goes on."""
 
 
 class Outcome(StrEnum):
     IMPORTED = "imported"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
-
-
-def slugify_name(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:150] or "unnamed"
 
 
 def _repository(ref: RepositoryRef | None) -> Repository | None:
@@ -88,12 +98,14 @@ def store_authority(ref: AuthorityRef) -> Authority:
     return authority
 
 
-def store_record(parsed: ParsedRecord, source: str = "") -> tuple[Record, Outcome]:
+def store_record(parsed: ParsedRecord, source: str = "", lookups: RecordStore | None = None,
+                 checksum: str | None = None) -> tuple[Record, Outcome]:
     """Create or update one record from a parse. Unchanged input writes nothing."""
-    checksum = parsed.checksum()
+    checksum = checksum or parsed.checksum()
     existing = Record.objects.filter(public_id=parsed.public_id).first()
     if existing is not None and existing.import_checksum == checksum:
         return existing, Outcome.UNCHANGED
+    lookups = lookups or RecordStore()
     with transaction.atomic():
         record = existing or Record(public_id=parsed.public_id)
         record.title = parsed.title
@@ -105,8 +117,8 @@ def store_record(parsed: ParsedRecord, source: str = "") -> tuple[Record, Outcom
         record.rights = parsed.rights
         record.access_level = parsed.access_level or "public"
         record.embargo_until = dt.date.fromisoformat(parsed.embargo_until) if parsed.embargo_until else None
-        record.repository = _repository(parsed.repository)
-        record.collection = store_collection(parsed.collection)
+        record.repository = lookups.repository(parsed.repository)
+        record.collection = lookups.collection(parsed.collection)
         record.container = parsed.container
         record.folder = parsed.folder
         record.source_reference = parsed.source_reference
@@ -125,7 +137,7 @@ def store_record(parsed: ParsedRecord, source: str = "") -> tuple[Record, Outcom
         _replace_contents(record, parsed)
         record.authority_links.all().delete()
         for ref in parsed.authorities:
-            authority = store_authority(ref)
+            authority = lookups.authority(ref)
             RecordAuthority.objects.get_or_create(record=record, authority=authority, role=ref.role)
     return record, (Outcome.UPDATED if existing is not None else Outcome.IMPORTED)
 
@@ -143,6 +155,8 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
         content.page_breaks = item.page_breaks
         content.clean_fields(exclude=["record"])
         content.save()
+        if item.pages:
+            _store_scan_pages(content, item)
         content.footnotes.all().delete()
         Footnote.objects.bulk_create(
             Footnote(content=content, number=f.number, anchor_id=f.anchor_id, text=f.text, position=i)
@@ -151,3 +165,257 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
     for stale in existing[len(parsed.contents):]:
         if not stale.pages.exists():
             stale.delete()
+
+
+_URL = URLValidator()
+
+
+def _pk(instance: Model | None) -> int | None:
+    # Ids, not instances: Django's related-object descriptors cost more than the rest of a new row.
+    return instance.pk if instance is not None else None
+
+
+class RecordStore:
+    """Stores batches of records, remembering the rows it looked up or created during one import."""
+
+    def __init__(self) -> None:
+        self._repositories: dict[tuple[str, str], Repository] = {}
+        self._collections: dict[str, tuple[tuple, Collection]] = {}
+        self._authorities: dict[str, tuple[Authority, frozenset[str]]] = {}
+
+    def forget(self) -> None:
+        """The transaction holding rows created here rolled back: they no longer exist."""
+        self._repositories.clear()
+        self._collections.clear()
+        self._authorities.clear()
+
+    # -- cached lookups (the same results store_record's helpers give, without repeating queries)
+    def repository(self, ref: RepositoryRef | None) -> Repository | None:
+        if ref is None or not ref.name:
+            return None
+        key = (ref.name, ref.place)
+        if key not in self._repositories:
+            self._repositories[key] = _repository(ref)
+        return self._repositories[key]
+
+    def collection(self, ref: CollectionRef | None) -> Collection | None:
+        if ref is None:
+            return None
+        parent = self.collection(ref.parent)
+        key = (ref.title, ref.level, parent.pk if parent else None, ref.position, ref.editors, ref.publication_year,
+               ref.description, ref.repository.name if ref.repository else None,
+               ref.repository.place if ref.repository else None)
+        cached = self._collections.get(ref.identifier)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        values = {
+            "title": ref.title, "level": ref.level, "parent": parent, "position": ref.position,
+            "editors": ref.editors, "publication_year": ref.publication_year, "description": ref.description,
+        }
+        repository = self.repository(ref.repository)
+        if repository is not None:
+            values["repository"] = repository
+        collection, created = Collection.objects.get_or_create(identifier=ref.identifier, defaults=values)
+        if not created:
+            changed = [k for k, v in values.items() if getattr(collection, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(collection, k, values[k])
+                collection.save(update_fields=changed)
+        self._collections[ref.identifier] = (key, collection)
+        return collection
+
+    def authority(self, ref: AuthorityRef) -> Authority:
+        identifier = authority_identifier(ref)
+        cached = self._authorities.get(identifier)
+        if cached is not None and all(v.lower() in cached[1] for v in ref.variants):
+            return cached[0]
+        authority = store_authority(ref)
+        known = {v.lower() for v in authority.variants.values_list("name", flat=True)} | {authority.preferred_name.lower()}
+        self._authorities[identifier] = (authority, frozenset(known))
+        return authority
+
+    # -- batches
+    def store_batch(self, batch: list[ParsedRecord], source: str = "") -> list[Outcome]:
+        """Store records in the caller's transaction; outcomes in the batch's order."""
+        checksums = [parsed.checksum() for parsed in batch]
+        stored = dict(
+            Record.objects.filter(public_id__in={p.public_id for p in batch}).values_list("public_id", "import_checksum")
+        )
+        outcomes: list[Outcome | None] = [None] * len(batch)
+        fresh: list[int] = []
+        seen: set[str] = set()
+        for index, parsed in enumerate(batch):
+            if parsed.public_id in seen:
+                continue  # the same id twice in a batch: the later one goes through store_record below
+            seen.add(parsed.public_id)
+            if parsed.public_id in stored:
+                if stored[parsed.public_id] == checksums[index]:
+                    outcomes[index] = Outcome.UNCHANGED
+            elif not any(getattr(item, "pages", None) for item in parsed.contents):
+                fresh.append(index)
+        if fresh:
+            self._insert([batch[i] for i in fresh], [checksums[i] for i in fresh], source)
+            for index in fresh:
+                outcomes[index] = Outcome.IMPORTED
+        for index, parsed in enumerate(batch):
+            if outcomes[index] is None:  # changed records, scans and repeats: the careful path
+                outcomes[index] = store_record(parsed, source, lookups=self, checksum=checksums[index])[1]
+        return outcomes  # type: ignore[return-value]
+
+    def _insert(self, batch: list[ParsedRecord], checksums: list[str], source: str) -> None:
+        records = [self._new_record(parsed, checksum, source) for parsed, checksum in zip(batch, checksums, strict=True)]
+        _send(pre_save, records)
+        _insert_models(records)
+        ids = dict(Record.objects.filter(public_id__in=[r.public_id for r in records]).values_list("public_id", "pk"))
+        for record in records:
+            record.pk = ids[record.public_id]
+        contents: list[Content] = []
+        notes: list[list] = []
+        links: list[tuple[int, int, str]] = []
+        for record, parsed in zip(records, batch, strict=True):
+            for position, item in enumerate(parsed.contents):
+                content = Content(record_id=record.pk, position=position, kind=item.kind, language=item.language,
+                                  label=item.label, text=item.text, markup=item.markup, page_breaks=item.page_breaks)
+                _check_fields(content)
+                contents.append(content)
+                notes.append(item.footnotes)
+            roles: set[tuple[int, str]] = set()
+            for ref in parsed.authorities:
+                authority = self.authority(ref)
+                if (authority.pk, ref.role) not in roles:
+                    roles.add((authority.pk, ref.role))
+                    links.append((record.pk, authority.pk, ref.role))
+        _send(pre_save, contents)
+        _insert_models(contents)
+        content_ids = {(record_id, position): pk for record_id, position, pk in Content.objects.filter(
+            record_id__in=list(ids.values())).values_list("record_id", "position", "pk")}
+        for content in contents:
+            content.pk = content_ids[(content.record_id, content.position)]
+        # Footnotes and links are plain rows with no defaults to fill in: inserted without building model
+        # instances, which costs more than the insert itself at thousands of rows a second.
+        _insert_rows(Footnote, ["content", "number", "anchor_id", "text", "position"], [
+            (content.pk, f.number, f.anchor_id, f.text, i)
+            for content, footnotes in zip(contents, notes, strict=True)
+            for i, f in enumerate(footnotes)
+        ])
+        _insert_rows(RecordAuthority, ["record", "authority", "role"], links)
+        # The saves store_record makes send post_save (the search index queue listens); these inserts
+        # send them too, once each record is complete. Footnotes and links were bulk inserts before too.
+        _send(post_save, contents)
+        _send(post_save, records)
+
+    def _new_record(self, parsed: ParsedRecord, checksum: str, source: str) -> Record:
+        span = parse_edtf(parsed.date_edtf)  # what Record.save() does; bulk inserts do not call save()
+        record = Record(
+            public_id=parsed.public_id, title=parsed.title, date_edtf=span.edtf, date_start=span.start,
+            date_end=span.end, summary=parsed.summary, document_type=parsed.document_type,
+            classification=parsed.classification, languages=list(parsed.languages), rights=parsed.rights,
+            access_level=parsed.access_level or "public",
+            embargo_until=dt.date.fromisoformat(parsed.embargo_until) if parsed.embargo_until else None,
+            repository_id=_pk(self.repository(parsed.repository)), collection_id=_pk(self.collection(parsed.collection)),
+            container=parsed.container, folder=parsed.folder, source_reference=parsed.source_reference,
+            source_url=parsed.source_url, place_of_writing=parsed.place_of_writing, signed_by=parsed.signed_by,
+            position=parsed.position, import_source=source[:1000], import_checksum=checksum,
+        )
+        _check_fields(record)
+        return record
+
+
+@functools.cache
+def _checked_fields(model: type[Model]) -> tuple[list[tuple], frozenset[str]]:
+    """The fields store_record's clean_fields can refuse (lengths, required values, choices, URLs), as
+    (attname, max length, may be blank, allowed choices, is a URL), and the names it need not check."""
+    fields = [f for f in model._meta.concrete_fields
+              if (f.max_length is not None or f.choices) and f.name not in ("public_id", "record")]
+    checks = [(f.attname, f.max_length, f.blank, frozenset(v for v, _ in f.flatchoices) if f.choices else None,
+               isinstance(f, URLField)) for f in fields]
+    unchecked = frozenset(f.name for f in model._meta.concrete_fields if f not in fields)
+    return checks, unchecked
+
+
+def _check_fields(instance: Model) -> None:
+    """What clean_fields checks, without its cost when every value is plainly fine (the usual case): any
+    doubt and the real clean_fields runs, raising the same ValidationError store_record would."""
+    checks, unchecked = _checked_fields(type(instance))
+    for attname, max_length, blank, choices, is_url in checks:
+        value = getattr(instance, attname)
+        if not value:
+            if not blank or (choices is not None and value not in choices):
+                instance.clean_fields(exclude=unchecked)
+                return
+            continue
+        if (max_length and len(value) > max_length) or (choices is not None and value not in choices):
+            instance.clean_fields(exclude=unchecked)
+            return
+        if is_url:
+            try:
+                _URL(value)
+            except ValidationError:
+                instance.clean_fields(exclude=unchecked)
+                return
+
+
+@functools.cache
+def _insert_plan(model: type[Model]) -> tuple[list[Field], list[int], str]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # 0: as it is (strings, numbers, ids); 1: the database's own form (dates, JSON); 2: now (auto_now).
+    kinds = [2 if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+             else 1 if isinstance(f, DateField | JSONField) else 0 for f in fields]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    return fields, kinds, sql
+
+
+def _insert_models(instances: list[Model]) -> None:
+    """Bulk inserts of whole model instances, as bulk_create does them (defaults, auto_now dates: one
+    time for the batch), without its per-value SQL compilation, which dominated an import. The caller
+    reads the new ids back."""
+    if not instances:
+        return
+    fields, kinds, sql = _insert_plan(type(instances[0]))
+    now = timezone.now()
+    for f, kind in zip(fields, kinds, strict=True):
+        if kind == 2:
+            for obj in instances:
+                setattr(obj, f.attname, now)
+    stamped = {f.attname: f.get_db_prep_save(now, connection) for f, kind in zip(fields, kinds, strict=True) if kind == 2}
+    rows = [
+        [getattr(obj, f.attname) if kind == 0 else stamped[f.attname] if kind == 2
+         else f.get_db_prep_save(getattr(obj, f.attname), connection)
+         for f, kind in zip(fields, kinds, strict=True)]
+        for obj in instances
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    for obj in instances:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _send(signal: ModelSignal, instances: list[Model]) -> None:
+    if not instances or not signal.has_listeners(type(instances[0])):
+        return
+    for obj in instances:
+        extra = {"created": True} if signal is post_save else {}
+        signal.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None, **extra)
+
+
+def _insert_rows(model: type[Model], field_names: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in field_names)
+    placeholders = ", ".join(["%s"] * len(field_names))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
+
+
+def _store_scan_pages(content: Content, item) -> None:
+    # The scan's text is what OCR read from its pages, not the (empty) text the parser had.
+    from .pages import joined_page_text, store_pages
+
+    store_pages(content, item.pages)
+    content.text = joined_page_text(content)
+    content.save(update_fields=["text"])

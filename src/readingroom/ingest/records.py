@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def slugify_name(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:150] or "unnamed"
 
 
 @dataclass
@@ -35,6 +42,23 @@ class FootnoteItem:
 
 
 @dataclass
+class PageSource:
+    """One page of a scan as found on disk: its original file (checked, never modified) and where in it."""
+
+    path: str  # the original file, absolute
+    checksum: str  # SHA-256 of the whole original file
+    name: str  # the file's name as the sidecar gave it
+    frame: int = 0  # page index within a multi-page TIFF or PDF
+    frames: int = 1  # how many pages the original file has
+    kind: str = "image"  # image | pdf
+    width: int | None = None
+    height: int | None = None
+    dpi: int | None = None  # as the file states it (None when it says nothing)
+    text_layer: str = ""  # a PDF page's own text, kept only when it passed the garbage check
+    note: str = ""  # e.g. why a PDF's text layer was not used
+
+
+@dataclass
 class ContentItem:
     kind: str  # scan | transcript | translation
     language: str = ""
@@ -43,6 +67,7 @@ class ContentItem:
     markup: str = ""
     footnotes: list[FootnoteItem] = field(default_factory=list)
     page_breaks: list[dict] = field(default_factory=list)
+    pages: list[PageSource] = field(default_factory=list)  # scans only: the page originals, in order
 
 
 @dataclass
@@ -82,8 +107,17 @@ class ParsedRecord:
 
     def checksum(self) -> str:
         """A digest of everything stored, so a re-import can tell 'unchanged' from 'updated'."""
-        payload = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False, default=str)
+        # The same JSON as json.dumps(asdict(self)), without asdict's deep copy (most of the cost of
+        # checking a volume of unchanged records): nested dataclasses are written from their fields.
+        payload = json.dumps(self, sort_keys=True, ensure_ascii=False, default=_fields_or_text)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _fields_or_text(value: object) -> object:
+    # A dataclass instance's __dict__ holds exactly its fields (these classes add no other attributes).
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return value.__dict__
+    return str(value)
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""Runs an import over many paths: expands folders and globs, picks a format per file, stores each
-record in its own transaction, and keeps going past bad input. Returns a summary."""
+"""Runs an import over many paths: expands folders and globs, picks a format per file, stores records
+in batches of one transaction each, and keeps going past bad input. Returns a summary."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
+from . import prefetch
 from .formats import format_for
-from .pipeline import Outcome, store_record
+from .pipeline import Outcome, RecordStore, StoreError, store_record
+from .prefetch import read_ahead
 from .records import ParsedRecord, Problem
 
+# Records stored per transaction: big enough that commits are rare, small enough that an interrupted
+# import redoes little.
+BATCH_SIZE = 250
 MAX_FILE_BYTES = 2 * 1024**3  # streamed formats cope with big files; this guards against /dev/zero and the like
 
 
@@ -25,6 +30,9 @@ class ImportSummary:
     counts: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    # Which file each record came from in this run: the same id in two files would overwrite itself on
+    # every run and never be "unchanged".
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def failed(self) -> int:
@@ -114,31 +122,57 @@ def import_file(
     if fmt is None:
         _fail(summary, Problem(str(path), "not a format readingroom can import (seed export .txt, FRUS TEI .xml, scans with a sidecar)"))
         return
+    store = RecordStore()
+    batch: list[ParsedRecord] = []
     try:
-        for item in fmt.parse(path):
+        items = (read_ahead(lambda: fmt.parse(path), str(path)) if getattr(fmt, "read_ahead", False) and prefetch.enabled()
+                 else fmt.parse(path))
+        for item in items:
             if isinstance(item, Problem):
                 summary.problems.append(item)
                 if item.fatal:
                     summary.counts["failed"] += 1
                 continue
-            try:
-                _, outcome = store_record(item, source=str(path))
-            except ValidationError as exc:
-                reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-                _fail(summary, Problem(str(path), f"record {item.public_id} not stored: {reasons}"))
-                if on_record:
-                    on_record(item, None)
+            first = summary.sources.setdefault(item.public_id, str(path))
+            if first != str(path):
+                _fail(summary, Problem(str(path), f"record {item.public_id} is also in {first}; this copy is skipped"))
                 continue
-            except (DatabaseError, ValueError) as exc:
-                _fail(summary, Problem(str(path), f"record {item.public_id} not stored: {exc}"))
-                if on_record:
-                    on_record(item, None)
-                continue
-            summary.counts[outcome.value] += 1
-            if on_record:
-                on_record(item, outcome)
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                _store_batch(batch, str(path), store, summary, on_record)
+                batch = []
     except OSError as exc:
         _fail(summary, Problem(str(path), f"cannot read: {exc.strerror or exc}"))
+    if batch:
+        _store_batch(batch, str(path), store, summary, on_record)
+
+
+def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, summary: ImportSummary,
+                 on_record: Callable[[ParsedRecord, Outcome | None], None] | None) -> None:
+    """One transaction for the batch: an interrupted import loses at most this batch, which the next run
+    stores again. If the batch fails, its records are stored one by one so only the bad one is lost."""
+    try:
+        with transaction.atomic():
+            outcomes: list[Outcome | None] = list(store.store_batch(batch, source=source))
+    except (ValidationError, DatabaseError, ValueError, StoreError):
+        store.forget()
+        outcomes = [_store_one(item, source, summary) for item in batch]
+    for item, outcome in zip(batch, outcomes, strict=True):
+        if outcome is not None:
+            summary.counts[outcome.value] += 1
+        if on_record:
+            on_record(item, outcome)
+
+
+def _store_one(item: ParsedRecord, source: str, summary: ImportSummary) -> Outcome | None:
+    try:
+        return store_record(item, source=source)[1]
+    except ValidationError as exc:
+        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        _fail(summary, Problem(source, f"record {item.public_id} not stored: {reasons}"))
+    except (DatabaseError, ValueError, StoreError) as exc:
+        _fail(summary, Problem(source, f"record {item.public_id} not stored: {exc}"))
+    return None
 
 
 def _fail(summary: ImportSummary, problem: Problem) -> None:

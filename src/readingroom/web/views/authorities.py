@@ -1,24 +1,32 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from readingroom.catalog.models import Authority, Record, RecordAuthority
 from readingroom.web.serializers import authority_detail, record_summary
+from readingroom.web.views.documents import UNDATED
 
 
 def authority(request: HttpRequest, kind: str, identifier: str, as_json: bool = False) -> HttpResponse:
+    """A person, place, organization or subject: names, dates, links out, and its visible records by date."""
     item = get_object_or_404(Authority.objects.prefetch_related("variants"), kind=kind, identifier=identifier)
     visible = Record.objects.visible_to(request.user)
     links = (
         RecordAuthority.objects.filter(authority=item, record__in=visible)
         .select_related("record")
-        .order_by("record__date_start", "record__public_id")
+        .only("role", "record__public_id", "record__title", "record__date_edtf", "record__date_start")
+        .annotate(sort_date=Coalesce("record__date_start", Value(UNDATED)))
+        .order_by("sort_date", "record__public_id", "role")
     )
     page = Paginator(links, 50).get_page(request.GET.get("page"))
     if as_json:
         data = authority_detail(item)
+        data["url"] = item.get_absolute_url()
         data["records"] = [{**record_summary(link.record), "role": link.role} for link in page.object_list]
+        data["page"], data["pages"], data["count"] = page.number, page.paginator.num_pages, page.paginator.count
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return render(request, "readingroom/authority.html", {"authority": item, "page": page})

@@ -1,24 +1,58 @@
-"""The document page: a record as the archive shows it, and its JSON twin."""
+"""The document page: a record as the archive shows it, and its JSON twin, citations and downloads."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name
-from readingroom.catalog.models import Content, Record, RecordAuthority
+from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority
+from readingroom.standards import citations
+from readingroom.web.highlight import MARK, highlight_html, hit_boxes, plain_text_html, query_terms
+
+# A collection's records sort by position, then date, then id. Undated records take a fixed stand-in date so
+# they come first on SQLite and PostgreSQL alike (the two disagree on where NULLs sort). Prev/next and the
+# collection page use this same order.
+UNDATED = dt.date(1, 1, 1)
 
 
-def visible_record(request: HttpRequest, public_id: str) -> Record:
-    """The record if this reader may see it; a 404 otherwise, so restricted ids are not even confirmed."""
+def collection_order(queryset):
+    return queryset.annotate(sort_date=Coalesce("date_start", Value(UNDATED))).order_by(
+        "position", "sort_date", "public_id")
+
+
+def visible_record(request: HttpRequest, public_id: str, with_words: bool = False) -> Record:
+    """The record if this reader may see it; a 404 otherwise, so restricted ids are not even confirmed.
+
+    OCR word boxes (a few kB a page) are loaded only when asked for: to box a search's hits on the scan."""
+    # Explicit orderings: the models' default ones sort by the parent FK, which joins the parent tables
+    # (content -> record) into every prefetch and costs more to compile than the queries take to run.
+    pages = Page.objects.order_by("content_id", "position")
+    if not with_words:
+        pages = pages.defer("words")
     queryset = (
         Record.objects.visible_to(request.user)
-        .select_related("repository", "collection", "collection__parent", "collection__parent__parent")
+        .select_related("repository", "collection", "collection__parent", "collection__parent__parent",
+                        "collection__repository", "collection__parent__repository",
+                        "collection__parent__parent__repository")
         .prefetch_related(
-            Prefetch("contents", queryset=Content.objects.prefetch_related("footnotes", "pages")),
-            Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")),
+            Prefetch("contents", queryset=Content.objects.order_by("position", "id").prefetch_related(
+                Prefetch("footnotes", queryset=Footnote.objects.order_by("content_id", "position", "id")),
+                Prefetch("pages", queryset=pages))),
+            Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")
+                     .order_by("authority__kind", "role", "authority__preferred_name")),
         )
     )
     try:
@@ -27,29 +61,204 @@ def visible_record(request: HttpRequest, public_id: str) -> Record:
         raise Http404(f"No record {public_id}") from None
 
 
+def neighbours(request: HttpRequest, record: Record) -> tuple[Record | None, Record | None]:
+    """The previous and next visible records in the record's collection (two indexed queries)."""
+    if record.collection_id is None:
+        return None, None
+    siblings = collection_order(
+        Record.objects.visible_to(request.user).filter(collection_id=record.collection_id)
+    ).only("public_id", "title", "date_edtf")
+    p, d, i = record.position, record.date_start or UNDATED, record.public_id
+    before = (Q(position__lt=p) | Q(position=p, sort_date__lt=d) | Q(position=p, sort_date=d, public_id__lt=i))
+    after = (Q(position__gt=p) | Q(position=p, sort_date__gt=d) | Q(position=p, sort_date=d, public_id__gt=i))
+    previous = siblings.filter(before).order_by("-position", "-sort_date", "-public_id").first()
+    following = siblings.filter(after).first()
+    return previous, following
+
+
+@dataclass
+class ScanPage:
+    page: Page
+    number: int
+    text_html: str
+    hits: list[list[int]] = field(default_factory=list)
+
+
+@dataclass
+class ContentView:
+    content: Content
+    html: str
+    scan_pages: list[ScanPage]
+
+
+def _content_views(contents: list[Content], terms: list[str]) -> list[ContentView]:
+    views = []
+    for content in contents:
+        pages = [p for p in content.pages.all() if p.image]
+        scan_pages = []
+        for number, page in enumerate(pages, start=1):
+            scan_pages.append(ScanPage(page, number, highlight_html(plain_text_html(page.text), terms),
+                                       hit_boxes(page.words, terms) if terms else []))
+        body = content.markup or plain_text_html(content.text)
+        views.append(ContentView(content, highlight_html(body, terms), scan_pages))
+    return views
+
+
+def cite_styles() -> list[tuple[str, str]]:
+    """(key, label) of the CSL styles; the page fetches each rendering from `cite` when the reader opens Cite,
+    because citeproc-py takes tens of milliseconds per style and most readers never ask."""
+    return [(key, label) for key, (_, label) in citations.CSL_STYLES.items()]
+
+
+def rendered_style(record: Record, style: str) -> str:
+    """A CSL style's rendering of the record, cached by the citation data itself (a renamed author or a moved
+    collection changes the key; the record's own timestamp would miss those)."""
+    item = json.dumps(citations.csl_item(record), sort_keys=True, ensure_ascii=False)
+    key = f"cite:{style}:{hashlib.sha256(item.encode()).hexdigest()}"
+    text = cache.get(key)
+    if text is None:
+        text = citations.render_style(record, style)
+        cache.set(key, text, 24 * 3600)
+    return text
+
+
+def search_query(request: HttpRequest) -> str:
+    """The words to highlight: ?q= or ?hl= on the URL, else the query of our own search page the reader came from."""
+    query = request.GET.get("q") or request.GET.get("hl") or ""
+    if not query and "HTTP_REFERER" in request.META:
+        referer = urlsplit(request.META["HTTP_REFERER"])
+        if referer.netloc == request.get_host() and referer.path.rstrip("/").endswith("/search"):
+            query = parse_qs(referer.query).get("q", [""])[0]
+    return query.strip()[:200]
+
+
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
-    record = visible_record(request, public_id)
+    query = search_query(request)
+    terms = [] if as_json else query_terms(query)
+    record = visible_record(request, public_id, with_words=bool(terms))
     if as_json:
         from readingroom.web.serializers import record_detail
 
-        return JsonResponse(record_detail(record), json_dumps_params={"ensure_ascii": False, "indent": 1})
-    links = list(record.authority_links.all())
+        data = record_detail(record)
+        previous, following = neighbours(request, record)
+        data["previous"] = previous.public_id if previous else None
+        data["next"] = following.public_id if following else None
+        data["links"] = {
+            "html": record.get_absolute_url(),
+            "cite": {fmt: reverse("cite", args=[record.public_id, fmt]) for fmt in citations.FORMATS},
+            "iiif_manifest": (reverse("iiif-manifest", args=[record.public_id])
+                              if any(c.pages.all() for c in record.contents.all()) else None),
+        }
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     groups: dict[str, list[RecordAuthority]] = {}
-    for link in links:
+    for link in record.authority_links.all():
         groups.setdefault(link.authority.kind, []).append(link)
+    contents = list(record.contents.all())
+    views = _content_views(contents, terms)
+    scan_pages = [sp for v in views for sp in v.scan_pages]
+    previous, following = neighbours(request, record)
     context = {
         "record": record,
-        "contents": list(record.contents.all()),
+        "contents": contents,
+        "content_views": views,
+        "scan_pages": scan_pages,
+        "hit_count": sum(len(sp.hits) for sp in scan_pages),
+        "text_hit_count": sum(v.html.count(MARK) + sum(sp.text_html.count(MARK) for sp in v.scan_pages)
+                              for v in views),
+        "query": query,
+        "terms": terms,
         "citation": chicago(record),
+        "cite_styles": cite_styles(),
+        "cite_formats": citations.FORMATS.values(),
+        "highwire": citations.highwire_tags(record),
+        "coins": citations.coins(record),
         "permalink": record_url(record),
         "languages": [language_name(c) for c in record.languages],
         "people": groups.get("person", []),
         "places": groups.get("place", []),
         "organizations": groups.get("organization", []),
         "subjects": groups.get("subject", []),
+        "searchable_pdf": has_searchable_pdf(contents),
+        "previous": previous,
+        "next": following,
+        "viewer_data": {
+            "pages": [
+                {"number": sp.number, "id": sp.page.pk, "width": sp.page.width, "height": sp.page.height,
+                 "hits": sp.hits}
+                for sp in scan_pages
+            ],
+        },
     }
     return render(request, "readingroom/document.html", context)
 
 
 def document_redirect(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("document", public_id=public_id, permanent=True)
+
+
+def cite(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
+    """The citation as a file: /document/<id>/cite.bib, .ris, .csl.json, .txt (?style=apa for a CSL style)."""
+    record = visible_record(request, public_id)
+    if fmt not in citations.FORMATS:
+        raise Http404("Unknown citation format")
+    style = request.GET.get("style")
+    if fmt == "txt" and style:
+        if style not in citations.CSL_STYLES:
+            raise Http404("Unknown citation style")
+        text = rendered_style(record, style) + "\n"
+    else:
+        text = citations.FORMATS[fmt].build(record)
+    response = HttpResponse(text, content_type=citations.FORMATS[fmt].media_type)
+    name = record.public_id.replace("/", "-")
+    if request.GET.get("download") != "0":
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def original_scan(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The stored original file of one scanned page, unchanged, for readers who want the master."""
+    visible = Record.objects.visible_to(request.user)
+    try:
+        page = Page.objects.get(pk=page_id, content__record__in=visible)
+    except Page.DoesNotExist:
+        raise Http404("No such scan") from None
+    if not page.image:
+        raise Http404("No such scan")
+    try:
+        handle = page.image.open("rb")
+    except FileNotFoundError:
+        raise Http404("The scan file is missing") from None
+    filename = page.original_name or page.image.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+def archival_pdf_name(content: Content) -> str | None:
+    """The storage name of the scan's searchable PDF/A made by OCR (`readingroom ocr-archive`), if made.
+
+    OCR (issue 5) names the file after the pages it was built from, so a re-scanned page never serves an old
+    PDF; without the OCR app there is no such file."""
+    try:
+        from readingroom.ocr.archival import archival_name
+    except ImportError:
+        return None
+    pages = sorted((p for p in content.pages.all() if p.image), key=lambda p: p.position)
+    if not pages:
+        return None
+    name = archival_name(content, pages)
+    return name if default_storage.exists(name) else None
+
+
+def searchable_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The searchable PDF of the record's scan (the scan with its OCR text layer), when OCR has made one."""
+    record = visible_record(request, public_id)
+    for content in record.contents.all():
+        name = archival_pdf_name(content)
+        if name:
+            return FileResponse(default_storage.open(name, "rb"), as_attachment=True,
+                                filename=f"{record.public_id.replace('/', '-')}.pdf", content_type="application/pdf")
+    raise Http404("This record has no searchable PDF")
+
+
+def has_searchable_pdf(contents: list[Content]) -> bool:
+    return any(archival_pdf_name(c) for c in contents if c.kind == Content.Kind.SCAN)
+

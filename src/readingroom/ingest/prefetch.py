@@ -1,0 +1,83 @@
+"""Reading ahead in another process: a parser runs in a forked child while this process stores what it
+already read, so on a machine with two or more cores the two halves of an import overlap.
+
+Only formats that declare `read_ahead = True` use it: their parsers touch no database and yield plain,
+picklable records. Records come back in order, in small chunks (sending one by one costs more). If this
+process dies (kill -9) or stops reading, the child's next write fails and it exits.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .records import Problem
+
+CHUNK = 64  # records sent at a time; the pipe's buffer bounds how far the reader runs ahead
+
+
+def enabled() -> bool:
+    """READINGROOM_READ_AHEAD=1 or 0 decides; by default, read ahead only while a core is idle: on a busy
+    machine the second process competes for the same core, and sending records between the processes
+    costs more than it saves (benchmarks/RESULTS-frus.md)."""
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return False
+    setting = os.environ.get("READINGROOM_READ_AHEAD", "").strip().lower()
+    if setting in {"1", "yes", "on", "true"}:
+        return True
+    if setting in {"0", "no", "off", "false"}:
+        return False
+    return os.getloadavg()[0] <= (os.cpu_count() or 1) - 1
+
+
+def read_ahead(parse: Callable[[], Iterator[Any]], source: str) -> Iterator[Any]:
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_produce, args=(parse, receiver, sender, source), daemon=True)
+    child.start()
+    sender.close()  # only the child writes: when it is gone, reading ends
+    try:
+        while True:
+            try:
+                chunk = receiver.recv()
+            except EOFError:
+                child.join(timeout=5)
+                yield Problem(source, f"the reader process ended unexpectedly (exit code {child.exitcode})")
+                return
+            if chunk is None:
+                return
+            yield from chunk
+    finally:
+        receiver.close()  # a child still writing gets a broken pipe and exits
+        child.join(timeout=5)
+        if child.is_alive():
+            child.terminate()
+            child.join(timeout=5)
+
+
+def _produce(parse: Callable[[], Iterator[Any]], receiver, sender, source: str) -> None:
+    # The pipe's reading end belongs to the parent alone: if the parent dies (even by kill -9), writing
+    # fails with a broken pipe and this process ends instead of waiting for ever.
+    receiver.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    chunk: list[Any] = []
+    try:
+        for item in parse():
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                sender.send(chunk)
+                chunk = []
+        sender.send(chunk)
+        sender.send(None)
+    except (BrokenPipeError, ConnectionResetError):
+        os._exit(0)
+    except Exception as exc:  # reported like any bad input, never as a traceback
+        try:
+            sender.send([*chunk, Problem(source, f"cannot read: {exc!r}")])
+            sender.send(None)
+        except OSError:
+            os._exit(0)

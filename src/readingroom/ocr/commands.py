@@ -1,0 +1,236 @@
+"""`readingroom ocr`, `ocr-accept` and `ocr-report`: read scans, accept re-readings, and measure quality."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Annotated
+
+import typer
+
+from readingroom.cli import app, console, ensure_database, fail, out, progress, setup_django
+
+
+def _rate_line(done: int, total: int, started: float) -> str:
+    minutes = (time.perf_counter() - started) / 60
+    if not done or minutes <= 0:
+        return "pages/min: -"
+    rate = done / minutes
+    left = (total - done) / rate * 60
+    return f"{rate:.1f} pages/min · ETA {int(left // 60)}:{int(left % 60):02d}"
+
+
+@app.command()
+def ocr(
+    collection: Annotated[str | None, typer.Option(help="Only records of this collection (its identifier)")] = None,
+    record: Annotated[str | None, typer.Option(help="Only this record (its public id)")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="All records with scans")] = False,
+    workers: Annotated[int | None, typer.Option(help="Parallel Tesseract processes (default: the cores)")] = None,
+    languages: Annotated[str | None, typer.Option(help="Tesseract languages, e.g. eng+rus (default: each record's)")] = None,
+    redo: Annotated[bool, typer.Option("--redo", help="Read pages again that already have text (kept as proposals)")] = False,
+    accept: Annotated[bool, typer.Option("--accept", help="With --redo: show the new readings at once")] = False,
+    deskew: Annotated[bool, typer.Option("--deskew", help="Straighten skewed pages first")] = False,
+    rotate: Annotated[bool, typer.Option("--rotate", help="Detect and fix page rotation first")] = False,
+    clean: Annotated[bool, typer.Option("--clean", help="Clean pages with unpaper first")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a searchable PDF of each page")] = False,
+    celery: Annotated[bool, typer.Option("--celery", help="Send the pages to Celery workers (READINGROOM_BROKER_URL)")] = False,
+) -> None:
+    """Read pending scan pages with Tesseract, in parallel; prints a summary with failures."""
+    setup_django()
+    ensure_database()
+    from readingroom.catalog.models import Collection, Record
+
+    from .engine import OcrError, check_languages, tesseract_available
+    from .jobs import configured_options, make_job, select_pages
+
+    if sum(bool(x) for x in (collection, record, all_)) != 1:
+        fail("say which pages: --collection X, --record ID or --all")
+    if record and not Record.objects.filter(public_id=record).exists():
+        fail(f"no record with id {record!r}")
+    if collection and not Collection.objects.filter(identifier=collection).exists():
+        fail(f"no collection with identifier {collection!r}")
+    if not tesseract_available():
+        fail("tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-eng)")
+    if languages:
+        try:
+            languages = check_languages(languages)
+        except OcrError as exc:
+            fail(str(exc))
+    if workers is not None and workers < 1:
+        fail("--workers must be at least 1")
+    if celery:
+        from django.conf import settings
+
+        if not settings.READINGROOM_BROKER_URL:
+            fail("--celery needs READINGROOM_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and running workers")
+    try:
+        options = configured_options(deskew=deskew, rotate=rotate, clean=clean, searchable_pdf=pdf)
+    except OcrError as exc:
+        fail(str(exc))
+    pages = list(select_pages(record, collection, redo=redo))
+    jobs = [make_job(page, options, languages) for page in pages]
+    if accept:
+        jobs = [dataclasses.replace(job, accept=True) for job in jobs]
+    if not jobs:
+        out.print("No pages to read (use --redo to read pages that already have text).")
+        return
+    names = {p.pk: f"{p.content.record.public_id} p.{p.position + 1}" for p in pages}
+    counts: dict[str, int] = {}
+    failures: list[str] = []
+    started = time.perf_counter()
+    with progress() as bar:
+        task = bar.add_task("OCR", total=len(jobs), rate="")
+
+        def on_done(page_id: int, saved: str, error: str) -> None:
+            counts[saved] = counts.get(saved, 0) + 1
+            if error:
+                failures.append(f"{names.get(page_id, page_id)}: {error}")
+            bar.advance(task)
+            done = int(bar.tasks[0].completed)
+            bar.update(task, rate=_rate_line(done, len(jobs), started))
+
+        if celery:
+            _run_celery(jobs, on_done)
+        else:
+            from .pool import run_local
+
+            run_local(jobs, workers, lambda outcome, saved: on_done(outcome.page_id, saved, outcome.error))
+    elapsed = time.perf_counter() - started
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+    out.print(f"OCR: {len(jobs)} pages in {elapsed:.1f} s ({len(jobs) / elapsed * 60:.1f} pages/min): {summary}")
+    for line in failures:
+        console.print(f"[red]failed[/red] {line}", highlight=False, soft_wrap=True)
+    if counts.get("proposed"):
+        out.print("New readings of pages with text are kept as proposals: `readingroom ocr-accept` makes them the text.")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _run_celery(jobs, on_done) -> None:
+    from celery.exceptions import CeleryError
+    from kombu.exceptions import OperationalError
+
+    from .tasks import app as celery_app
+    from .tasks import ocr_page
+
+    try:
+        waiting = {ocr_page.delay(dataclasses.asdict(job)): job for job in jobs}
+    except (OperationalError, CeleryError, OSError) as exc:
+        fail(f"cannot reach the Celery broker {celery_app.conf.broker_url}: {exc}")
+    while waiting:
+        for result in [r for r in waiting if r.ready()]:
+            job = waiting.pop(result)
+            try:
+                value = result.get(propagate=True, timeout=5)
+                on_done(job.page_id, value["saved"], value["error"])
+            except Exception as exc:  # a task that crashed on the worker: report it, keep going
+                on_done(job.page_id, "failed", f"worker error: {exc}")
+        time.sleep(0.3)
+
+
+@app.command("ocr-accept")
+def ocr_accept(
+    record: Annotated[str | None, typer.Option(help="Only this record")] = None,
+    collection: Annotated[str | None, typer.Option(help="Only this collection")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every proposed reading")] = False,
+) -> None:
+    """Make proposed re-readings the pages' text; the previous text stays in history."""
+    setup_django()
+    ensure_database()
+    from .history import accept
+    from .models import PageText
+
+    if sum(bool(x) for x in (collection, record, all_)) != 1:
+        fail("say which readings: --collection X, --record ID or --all")
+    versions = PageText.objects.filter(status=PageText.Status.PROPOSED).select_related("page__content__record")
+    if record:
+        versions = versions.filter(page__content__record__public_id=record)
+    if collection:
+        versions = versions.filter(page__content__record__collection__identifier=collection)
+    # The newest proposal per page wins.
+    chosen: dict[int, PageText] = {}
+    for version in versions.order_by("page_id", "-created", "-pk"):
+        chosen.setdefault(version.page_id, version)
+    for version in chosen.values():
+        accept(version)
+    out.print(f"Accepted {len(chosen)} page reading{'s' if len(chosen) != 1 else ''}.")
+
+
+@app.command("ocr-archive")
+def ocr_archive(
+    record: Annotated[str | None, typer.Option(help="Only this record")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every record with scans")] = False,
+    jobs: Annotated[int, typer.Option(help="OCRmyPDF's parallel jobs")] = 1,
+) -> None:
+    """Make the archival PDF/A of scans with OCRmyPDF: a separate step from reading, slower, run any time."""
+    setup_django()
+    ensure_database()
+    from readingroom.catalog.models import Content
+
+    from .archival import build_archival_pdf
+    from .engine import OcrError
+    from .jobs import record_languages
+
+    if bool(record) == all_:
+        fail("say which scans: --record ID or --all")
+    contents = Content.objects.filter(kind=Content.Kind.SCAN, pages__isnull=False).distinct().select_related("record")
+    if record:
+        contents = contents.filter(record__public_id=record)
+    failures = 0
+    for content in contents:
+        started = time.perf_counter()
+        try:
+            name = build_archival_pdf(content, record_languages(content.record), jobs=jobs)
+        except OcrError as exc:
+            failures += 1
+            console.print(f"[red]failed[/red] {content.record.public_id}: {exc}", highlight=False)
+            continue
+        out.print(f"{content.record.public_id}: {name} ({time.perf_counter() - started:.1f} s)", highlight=False)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command("ocr-report")
+def ocr_report(
+    collection: Annotated[str | None, typer.Option(help="Only records of this collection")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table")] = False,
+    pages: Annotated[bool, typer.Option("--pages", help="Pages instead of records: failed, then least confident")] = False,
+) -> None:
+    """OCR quality per record, worst first: CER/WER against a transcript in the same language, confidence."""
+    setup_django()
+    ensure_database()
+    import json
+
+    from rich.table import Table
+
+    from .report import page_rows, quality_rows
+
+    if pages:
+        for row in page_rows(collection):
+            conf = f"{row['confidence']:.1f}" if row["confidence"] is not None else "-"
+            line = json.dumps(row, ensure_ascii=False) if as_json else (
+                f"{row['record']} p.{row['page']} ({row['file']}): {row['status']}, confidence {conf}"
+                + (f": {row['note']}" if row["note"] else ""))
+            out.print(line, highlight=False, markup=False, soft_wrap=True)
+        return
+    rows = quality_rows(collection)
+    if as_json:
+        for row in rows:
+            out.print(json.dumps(row, ensure_ascii=False), highlight=False, soft_wrap=True)
+        return
+    if not rows:
+        out.print("No records with scans.")
+        return
+    table = Table(title="OCR quality, worst first")
+    for column in ("record", "pages", "failed", "mean conf.", "CER", "WER", "char. distance", "transcript"):
+        table.add_column(column, justify="left" if column in ("record", "transcript") else "right")
+    for row in rows:
+        q = row["quality"]
+        table.add_row(
+            row["record"], str(row["pages"]), str(row["failed"]),
+            f"{row['confidence']:.1f}" if row["confidence"] is not None else "-",
+            f"{q['cer']:.2%}" if q else "-", f"{q['wer']:.2%}" if q else "-",
+            f"{q['similarity_error']:.2%}" if q else "-",
+            row["transcript"] or "none in the same language",
+        )
+    out.print(table)

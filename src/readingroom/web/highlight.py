@@ -1,0 +1,66 @@
+"""Marks a search's words in a transcript and finds them among a scan page's OCR word boxes.
+
+Matching is on lowercased word forms with punctuation stripped, so "Stalin's" and "Stalin," both match
+"stalin"; it is a reading aid, not the search engine's own scoring.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.html import escape
+
+WORD = re.compile(r"\w+", re.UNICODE)
+TAG = re.compile(r"(<[^>]+>)")
+MAX_TERMS = 12
+MARK = '<mark class="hit">'
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a search query worth marking (operators, quotes and one-letter words dropped)."""
+    terms: list[str] = []
+    for word in WORD.findall(query or ""):
+        low = word.lower()
+        if len(low) < 2 or low in {"and", "or", "not", "the", "of"} or low in terms:
+            continue
+        terms.append(low)
+    return terms[:MAX_TERMS]
+
+
+def _pattern(terms: list[str]) -> re.Pattern[str]:
+    # Whole words, with an optional possessive or plural tail: Stalin -> Stalin's, telegram -> telegrams.
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    # (?<![\w&#]) keeps entity names and numbers ("&amp;", "&#39;") whole when someone searches "amp" or "39".
+    return re.compile(rf"(?<![\w&#])((?:{alternatives})(?:'s|s|es)?)(?!\w)", re.IGNORECASE | re.UNICODE)
+
+
+def highlight_html(html: str, terms: list[str]) -> str:
+    """Wrap the terms in <mark> in trusted HTML, touching text between tags only."""
+    if not terms or not html:
+        return html
+    pattern = _pattern(terms)
+    pieces = TAG.split(html)
+    for i in range(0, len(pieces), 2):  # even indexes are text, odd ones are tags
+        pieces[i] = pattern.sub(MARK + r"\1</mark>", pieces[i])
+    return "".join(pieces)
+
+
+def plain_text_html(text: str) -> str:
+    """Plain text as paragraphs (like Django's linebreaks filter), escaped."""
+    paragraphs = re.split(r"\n{2,}", (text or "").replace("\r\n", "\n").strip())
+    return "\n".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
+
+
+def word_matches(word: str, terms: list[str]) -> bool:
+    low = "".join(WORD.findall(word.lower()))
+    # "Stalin's" reads as "stalins" once punctuation is gone; plurals match like in the transcript.
+    return any(low.startswith(t) and low[len(t):] in {"", "s", "es"} for t in terms)
+
+
+def hit_boxes(words: list, terms: list[str]) -> list[list[int]]:
+    """[x, y, w, h] of every OCR word on a page that matches a term."""
+    boxes = []
+    for entry in words or []:
+        if len(entry) >= 6 and isinstance(entry[5], str) and word_matches(entry[5], terms):
+            boxes.append([int(entry[0]), int(entry[1]), int(entry[2]), int(entry[3])])
+    return boxes

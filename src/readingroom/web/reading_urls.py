@@ -1,0 +1,31 @@
+"""The reading room's routes beyond the foundation's (web/urls.py): browsing, IIIF, citations, downloads,
+the sitemap. Included before web/urls.py, so the suffixed document routes (/document/<id>/cite.csl.json)
+are matched before the foundation's `/document/<id>.json`, which would otherwise swallow them."""
+
+from django.urls import path, re_path
+
+from .views import browse, documents, iiif, sitemap
+
+ID = r"(?P<public_id>[\w./-]+?)"
+urlpatterns = [
+    re_path(rf"^document/{ID}/cite\.(?P<fmt>txt|bib|ris|csl\.json)$", documents.cite, name="cite"),
+    re_path(rf"^document/{ID}/searchable\.pdf$", documents.searchable_pdf, name="searchable-pdf"),
+    path("scan/<int:page_id>/original", documents.original_scan, name="original-scan"),
+    # IIIF Image API 3.0: {id}/{region}/{size}/{rotation}/{quality}.{format}
+    path("iiif/image/<int:page_id>", iiif.image_base, name="iiif-image-base"),
+    path("iiif/image/<int:page_id>/info.json", iiif.image_info, name="iiif-info"),
+    re_path(r"^iiif/image/(?P<page_id>\d+)/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/(?P<quality_format>[^/]+)$",
+            iiif.image, name="iiif-image"),
+    re_path(rf"^iiif/{ID}/manifest\.json$", iiif.manifest, name="iiif-manifest"),
+    path("browse/", browse.index, name="browse"),
+    path("browse.json", browse.index, {"as_json": True}, name="browse-json"),
+    path("browse/collections/", browse.collections_tree, name="browse-collections"),
+    path("browse/collections.json", browse.collections_tree, {"as_json": True}, name="browse-collections-json"),
+    path("browse/dates/", browse.dates, name="browse-dates"),
+    path("browse/dates.json", browse.dates, {"as_json": True}, name="browse-dates-json"),
+    re_path(r"^browse/(?P<plural>people|places|organizations|subjects)/$", browse.authorities, name="browse-authorities"),
+    re_path(r"^browse/(?P<plural>people|places|organizations|subjects)\.json$", browse.authorities, {"as_json": True},
+            name="browse-authorities-json"),
+    path("sitemap.xml", sitemap.sitemap, name="sitemap"),
+    path("robots.txt", sitemap.robots, name="robots"),
+]

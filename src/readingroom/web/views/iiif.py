@@ -1,0 +1,94 @@
+"""IIIF endpoints: Image API 3.0 for each scanned page, Presentation 3.0 manifest for each record.
+
+A page of a record the reader may not see is a 404, exactly like a missing page: ids are not confirmed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_safe
+
+from readingroom.catalog.citations import chicago
+from readingroom.catalog.models import Page, Record
+from readingroom.standards import iiif_image, iiif_presentation
+from readingroom.web.views.documents import visible_record
+
+IMAGE_INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
+MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    # IIIF clients on other sites (Mirador, Universal Viewer) fetch these cross-origin.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _visible_page(request: HttpRequest, page_id: int) -> tuple[Page, Path, int, int]:
+    visible = Record.objects.visible_to(request.user)
+    try:
+        page = Page.objects.select_related("content").get(pk=page_id, content__record__in=visible)
+    except Page.DoesNotExist:
+        raise Http404("No such image") from None
+    if not page.image:
+        raise Http404("This page has no image")
+    path = Path(page.image.path)
+    if not path.exists():
+        raise Http404("The image file is missing")
+    width, height = page.width, page.height
+    if not width or not height:
+        width, height = iiif_image.image_size(path)
+    return page, path, width, height
+
+
+def service_base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_safe
+def image_base(request: HttpRequest, page_id: int) -> HttpResponse:
+    _visible_page(request, page_id)
+    return _cors(redirect(f"/iiif/image/{page_id}/info.json", permanent=False))
+
+
+@require_safe
+def image_info(request: HttpRequest, page_id: int) -> HttpResponse:
+    _page, _path, width, height = _visible_page(request, page_id)
+    data = iiif_image.info(f"{service_base(request)}/iiif/image/{page_id}", width, height)
+    response = HttpResponse(json.dumps(data), content_type=IMAGE_INFO_TYPE
+                            if "ld+json" in request.headers.get("Accept", "") else "application/json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return _cors(response)
+
+
+@require_safe
+def image(request: HttpRequest, page_id: int, region: str, size: str, rotation: str, quality_format: str) -> HttpResponse:
+    page, path, width, height = _visible_page(request, page_id)
+    try:
+        wanted = iiif_image.parse_request(region, size, rotation, quality_format, width, height)
+    except iiif_image.IIIFError as exc:
+        return _cors(HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8"))
+    cache_dir = Path(settings.DATA_DIR) / "cache" / "iiif"
+    target = iiif_image.cached_render(path, wanted, cache_dir, page.checksum or str(path.stat().st_mtime_ns))
+    response = FileResponse(target.open("rb"), content_type=wanted.media_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Link"] = f'<http://iiif.io/api/image/3/{iiif_image.PROFILE}.json>;rel="profile"'
+    return _cors(response)
+
+
+@require_safe
+def manifest(request: HttpRequest, public_id: str) -> HttpResponse:
+    record = visible_record(request, public_id)
+    if not iiif_presentation.record_pages(record):
+        raise Http404("This record has no scanned pages")
+    base = service_base(request)
+    data = iiif_presentation.manifest(
+        record, base=base, homepage=f"{base}{record.get_absolute_url()}", citation=chicago(record),
+    )
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = MANIFEST_TYPE if "ld+json" in request.headers.get("Accept", "") else "application/json"
+    return _cors(response)
