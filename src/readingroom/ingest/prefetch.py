@@ -23,7 +23,7 @@ CHUNK = 64  # records sent at a time; the pipe's buffer bounds how far the reade
 def enabled() -> bool:
     """READINGROOM_READ_AHEAD=1 or 0 decides; by default, read ahead only while a core is idle: on a busy
     machine the second process competes for the same core, and sending records between the processes
-    costs more than it saves (benchmarks/RESULTS-frus.md)."""
+    costs more than it saves (benchmarks/RESULTS.md)."""
     if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
         return False
     setting = os.environ.get("READINGROOM_READ_AHEAD", "").strip().lower()
