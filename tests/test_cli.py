@@ -105,3 +105,22 @@ def test_serve_answers_with_a_real_wsgi_server(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_demo_loads_every_sample_reads_the_scans_and_indexes_them(tmp_path):
+    data = tmp_path / "data"
+    result = run_cli(data, "demo", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "Sample records: 3 files: 8 imported, 0 updated, 0 unchanged, 0 failed" in result.stdout
+    assert "Sample scans: 2 pages read by OCR" in result.stdout
+
+    scan = json.loads(run_cli(data, "export", "209771-typed-scan").stdout)
+    scan_text = next(c["text"] for c in scan["contents"] if c["kind"] == "scan")
+    assert "Shantung peninsula" in " ".join(scan_text.split())  # read by Tesseract from the page images
+    assert [p["ocr_status"] for c in scan["contents"] for p in c["pages"]] == ["done", "done"]
+
+    found = run_cli(data, "search", "Shandong")
+    assert found.returncode == 0
+    assert "209771" in found.stdout and "209771-typed-scan" in found.stdout
+    frus = run_cli(data, "show", "frus1944Quebec/d121")
+    assert frus.returncode == 0 and "Churchill" in frus.stdout
