@@ -151,3 +151,17 @@ def test_large_sitemaps_are_split(client, archive, monkeypatch):
     assert len(locs) == len(set(locs)) == 1 + 7 + 3 + 5  # home, public records, collections, authorities
     assert "http://testserver/collection/frus1944v04/" in locs  # a volume whose records sit in a chapter
     assert not [loc for loc in locs if "restricted" in loc or "embargoed" in loc]
+
+
+def test_highlights_include_the_name_variants_search_matched(client, archive):
+    """Search finds "Shandong" in a record that says "Shantung" (the gazetteer); the page marks Shantung."""
+    from readingroom.catalog.models import Authority, NameVariant
+    from readingroom.search import variants
+
+    place = Authority.objects.create(kind="place", identifier="place-shandong-test", preferred_name="Shandong")
+    NameVariant.objects.create(authority=place, name="Shantung", note="postal romanization")
+    variants.forget()
+    html = client.get("/document/209771/?q=Shandong").content.decode()
+    assert html.count('<mark class="hit">Shantung</mark>') == 2
+    assert "1 found on the scan" in html
+    assert "do not appear in this record" not in html

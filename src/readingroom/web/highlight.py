@@ -27,6 +27,24 @@ def query_terms(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
+def with_name_variants(terms: list[str]) -> list[str]:
+    """The terms plus the other names of any authority a run of them names (Shandong -> Shantung), so the
+    page marks what search matched through the gazetteer, not only the words typed."""
+    from readingroom.search.variants import fold_word, load
+
+    groups = load()
+    folded = [fold_word(t) for t in terms]
+    extra: list[str] = []
+    for start in range(len(folded)):
+        for end in range(start + 1, min(start + 4, len(folded)) + 1):
+            group = groups.group_for(tuple(folded[start:end]))
+            if group is None:
+                continue
+            for name in group.names:
+                extra.extend(w.lower() for w in WORD.findall(name) if len(w) > 1)
+    return list(dict.fromkeys([*terms, *extra]))[: MAX_TERMS * 2]
+
+
 def _pattern(terms: list[str]) -> re.Pattern[str]:
     # Whole words, with an optional possessive or plural tail: Stalin -> Stalin's, telegram -> telegrams.
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))

@@ -20,7 +20,14 @@ from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority
 from readingroom.standards import citations
-from readingroom.web.highlight import MARK, highlight_html, hit_boxes, plain_text_html, query_terms
+from readingroom.web.highlight import (
+    MARK,
+    highlight_html,
+    hit_boxes,
+    plain_text_html,
+    query_terms,
+    with_name_variants,
+)
 
 # A collection's records sort by position, then date, then id. Undated records take a fixed stand-in date so
 # they come first on SQLite and PostgreSQL alike (the two disagree on where NULLs sort). Prev/next and the
@@ -134,7 +141,7 @@ def search_query(request: HttpRequest) -> str:
 
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
     query = search_query(request)
-    terms = [] if as_json else query_terms(query)
+    terms = [] if as_json else with_name_variants(query_terms(query)) if query else []
     record = visible_record(request, public_id, with_words=bool(terms))
     if as_json:
         from readingroom.web.serializers import record_detail
