@@ -36,10 +36,8 @@ FOLDER = re.compile(r"^Folder\s*#?\s*(.+)$", re.IGNORECASE)
 US_STATE = re.compile(r"^[A-Z]{2}$")
 
 
-class SeedFormatError(ValueError):
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.line = line
+class SeedFormatError(TextFileError):
+    """The text reads, but not as an archive page export; `line` says where."""
 
 
 @dataclass
@@ -63,12 +61,8 @@ class SeedExportFormat:
     def parse(self, path: Path) -> Iterator[ParsedRecord | Problem]:
         try:
             text, encoding = read_text(path)
-        except TextFileError as exc:
-            yield Problem(str(path), str(exc), line=exc.line)
-            return
-        try:
             record, warnings = parse_export(text, fallback_id=path.stem)
-        except SeedFormatError as exc:
+        except TextFileError as exc:  # SeedFormatError included
             yield Problem(str(path), str(exc), line=exc.line)
             return
         if encoding != "utf-8":
