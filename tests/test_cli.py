@@ -77,15 +77,14 @@ def test_help_on_every_command(tmp_path):
 
 
 def test_serve_answers_with_a_real_wsgi_server(tmp_path):
-    import socket
     import time
     import urllib.request
 
+    from tests.conftest import free_port
+
     data = tmp_path / "data"
     assert run_cli(data, "import", str(write_export(tmp_path, "seed.txt"))).returncode == 0
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "READINGROOM_DATA_DIR": str(data), "PYTHONPATH": str(REPO / "src")}
     server = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from readingroom.ocr.quality import cer
+from tests.conftest import free_port
 from tests.ocr.processes import children, command_name, reading_child
 from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, save_page
 
@@ -24,15 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not Path("/usr/bin/redis-server").exists(), reason="redis-server is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     folder = tmp_path / "redis"
     folder.mkdir()
     server = subprocess.Popen(["/usr/bin/redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",

@@ -1,38 +1,19 @@
-"""The search page in a real browser (Debian's Chromium through Playwright): type a query in the header
-box, see results and the facet column, select two facet values, see the counts follow."""
+"""The search page in a real browser (Debian's Chromium through Playwright, the browser tests' shared
+`chromium` fixture): type a query in the header box, see results and the facet column, select two facet
+values, see the counts follow."""
 
 from __future__ import annotations
 
 import os
-import shutil
-
-import pytest
 
 from readingroom.search import writer
-
-from .corpus import made_up_records, store_all
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.search.corpus import made_up_records, store_all
 
 
-@pytest.fixture
-def browser_page():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in the test's thread
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        yield page
-        browser.close()
-
-
-def test_search_from_the_header_then_select_facets(transactional_db, live_server, browser_page, tmp_path):
+def test_search_from_the_header_then_select_facets(transactional_db, live_server, chromium, tmp_path):
     store_all(made_up_records())
     writer.rebuild()
-    page = browser_page
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/")
     page.fill("#q-top", "Shandong")
     page.press("#q-top", "Enter")
@@ -55,3 +36,4 @@ def test_search_from_the_header_then_select_facets(transactional_db, live_server
     # Another dimension counts within the selection.
     year_counts = page.locator(".facet-year .count").all_inner_texts()
     assert year_counts == ["3"]
+    page.close()
