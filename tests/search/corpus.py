@@ -96,7 +96,8 @@ def made_up_records() -> list[ParsedRecord]:
             public_id="mu-embargo-past", title="Formerly embargoed note on Tsingtao", date_edtf="1950-01-05",
             document_type="memorandum", languages=["en"], access_level="embargoed", embargo_until="2000-01-01",
             collection=MADE_UP,
-            contents=[ContentItem("transcript", "en", "A note on the harbour at Tsingtao.")],
+            contents=[ContentItem("transcript", "en", "A note on the harbour at Tsingtao. The consul's resig-\n"
+                                  "nation was announced.")],
         ),
     ]
 

@@ -59,6 +59,13 @@ def test_words_split_by_ocr_are_found_whole(made_up):
     assert "mu-ocr-1" in ids("resignation", fuzzy=False)  # the scan says "resig nation"
 
 
+def test_typed_text_is_glued_only_at_line_end_hyphens(made_up):
+    # A transcript keeps the original's line break: "resig-\nnation".
+    assert "mu-embargo-past" in ids("resignation", fuzzy=False)
+    # Elsewhere typed words stay apart: "harbour at" is not the word "harbourat".
+    assert "mu-embargo-past" not in ids("harbourat", fuzzy=False)
+
+
 def test_variants_and_accents(made_up):
     for query in ("Gdańsk", "Gdansk", "Danzig", "Kaliningrad", "Konigsberg", "Beijing", "Lüshun", "Lushun",
                   "Lüshunkou"):
