@@ -28,11 +28,23 @@ _facet_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="facets")
 @dataclass
 class Hit:
     pk: int
-    public_id: str
     score: float
     title_html: str
     snippet: SnippetResult | None
     record: object | None = None  # the catalogue Record, attached by `attach_records`
+    indexed_id: str | None = None  # the public id the index stored, when the document was read
+    _searcher: tantivy.Searcher | None = field(default=None, repr=False)
+    _address: tantivy.DocAddress | None = field(default=None, repr=False)
+
+    @property
+    def public_id(self) -> str:
+        """From the attached record, else from the index (read only when asked: loading stored
+        documents was a tenth of a plain search's time)."""
+        if self.record is not None:
+            return self.record.public_id
+        if self.indexed_id is None:
+            self.indexed_id = self._searcher.doc(self._address).get_first("public_id")
+        return self.indexed_id
 
 
 @dataclass
@@ -141,17 +153,17 @@ def search(
 
 def _hits(searcher: tantivy.Searcher, text_query: Query, raw_hits, with_snippets: bool,
           words: list[str] | None = None) -> list[Hit]:
-    highlighter = Highlighter(searcher, text_query, words) if with_snippets and raw_hits else None
+    addresses = [address for _score, address in raw_hits]
+    pks = searcher.fast_field_values("pk", addresses)
+    if not (with_snippets and raw_hits):
+        return [Hit(pk=int(pk), score=float(score), title_html="", snippet=None, _searcher=searcher,
+                    _address=address) for (score, address), pk in zip(raw_hits, pks, strict=True)]
+    highlighter = Highlighter(searcher, text_query, words)
     hits: list[Hit] = []
-    for score, address in raw_hits:
+    for (score, address), pk in zip(raw_hits, pks, strict=True):
         doc = searcher.doc(address)
-        hits.append(Hit(
-            pk=int(doc.get_first("pk")),
-            public_id=doc.get_first("public_id"),
-            score=float(score),
-            title_html=highlighter.title(doc) if highlighter else "",
-            snippet=highlighter.snippet(doc) if highlighter else None,
-        ))
+        hits.append(Hit(pk=int(pk), score=float(score), title_html=highlighter.title(doc),
+                        snippet=highlighter.snippet(doc), indexed_id=doc.get_first("public_id")))
     return hits
 
 
