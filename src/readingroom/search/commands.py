@@ -68,6 +68,10 @@ def search_command(
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many results")] = 20,
     sort: Annotated[str, typer.Option(help="relevance, date or -date")] = "relevance",
     staff: Annotated[bool, typer.Option("--all", help="Include restricted records (staff view)")] = False,
+    approximate: Annotated[bool, typer.Option(
+        "--approximate", "-a",
+        help="Include approximate matches in OCR text (misread or split words) even when exact ones are plenty",
+    )] = False,
 ) -> None:
     """Search the archive and print the best matches as a table."""
     setup_django()
@@ -77,7 +81,8 @@ def search_command(
     from readingroom.search.engine import attach_records, search
 
     user = SimpleNamespace(is_staff=True) if staff else None
-    results = search(query, user=user, sort=sort, per_page=max(1, min(limit, 100)), with_facets=False)
+    results = search(query, user=user, sort=sort, per_page=max(1, min(limit, 100)), with_facets=False,
+                     approximate="always" if approximate else "auto")
     for message in results.messages:
         console.print(f"[yellow]note[/yellow] {message}", highlight=False)
     if not results.available:
@@ -96,3 +101,6 @@ def search_command(
             body += "\n" + ("[dim](machine-read OCR)[/dim] " if hit.snippet.machine_read else "") + _plain(hit.snippet.html)
         table.add_row(str(n), record.date_display if record else "", hit.public_id, body)
     out.print(table)
+    if results.approximate == "left out":
+        console.print("[dim]Exact matches only; --approximate adds approximate matches in OCR text.[/dim]",
+                      highlight=False)

@@ -20,6 +20,12 @@ from .store import IndexMissing, open_for_reading
 
 SORTS = {"relevance": None, "date": Order.Asc, "-date": Order.Desc}
 MAX_PAGE = 500
+# Approximate matches (a misread word in OCR text, a phrase's words scattered through it) rescue a
+# search whose exact matches are few; when there are at least this many (a page), the results are the
+# exact matches alone, so totals and facet counts are not swollen by near-misses, and the reader can ask
+# for the approximate ones too. The approximate clauses were also half of a term or phrase query's time.
+WIDEN_BELOW = 20
+APPROXIMATE_MODES = ("auto", "always")
 # Facet counts run beside the top-hits search: Tantivy releases the GIL, so the two overlap on two cores
 # (p95 6.2 -> 3.8 ms for both on a 30,000-record index).
 _facet_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="facets")
@@ -59,6 +65,9 @@ class SearchResults:
     sort: str
     selection: dict[str, list[str]] = field(default_factory=dict)
     available: bool = True
+    # "included": approximate matches are in the results (ranked below exact ones); "left out": the
+    # exact matches were plenty and approximate ones can be asked for; "none": the query has none.
+    approximate: str = "none"
 
     @property
     def pages(self) -> int:
@@ -116,7 +125,10 @@ def search(
     fuzzy: bool = True,
     with_facets: bool = True,
     with_snippets: bool = True,
+    approximate: str = "auto",
 ) -> SearchResults:
+    """`approximate`: "auto" adds approximate matches when the exact ones are fewer than WIDEN_BELOW;
+    "always" includes them whatever the count."""
     parsed = query_mod.parse(q, fuzzy=fuzzy)
     messages = list(parsed.messages)
     selection = facet_mod.clean_selection(selection or {})
@@ -134,21 +146,38 @@ def search(
     messages.extend(date_messages)
     if form_dates is not None:
         filters.append(form_dates)
-    base = facet_mod.combine(parsed.query, filters)
     selected = [facet_mod.selection_filter(d, v) for d, v in selection.items()]
-    final = facet_mod.combine(base, selected)
-
-    counting = _facet_pool.submit(facet_mod.count_facets, searcher, base, selection) if with_facets else None
     order = SORTS[sort]
     offset = (page - 1) * per_page
-    if order is None:
-        result = searcher.search(final, limit=per_page, offset=offset, count=True)
-    else:
-        result = searcher.search(final, limit=per_page, offset=offset, count=True, order_by_field="date_start",
-                                 order=order)
-    hits = _hits(searcher, parsed.query, result.hits, with_snippets, query_mod.plain_words(parsed.tree))
+
+    def run(text_query: Query):
+        base = facet_mod.combine(text_query, filters)
+        final = facet_mod.combine(base, selected)
+        counting = _facet_pool.submit(facet_mod.count_facets, searcher, base, selection) if with_facets else None
+        sorting = {} if order is None else {"order_by_field": "date_start", "order": order}
+        result = searcher.search(final, limit=per_page, offset=offset, count=True, **sorting)
+        return base, counting, result
+
+    mode = "none"
+    if parsed.exact is not None and approximate != "always":
+        base, counting, result = run(parsed.exact)
+        # Decided on the query and the access and date filters, not on the facet selection, so that
+        # selecting a facet value never changes which matches its count was made of.
+        exact_total = result.count if not selected else searcher.search(base, limit=1, count=True).count
+        if exact_total >= WIDEN_BELOW:
+            mode, text_query = "left out", parsed.exact
+        else:
+            if counting is not None:
+                counting.result()  # a few matches: cheap; its counts are replaced below
+            mode = "included"
+    if mode != "left out":
+        text_query = parsed.query
+        base, counting, result = run(text_query)
+        mode = "included" if parsed.exact is not None else "none"
+    hits = _hits(searcher, text_query, result.hits, with_snippets, query_mod.plain_words(parsed.tree))
     found = facet_mod.present(counting.result(), selection) if counting is not None else []
-    return SearchResults(q or "", result.count or 0, hits, found, messages, page, per_page, sort, selection)
+    return SearchResults(q or "", result.count or 0, hits, found, messages, page, per_page, sort, selection,
+                         approximate=mode)
 
 
 def _hits(searcher: tantivy.Searcher, text_query: Query, raw_hits, with_snippets: bool,

@@ -90,10 +90,11 @@ class Or:
 class ParsedQuery:
     raw: str
     tree: object | None
-    query: tantivy.Query
+    query: tantivy.Query  # exact matches and approximate ones (OCR misreadings, a phrase's loose words)
     messages: list[str]
     dates: list[DateRange]
     has_text: bool
+    exact: tantivy.Query | None = None  # the exact matches alone; None when the query has nothing approximate
 
 
 # --- lexer -------------------------------------------------------------------------------------------
@@ -392,7 +393,10 @@ def _ocr_word(token: str, fuzzy: bool, joined: bool) -> Query:
     return options[0] if len(options) == 1 else Query.boolean_query([(Occur.Should, q) for q in options])
 
 
-def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool, joined: bool = True) -> Query | None:
+def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool, joined: bool = True,
+                fallback: bool = True, marks: set[str] | None = None) -> Query | None:
+    """`fallback`: add the approximate clauses (fuzzy words, a phrase's words anywhere in OCR text);
+    `marks` collects "approximate" when any was added, so the caller knows an exact tier differs."""
     if field_name is not None:
         return _field_query(field_name, text, phrase)
     schema = build_schema()
@@ -407,29 +411,37 @@ def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool, jo
             clauses.append((Occur.Should, Query.boost_query(
                 Query.term_query(schema, JOINED_FIELD, english[0]), JOINED_WEIGHT)))
         distance = fuzzy_distance(english[0])
-        if fuzzy and distance:
+        if fuzzy and distance and fallback:
             clauses.append((Occur.Should, Query.boost_query(
                 Query.fuzzy_term_query(schema, FUZZY_FIELD, english[0], distance), FUZZY_WEIGHT)))
-    elif 1 < len(english) <= 4 and (fuzzy or joined):
+            _mark(marks)
+    elif 1 < len(english) <= 4 and (fuzzy or joined) and fallback:
         # A phrase in noisy OCR text rarely survives intact: as a fallback ranked well below the exact
         # phrase, all its words anywhere in the OCR text, each exact, glued or fuzzy.
         every_word = Query.boolean_query([(Occur.Must, _ocr_word(t, fuzzy, joined)) for t in english])
         clauses.append((Occur.Should, Query.boost_query(every_word, FUZZY_WEIGHT / 2)))
+        _mark(marks)
     if not clauses:
         return None
     return Query.boolean_query(clauses)
 
 
-def compile_node(node: object | None, fuzzy: bool = True, joined: bool = True) -> Query | None:
+def _mark(marks: set[str] | None) -> None:
+    if marks is not None:
+        marks.add("approximate")
+
+
+def compile_node(node: object | None, fuzzy: bool = True, joined: bool = True, fallback: bool = True,
+                 marks: set[str] | None = None) -> Query | None:
     if node is None:
         return None
     if isinstance(node, Word):
-        return _text_query(node.text, node.field, phrase=False, fuzzy=fuzzy, joined=joined)
+        return _text_query(node.text, node.field, False, fuzzy, joined, fallback, marks)
     if isinstance(node, Phrase):
-        return _text_query(node.text, node.field, phrase=True, fuzzy=fuzzy, joined=joined)
+        return _text_query(node.text, node.field, True, fuzzy, joined, fallback, marks)
     if isinstance(node, Variants):
         options = [q for name in node.names
-                   if (q := _text_query(name, node.field, phrase=True, fuzzy=fuzzy, joined=joined)) is not None]
+                   if (q := _text_query(name, node.field, True, fuzzy, joined, fallback, marks)) is not None]
         return Query.boolean_query([(Occur.Should, q) for q in options]) if options else None
     if isinstance(node, DateRange):
         return date_filter(node)
@@ -439,7 +451,7 @@ def compile_node(node: object | None, fuzzy: bool = True, joined: bool = True) -
             return None
         return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, inner)])
     if isinstance(node, Or):
-        parts = [q for i in node.items if (q := compile_node(i, fuzzy, joined)) is not None]
+        parts = [q for i in node.items if (q := compile_node(i, fuzzy, joined, fallback, marks)) is not None]
         return Query.boolean_query([(Occur.Should, q) for q in parts]) if parts else None
     if isinstance(node, And):
         clauses: list[tuple[Occur, Query]] = []
@@ -448,7 +460,7 @@ def compile_node(node: object | None, fuzzy: bool = True, joined: bool = True) -
                 inner = compile_node(item.node, fuzzy=False, joined=False)
                 if inner is not None:
                     clauses.append((Occur.MustNot, inner))
-            elif (q := compile_node(item, fuzzy, joined)) is not None:
+            elif (q := compile_node(item, fuzzy, joined, fallback, marks)) is not None:
                 clauses.append((Occur.Must, q))
         if not clauses:
             return None
@@ -507,10 +519,12 @@ def parse(raw: str | None, fuzzy: bool = True, expand: bool = True, joined: bool
     tree = Parser(lex(text), messages).parse()
     if expand and tree is not None:
         tree = expand_variants(tree, variants.load())
-    query = compile_node(tree, fuzzy=fuzzy, joined=joined)
+    marks: set[str] = set()
+    query = compile_node(tree, fuzzy=fuzzy, joined=joined, marks=marks)
+    exact = compile_node(tree, fuzzy=False, joined=joined, fallback=False) if marks else None
     if query is None:
         if raw.strip() and tree is None and not messages:
             messages.append("Nothing searchable in the query; showing all records.")
         query = Query.all_query()
     return ParsedQuery(raw=raw, tree=tree, query=query, messages=messages, dates=_dates(tree),
-                       has_text=_has_text(tree))
+                       has_text=_has_text(tree), exact=exact)

@@ -63,14 +63,27 @@ def _hit_json(rank: int, hit: engine.Hit) -> dict:
     }
 
 
+def _approximate_url(params: QueryDict, include: bool) -> str:
+    copy = params.copy()
+    copy.pop("page", None)
+    if include:
+        copy["approx"] = "all"
+    else:
+        copy.pop("approx", None)
+    return "?" + copy.urlencode()
+
+
 def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     params = request.GET
     q = params.get("q", "")
     status = 200
+    # approx=all: approximate matches (OCR misreadings) even when the exact ones are plenty.
+    approximate = "always" if params.get("approx") == "all" else "auto"
     try:
         results = engine.search(
             q, user=request.user, selection=_selection(params), sort=params.get("sort", "relevance"),
             page=_page(params), per_page=PER_PAGE, date_from=params.get("from"), date_to=params.get("to"),
+            approximate=approximate,
         )
         engine.attach_records(results, request.user)
     except ValueError as exc:  # Tantivy refusing a query the parser let through: say so, do not fail
@@ -91,6 +104,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
             "sort": results.sort,
             "selected": results.selection,
             "messages": results.messages,
+            "approximate": results.approximate,
             "results": [_hit_json(first + i, h) for i, h in enumerate(results.hits)],
             "facets": [f.as_dict() for f in results.facets],
         }, status=status, json_dumps_params={"ensure_ascii": False})
@@ -110,5 +124,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "date_to": params.get("to", ""),
         "page_query": base.urlencode(),
         "json_url": "/search.json?" + params.urlencode(),
+        "approximate_asked": approximate == "always",
+        "approximate_url": _approximate_url(params, approximate != "always"),
     }
     return render(request, "readingroom/search.html", context, status=status)
