@@ -129,8 +129,7 @@ def run(folder: Path, work: Path, rounds: int) -> None:
     truth = {p: (folder / f"{p}.gt.txt").read_text() for p in PAGES}
     print("# OCR benchmark (benchmarks/ocr.py)\n")
     print(f"Machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, {engine_version()}.")
-    print("The machine was shared with other engineers' work during the run: figures are indicative, and "
-          "the comparisons are within one run.\n")
+    print(f"Load average at the start: {os.getloadavg()[0]:.1f}; the comparisons are within one run.\n")
 
     # --- accuracy: one pass each, same pages -----------------------------------------------------
     from django.core.files.storage import default_storage

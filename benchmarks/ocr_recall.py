@@ -141,7 +141,8 @@ def main() -> None:
     for label, name, r, ms, ratio in rows:
         print(f"{label:<11} {name:<36} {r:>9.3f} {ms:>9.2f} {'' if ratio is None else f'{ratio:>11.3f}'}")
     print("\nTarget: OCR-side recall >= 0.90 x ground-truth-side recall (the default: exact first).")
-    print("Machine: 2 cores, 24 GiB, Debian 12, Python 3.11.7, shared with other engineers' work during the run.")
+    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average "
+          f"{os.getloadavg()[0]:.1f} at the end of the run.")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ a fresh searcher on the live generation and never takes the writer's lock."""
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import tantivy
@@ -150,30 +150,26 @@ def search(
     order = SORTS[sort]
     offset = (page - 1) * per_page
 
-    def run(text_query: Query):
+    def run(text_query: Query) -> tuple[Future | None, tantivy.SearchResult]:
         base = facet_mod.combine(text_query, filters)
-        final = facet_mod.combine(base, selected)
         counting = _facet_pool.submit(facet_mod.count_facets, searcher, base, selection) if with_facets else None
         sorting = {} if order is None else {"order_by_field": "date_start", "order": order}
-        result = searcher.search(final, limit=per_page, offset=offset, count=True, **sorting)
-        return base, counting, result
+        final = facet_mod.combine(base, selected)
+        return counting, searcher.search(final, limit=per_page, offset=offset, count=True, **sorting)
 
-    mode = "none"
+    text_query, mode = parsed.query, "none" if parsed.exact is None else "included"
     if parsed.exact is not None and approximate != "always":
-        base, counting, result = run(parsed.exact)
-        # Decided on the query and the access and date filters, not on the facet selection, so that
-        # selecting a facet value never changes which matches its count was made of.
-        exact_total = result.count if not selected else searcher.search(base, limit=1, count=True).count
+        counting, result = run(parsed.exact)
+        # Decided on the query with the access and date filters, not the facet selection: selecting a
+        # facet value must never change which matches its count was made of.
+        exact_total = result.count if not selected else searcher.search(
+            facet_mod.combine(parsed.exact, filters), limit=1, count=True).count
         if exact_total >= WIDEN_BELOW:
-            mode, text_query = "left out", parsed.exact
-        else:
-            if counting is not None:
-                counting.result()  # a few matches: cheap; its counts are replaced below
-            mode = "included"
+            text_query, mode = parsed.exact, "left out"
+        elif counting is not None:
+            counting.result()  # few matches, so cheap; let it finish before counting again
     if mode != "left out":
-        text_query = parsed.query
-        base, counting, result = run(text_query)
-        mode = "included" if parsed.exact is not None else "none"
+        counting, result = run(text_query)
     hits = _hits(searcher, text_query, result.hits, with_snippets, query_mod.plain_words(parsed.tree))
     found = facet_mod.present(counting.result(), selection) if counting is not None else []
     return SearchResults(q or "", result.count or 0, hits, found, messages, page, per_page, sort, selection,
