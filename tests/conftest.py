@@ -39,5 +39,6 @@ def isolated_data_dir(tmp_path: Path, settings) -> Path:
     settings.DATA_DIR = data
     settings.MEDIA_ROOT = data / "media"
     settings.READINGROOM_INDEX_DIR = data / "index"
+    settings.READINGROOM_IIIF_CACHE_DIR = data / "cache" / "iiif"
     settings.READINGROOM_BASE_URL = "http://testserver"
     return data

@@ -193,6 +193,25 @@ def serve(
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
+@app.command("iiif-cache")
+def iiif_cache_command(
+    prune: Annotated[bool, typer.Option("--prune", help="Remove the least recently used derivatives beyond the limit")] = False,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove every cached derivative (originals are not touched)")] = False,
+) -> None:
+    """Show the IIIF derivative cache's size against its limit (READINGROOM_IIIF_CACHE_MB); prune or clear it."""
+    setup_django()
+    from readingroom.standards import iiif_cache
+
+    cache = iiif_cache.for_settings()
+    if clear or prune:
+        report = cache.prune(limit_bytes=0 if clear else None)
+        out.print(f"IIIF cache: removed {report.removed_files} files ({report.removed_bytes / 1e6:.1f} MB)")
+    else:
+        report = cache.measure()
+    out.print(f"IIIF cache: {report.files} files, {report.bytes / 1e6:.1f} MB of {cache.limit / 1e6:.0f} MB "
+              f"({cache.root})")
+
+
 def sample_data_dir() -> Path:
     return Path(__file__).resolve().parent / "sample_data"
 

@@ -106,6 +106,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 READINGROOM_ARCHIVE_NAME = os.environ.get("READINGROOM_ARCHIVE_NAME", "readingroom Digital Archive")
 READINGROOM_BASE_URL = os.environ.get("READINGROOM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 READINGROOM_INDEX_DIR = Path(os.environ.get("READINGROOM_INDEX_DIR", DATA_DIR / "index"))
+# IIIF derivatives (tiles, thumbnails) are cached on disk; the least recently used go beyond this size.
+READINGROOM_IIIF_CACHE_DIR = Path(os.environ.get("READINGROOM_IIIF_CACHE_DIR", DATA_DIR / "cache" / "iiif"))
+READINGROOM_IIIF_CACHE_MB = int(os.environ.get("READINGROOM_IIIF_CACHE_MB", "2048"))
 
 LOGGING = {
     "version": 1,

@@ -154,3 +154,46 @@ def test_head_requests_answer_like_get(client, archive):
     assert client.head(f"/iiif/image/{pk}/info.json").status_code == 200
     assert client.head(f"/iiif/image/{pk}/full/100,/0/default.jpg").status_code == 200
     assert client.post(f"/iiif/image/{pk}/info.json").status_code == 405
+
+
+def test_derivative_cache_keeps_recently_used_and_stays_under_its_limit(client, archive, settings):
+    from readingroom.standards import iiif_cache
+
+    pk = archive.page.pk
+    cache_dir = Path(settings.READINGROOM_IIIF_CACHE_DIR)
+    first = client.get(f"/iiif/image/{pk}/full/400,/0/default.png")
+    assert first.status_code == 200
+    one = sum(f.stat().st_size for f in cache_dir.rglob("*.png"))
+    # Room for about three such derivatives: asking for many more keeps the cache under the limit.
+    settings.READINGROOM_IIIF_CACHE_MB = 1
+    cache = iiif_cache.for_settings()
+    cache.limit = one * 3
+    for width in range(300, 420, 10):
+        response = client.get(f"/iiif/image/{pk}/full/{width},/0/default.png")
+        assert response.status_code == 200 and _image(response).size[0] == width  # served whole, even if pruned
+        client.get(f"/iiif/image/{pk}/full/400,/0/default.png")  # a page in use: kept
+    left = cache.measure()
+    assert left.bytes <= cache.limit + one * 2  # at most one check interval above the limit
+    names = {f.name for f in cache_dir.rglob("*.png")}
+    assert any("_400," in n for n in names), names  # the derivative read all along stayed
+    report = cache.prune(limit_bytes=0)
+    assert report.files == 0 and report.removed_files > 0 and not list(cache_dir.rglob("*.png"))
+    # Emptied, it refills on the next request.
+    assert client.get(f"/iiif/image/{pk}/full/400,/0/default.png").status_code == 200
+    assert cache.measure().files == 1
+
+
+def test_cli_reports_prunes_and_clears_the_cache(client, archive, settings):
+    from typer.testing import CliRunner
+
+    from readingroom.cli import app
+
+    assert client.get(f"/iiif/image/{archive.page.pk}/full/200,/0/default.jpg").status_code == 200
+    runner = CliRunner()
+    result = runner.invoke(app, ["iiif-cache"])
+    assert result.exit_code == 0 and "IIIF cache: 1 files" in result.output, result.output
+    result = runner.invoke(app, ["iiif-cache", "--prune"])
+    assert result.exit_code == 0 and "removed 0 files" in result.output  # far under the limit
+    result = runner.invoke(app, ["iiif-cache", "--clear"])
+    assert result.exit_code == 0 and "removed 1 files" in result.output and "0 files, 0.0 MB" in result.output
+    assert archive.page.image.storage.exists(archive.page.image.name)  # the original stays

@@ -1,6 +1,6 @@
-"""IIIF Image API 3.0 over Pillow: parse a request, cut and scale the stored original, cache the result.
+"""IIIF Image API 3.0 over Pillow: parse a request, cut and scale the stored original.
 
-The original scan is never modified; derivatives are written under a cache directory keyed by the page
+The original scan is never modified; iiif_cache keeps the derivatives on disk, keyed by the page
 checksum and the request, so a re-imported (changed) scan never shows a stale tile.
 Compliance: every level 2 feature (regions by pixel/percent/square, sizes w,/,h/w,h/!w,h/pct:/max,
 rotation by 90s, default/color/gray, jpg/png); no upscaling (`^`), no mirroring.
@@ -8,9 +8,7 @@ rotation by 90s, default/color/gray, jpg/png); no upscaling (`^`), no mirroring.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,18 +208,3 @@ def render(source: Path, request: ImageRequest) -> bytes:
     else:
         picture.save(buffer, pil_format)
     return buffer.getvalue()
-
-
-def cached_render(source: Path, request: ImageRequest, cache_dir: Path, version: str) -> Path:
-    """The derivative's path on disk, rendering it on first use. `version` (the scan's checksum) keys the cache."""
-    folder = cache_dir / hashlib.sha256(f"{source}|{version}".encode()).hexdigest()[:24]
-    target = folder / request.key()
-    if target.exists():
-        return target
-    data = render(source, request)
-    folder.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a concurrent reader never sees half a file.
-    temp = folder / f".{request.key()}.{os.getpid()}.tmp"
-    temp.write_bytes(data)
-    os.replace(temp, target)
-    return target

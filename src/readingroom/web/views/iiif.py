@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 
 from readingroom.catalog.citations import chicago
 from readingroom.catalog.models import Page, Record
-from readingroom.standards import iiif_image, iiif_presentation
+from readingroom.standards import iiif_cache, iiif_image, iiif_presentation
 from readingroom.web.views.documents import visible_record
 
 IMAGE_INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -72,9 +71,8 @@ def image(request: HttpRequest, page_id: int, region: str, size: str, rotation: 
         wanted = iiif_image.parse_request(region, size, rotation, quality_format, width, height)
     except iiif_image.IIIFError as exc:
         return _cors(HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8"))
-    cache_dir = Path(settings.DATA_DIR) / "cache" / "iiif"
-    target = iiif_image.cached_render(path, wanted, cache_dir, page.checksum or str(path.stat().st_mtime_ns))
-    response = FileResponse(target.open("rb"), content_type=wanted.media_type)
+    derivative = iiif_cache.for_settings().open(path, wanted, page.checksum or str(path.stat().st_mtime_ns))
+    response = FileResponse(derivative, content_type=wanted.media_type)
     response["Cache-Control"] = "public, max-age=86400"
     response["Link"] = f'<http://iiif.io/api/image/3/{iiif_image.PROFILE}.json>;rel="profile"'
     return _cors(response)

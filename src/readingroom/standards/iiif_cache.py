@@ -1,0 +1,145 @@
+"""The IIIF derivative cache on disk, bounded in size.
+
+Every region, size, rotation and format a viewer asks for is rendered once and kept, so a deep-zoom
+viewer over 10^6 pages would otherwise fill the disk. When the files written since the last check pass a
+tenth of the limit, the cache is measured and the least recently used derivatives (by modification time,
+which a cache hit refreshes) are removed until it is back under 90% of the limit. Originals are never
+here, so nothing but render time is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from . import iiif_image
+
+PRUNE_TO = 0.9  # prune down to this share of the limit, so the next prune is not one write away
+
+
+@dataclass
+class CacheReport:
+    files: int
+    bytes: int
+    removed_files: int = 0
+    removed_bytes: int = 0
+
+
+class DerivativeCache:
+    def __init__(self, root: Path, limit_bytes: int) -> None:
+        self.root = root
+        self.limit = max(0, limit_bytes)
+        self._lock = threading.Lock()
+        # Bytes written by this process since it last measured; None: never measured, so measure at once.
+        self._written: int | None = None
+
+    def open(self, source: Path, request: iiif_image.ImageRequest, version: str) -> BinaryIO:
+        """An open file of the derivative, rendered on first use. `version` (the scan's checksum) keys
+        the folder, so a replaced scan never serves stale derivatives."""
+        folder = self.root / hashlib.sha256(f"{source}|{version}".encode()).hexdigest()[:24]
+        target = folder / request.key()
+        try:
+            handle = target.open("rb")
+        except FileNotFoundError:
+            pass
+        else:
+            _touch(target)  # recently used: pruned last
+            return handle
+        data = iiif_image.render(source, request)
+        folder.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a concurrent reader never sees half a file.
+        temp = folder / f".{request.key()}.{os.getpid()}.{threading.get_ident()}.tmp"
+        temp.write_bytes(data)
+        os.replace(temp, target)
+        handle = target.open("rb")  # open before pruning: an open file survives its own removal (POSIX)
+        self._after_write(len(data))
+        return handle
+
+    def _after_write(self, size: int) -> None:
+        with self._lock:
+            due = self._written is None or self._written + size > self.limit // 10
+            self._written = 0 if due else (self._written or 0) + size
+        if due:
+            self.prune()
+
+    def measure(self) -> CacheReport:
+        files = list(self._files())
+        return CacheReport(files=len(files), bytes=sum(size for _path, size, _mtime in files))
+
+    def prune(self, limit_bytes: int | None = None) -> CacheReport:
+        """Remove the least recently used derivatives until the cache is under PRUNE_TO of the limit
+        (when it is over the limit), and say what is left."""
+        limit = self.limit if limit_bytes is None else max(0, limit_bytes)
+        files = sorted(self._files(), key=lambda item: item[2])
+        total = sum(size for _path, size, _mtime in files)
+        report = CacheReport(files=len(files), bytes=total)
+        if total <= limit:
+            return report
+        goal = int(limit * PRUNE_TO)
+        for path, size, _mtime in files:
+            if report.bytes <= goal:
+                break
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue  # another process pruned it first
+            report.bytes -= size
+            report.files -= 1
+            report.removed_files += 1
+            report.removed_bytes += size
+        self._remove_empty_folders()
+        return report
+
+    def _files(self):
+        """(path, size, mtime) of every finished derivative; temporary files of renders in progress are
+        left alone."""
+        if not self.root.is_dir():
+            return
+        with os.scandir(self.root) as folders:
+            for folder in folders:
+                if not folder.is_dir(follow_symlinks=False):
+                    continue
+                try:
+                    with os.scandir(folder.path) as entries:
+                        for entry in entries:
+                            if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+                                continue
+                            try:
+                                st = entry.stat(follow_symlinks=False)
+                            except FileNotFoundError:
+                                continue
+                            yield Path(entry.path), st.st_size, st.st_mtime_ns
+                except FileNotFoundError:
+                    continue
+
+    def _remove_empty_folders(self) -> None:
+        with os.scandir(self.root) as folders:
+            for folder in folders:
+                if folder.is_dir(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.rmdir(folder.path)  # only succeeds when empty
+
+
+def _touch(path: Path) -> None:
+    # Read-only media or a race with pruning: the hit is still served.
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+_caches: dict[tuple[str, int], DerivativeCache] = {}
+
+
+def for_settings() -> DerivativeCache:
+    """The process's cache for the configured directory and limit (READINGROOM_IIIF_CACHE_MB)."""
+    from django.conf import settings
+
+    key = (str(settings.READINGROOM_IIIF_CACHE_DIR), int(settings.READINGROOM_IIIF_CACHE_MB))
+    cache = _caches.get(key)
+    if cache is None:
+        cache = _caches[key] = DerivativeCache(Path(key[0]), key[1] * 1024 * 1024)
+    return cache
