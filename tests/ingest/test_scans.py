@@ -170,6 +170,14 @@ def test_single_files_and_pdf_text_layers(tmp_path: Path) -> None:
     assert f"{empty}: empty.tif: empty file (0 bytes)" in _problems(summary)
     memo = Page.objects.get(content__record__public_id="scan-memo")
     assert memo.ocr_status == Page.OcrStatus.TEXT_LAYER and memo.text.split() == TELEGRAM.split()
+    # The text layer's words come with their boxes in the rendered page's pixels (300 dpi): the first
+    # line starts 20 pt from the left edge and about 20 pt below the top, in 8 pt type.
+    assert [w[5] for w in memo.words] == TELEGRAM.split()
+    x, y, w, h, confidence, _word = memo.words[0]
+    scale = 300 / 72
+    assert abs(x - 20 * scale) <= 3 and 0 < y < 25 * scale and 0 < h <= 9 * scale and w > 0 and confidence == -1
+    second_line = next(word for word in memo.words if word[0] < x + 3 and word[1] > y + h)
+    assert abs(second_line[1] - (y + 10 * scale)) <= 3 * scale  # 10 pt leading
     assert Content.objects.get(record__public_id="scan-memo", kind="scan").text.split() == TELEGRAM.split()
     garbled = Page.objects.get(content__record__public_id="scan-garbled")
     assert garbled.ocr_status == Page.OcrStatus.PENDING and garbled.text == ""

@@ -120,6 +120,7 @@ def store_pages(content: Content, sources: list[PageSource]) -> None:
             page.ocr_settings["text_layer"] = source.note
         if source.text_layer:
             page.text = source.text_layer
+            page.words = source.text_layer_words
             page.ocr_status = Page.OcrStatus.TEXT_LAYER
             page.ocr_engine = "PDF text layer"
         else:

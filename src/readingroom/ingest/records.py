@@ -55,6 +55,7 @@ class PageSource:
     height: int | None = None
     dpi: int | None = None  # as the file states it (None when it says nothing)
     text_layer: str = ""  # a PDF page's own text, kept only when it passed the garbage check
+    text_layer_words: list[list] = field(default_factory=list)  # its word boxes: [x, y, w, h, -1, word] in pixels
     note: str = ""  # e.g. why a PDF's text layer was not used
 
 

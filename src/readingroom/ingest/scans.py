@@ -162,6 +162,41 @@ def text_layer_problem(text: str) -> str | None:
     return None
 
 
+def text_layer_words(textpage, height_pt: float, scale: float) -> list[list]:
+    """The text layer's words with their boxes in the rendered page's pixels, in the form OCR stores
+    ([x, y, w, h, confidence, word]; confidence -1: not a reading, the PDF's own text), so search hits
+    are boxed on the scan as they are on OCR'd pages."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    # One character per index, except where pdfium generates characters (rare): then ask one by one.
+    char = text.__getitem__ if len(text) == count else (lambda i: textpage.get_text_range(i, 1))
+    words: list[list] = []
+    letters: list[str] = []
+    box: list[float] = []
+
+    def flush() -> None:
+        if letters and box:
+            left, bottom, right, top = box
+            words.append([round(left * scale), round((height_pt - top) * scale), max(1, round((right - left) * scale)),
+                          max(1, round((top - bottom) * scale)), -1, "".join(letters)])
+        letters.clear()
+        box.clear()
+
+    for index in range(count):
+        c = char(index)
+        if not c or c.isspace():
+            flush()
+            continue
+        left, bottom, right, top = textpage.get_charbox(index)
+        if box:
+            box[:] = [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+        else:
+            box[:] = [left, bottom, right, top]
+        letters.append(c)
+    flush()
+    return words
+
+
 def check_pdf(path: Path, name: str, checksum: str) -> tuple[list[PageSource], list[str]]:
     """Each page of a PDF, with its own text layer when that is good; notes say when it was not."""
     import pypdfium2 as pdfium
@@ -193,6 +228,7 @@ def check_pdf(path: Path, name: str, checksum: str) -> tuple[list[PageSource], l
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_bounded()
+                    words = text_layer_words(textpage, height_pt, PDF_RENDER_DPI / 72) if text.strip() else []
                 finally:
                     textpage.close()
             finally:
@@ -202,6 +238,7 @@ def check_pdf(path: Path, name: str, checksum: str) -> tuple[list[PageSource], l
             problem = text_layer_problem(text)
             if problem is None:
                 source.text_layer = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+                source.text_layer_words = words
             elif problem != "no text layer":
                 source.note = f"{problem}: the page will be read by OCR instead"
                 notes.append(f"{name}: page {index + 1}: {source.note}")
