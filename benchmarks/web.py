@@ -1,7 +1,8 @@
 """How fast are the reading room's pages under 50 concurrent readers?
 
 Builds a sample archive in a temporary data directory (the test suite's sample: a seed-like telegram with a
-scan, N FRUS-like records, authorities), serves it with waitress on loopback, and drives it with a threaded
+scan, N FRUS-like records, authorities), serves it with `readingroom serve` on loopback (waitress, or
+gunicorn with --workers above 1), and drives it with a threaded
 Python client: first one reader alone (the baseline), then 50 readers at once. Two reader models:
   closed loop   - every reader asks for the next page as soon as the last one arrives (a stress test);
   think time    - every reader pauses (exponential, mean --think seconds) between pages, as people do.
@@ -152,7 +153,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="seconds per phase (bound)")
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--think", type=float, default=2.0, help="mean pause between a reader's pages, seconds")
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--threads", type=int, default=8, help="server threads per process")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (readingroom serve --workers)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="rr-bench-web-") as tmp:
@@ -163,8 +165,8 @@ def main() -> None:
         env = {**os.environ, "READINGROOM_DATA_DIR": str(data_dir), "PYTHONPATH": str(REPO / "src"),
                "READINGROOM_ALLOWED_HOSTS": "127.0.0.1,localhost"}
         server = subprocess.Popen(
-            [sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}", f"--threads={args.threads}",
-             "readingroom.wsgi:application"],
+            [sys.executable, "-m", "readingroom.cli", "serve", "--port", str(port), "--threads", str(args.threads),
+             "--workers", str(args.workers)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         try:
@@ -192,8 +194,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(10)
-    print(f"records: {len(ids)}; waitress threads: {args.threads}; client: Python threads in the same machine")
-    print("machine: 2 cores, 24 GiB, Debian 12, Python 3.11.7 (shared with other jobs while measured)")
+    print(f"records: {len(ids)}; server: {args.workers} process(es) ({'waitress' if args.workers == 1 else 'gunicorn'})"
+          f" of {args.threads} threads; client: Python threads in the same machine")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average at the end "
+          f"{os.getloadavg()[0]:.1f}")
     print("\n".join(rows))
 
 

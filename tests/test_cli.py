@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.ingest.helpers import write_export
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,7 +78,8 @@ def test_help_on_every_command(tmp_path):
         assert result.returncode == 0 and "Usage" in result.stdout
 
 
-def test_serve_answers_with_a_real_wsgi_server(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_with_a_real_wsgi_server(tmp_path, workers):
     import time
     import urllib.request
 
@@ -86,19 +89,34 @@ def test_serve_answers_with_a_real_wsgi_server(tmp_path):
     assert run_cli(data, "import", str(write_export(tmp_path, "seed.txt"))).returncode == 0
     port = free_port()
     env = {**os.environ, "READINGROOM_DATA_DIR": str(data), "PYTHONPATH": str(REPO / "src")}
-    server = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "serve", "--port", str(port),
+                               "--workers", str(workers)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         body = ""
         for _ in range(100):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/document/209771/", timeout=5) as response:
-                    assert response.headers["Server"] == "readingroom"
+                    # waitress names itself "readingroom"; gunicorn says "gunicorn"
+                    assert response.headers["Server"] == ("readingroom" if workers == 1 else "gunicorn")
                     body = response.read().decode()
                     break
             except OSError:
                 time.sleep(0.2)
         assert "Telegram re Stalin Harriman Conversation on Japanese Troops" in body
+        if workers > 1:
+            # Several processes answer: many requests at once, every one complete, from more than one pid.
+            from concurrent.futures import ThreadPoolExecutor
+
+            def fetch(_n: int) -> int:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/search.json?q=Stalin", timeout=10) as r:
+                    return len(r.read())
+
+            with ThreadPoolExecutor(8) as pool:
+                assert all(size > 100 for size in pool.map(fetch, range(40)))
+            children = [stat for stat in Path("/proc").glob("[0-9]*/stat")
+                        if _parent_pid(stat) == server.pid]
+            assert len(children) == workers
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/readingroom/site.css", timeout=5) as response:
             assert b"font-family" in response.read()
     finally:
@@ -123,3 +141,25 @@ def test_demo_loads_every_sample_reads_the_scans_and_indexes_them(tmp_path):
     assert "209771" in found.stdout and "209771-typed-scan" in found.stdout
     frus = run_cli(data, "show", "frus1944Quebec/d121")
     assert frus.returncode == 0 and "Churchill" in frus.stdout
+
+
+def _parent_pid(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None  # the process ended while we looked
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_on_a_busy_port_is_one_line_and_exit_1(tmp_path, workers):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli(tmp_path / "data", "serve", "--port", str(port), "--workers", workers)
+    assert result.returncode == 1
+    assert f"readingroom: error: cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run_cli(tmp_path / "data", "serve", "--workers", "0").returncode == 1

@@ -178,19 +178,51 @@ def export(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-    threads: Annotated[int, typer.Option(help="Worker threads")] = 8,
+    threads: Annotated[int, typer.Option(help="Worker threads (per process)")] = 8,
+    workers: Annotated[int, typer.Option(
+        help="Server processes: 1 serves with waitress; more with gunicorn, one process per core "
+             "(a single Python process tops out at one core's worth of pages)")] = 1,
 ) -> None:
-    """Serve the reading room with a production WSGI server (waitress)."""
+    """Serve the reading room with a production WSGI server (waitress, or gunicorn for several processes)."""
+    if threads < 1 or workers < 1:
+        fail("--threads and --workers must be at least 1")
     setup_django()
-    from waitress import serve as waitress_serve
-
+    _check_can_listen(host, port)
     from readingroom.wsgi import application
 
-    out.print(f"Serving the reading room at http://{host}:{port}/ (Ctrl-C to stop)")
+    out.print(f"Serving the reading room at http://{host}:{port}/ with {workers} process"
+              f"{'es' if workers > 1 else ''} of {threads} threads (Ctrl-C to stop)")
+    if workers == 1:
+        from waitress import serve as waitress_serve
+
+        try:
+            waitress_serve(application, host=host, port=port, threads=threads, ident="readingroom")
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        return
+    from django.db import connections
+
+    from readingroom.web.multiprocess import serve_with_gunicorn
+
+    connections.close_all()  # opened by the migration check: each worker must open its own after the fork
+    serve_with_gunicorn(application, host, port, workers, threads)
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail with one line now rather than with a server's retry loop and traceback."""
+    import socket
+
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="readingroom")
-    except OSError as exc:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 @app.command("iiif-cache")
