@@ -33,6 +33,8 @@ def serve_with_gunicorn(application, host: str, port: int, workers: int, threads
         "threads": threads,
         # Slow pages (a first IIIF render of a big scan) must not get a worker killed.
         "timeout": 120,
+        # Readers pause between pages; gunicorn's default (2 s) closed their idle connections under them.
+        "keepalive": 75,
         "graceful_timeout": 10,
         "accesslog": None,
         "errorlog": "-",
