@@ -67,10 +67,12 @@ def test_admin_pages_work_for_cataloguing(admin_client):
     assert "TELEGRAM SECRET" in change  # the contents inline
     response = admin_client.post("/admin/catalog/record/add/", {
         "public_id": "2", "title": "New memo", "date_edtf": "1944~", "summary": "", "document_type": "memorandum",
-        "classification": "", "languages": '["en"]', "place_of_writing": "", "signed_by": "", "container": "",
+        "classification": "", "languages": "English", "place_of_writing": "", "signed_by": "", "container": "",
         "folder": "", "source_reference": "", "source_url": "", "position": "0", "rights": "", "access_level": "public",
         "contents-TOTAL_FORMS": "0", "contents-INITIAL_FORMS": "0",
         "authority_links-TOTAL_FORMS": "0", "authority_links-INITIAL_FORMS": "0",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Record.objects.get(public_id="2").date_start.isoformat() == "1944-01-01"
+    created = Record.objects.get(public_id="2")
+    assert created.date_start.isoformat() == "1944-01-01"
+    assert created.languages == ["en"]  # typed as a name, stored as its code

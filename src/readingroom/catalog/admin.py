@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from .forms import ContentAdminForm, RecordAdminForm
 from .models import (
     Authority,
     Collection,
@@ -17,6 +18,7 @@ from .models import (
 
 class ContentInline(admin.StackedInline):
     model = Content
+    form = ContentAdminForm
     extra = 0
     fields = ["position", "kind", "language", "label", "text"]
     show_change_link = True
@@ -30,6 +32,7 @@ class RecordAuthorityInline(admin.TabularInline):
 
 @admin.register(Record)
 class RecordAdmin(admin.ModelAdmin):
+    form = RecordAdminForm
     list_display = ["public_id", "title", "date_edtf", "document_type", "classification", "access_level", "collection"]
     list_filter = ["access_level", "document_type", "classification", "collection"]
     search_fields = ["public_id", "title", "summary", "source_reference"]
@@ -60,6 +63,7 @@ class PageInline(admin.TabularInline):
 
 @admin.register(Content)
 class ContentAdmin(admin.ModelAdmin):
+    form = ContentAdminForm
     list_display = ["record", "position", "kind", "language"]
     list_filter = ["kind", "language"]
     search_fields = ["record__public_id", "record__title", "text"]
