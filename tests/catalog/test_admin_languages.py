@@ -154,6 +154,9 @@ def test_language_field_takes_one_code_or_name():
     field = LanguageField(required=False)
     assert field.clean("English") == "en"
     assert field.clean(" RU ") == "ru"
+    assert field.clean("de-DE") == "de" and field.clean("pt_BR") == "pt"  # regional tags: their language
+    with pytest.raises(ValidationError):
+        field.clean("xx-YY")
     assert field.clean("") == ""
     with pytest.raises(ValidationError, match='Unknown language: "English, Russian"'):
         field.clean("English, Russian")

@@ -32,4 +32,8 @@ def language_code(name: str) -> str | None:
         return _BY_NAME[key]
     if key in LANGUAGES:
         return key
+    # A regional tag ("de-DE", "pt_BR") is catalogued by its language: records carry ISO 639-1 codes.
+    base = key.replace("_", "-").split("-", 1)[0]
+    if base != key and base in LANGUAGES and "-" not in base:
+        return base
     return None
