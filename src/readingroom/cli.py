@@ -81,6 +81,10 @@ def init() -> None:
 @app.command("import")
 def import_(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursively) or globs to import")],
+    withdraw_missing: Annotated[bool, typer.Option(
+        "--withdraw-missing",
+        help="Make documents that a FRUS volume, read whole, no longer has staff-only (nothing is deleted); "
+             "without it they are only reported")] = False,
 ) -> None:
     """Import records: archive-page exports (.txt), FRUS TEI volumes (.xml), scan folders with a sidecar."""
     setup_django()
@@ -100,7 +104,8 @@ def import_(
             bar.update(task, rate=f"{records['n']:,} records, {records['n'] / elapsed:,.0f}/s")
 
         try:
-            summary = run_import(paths, on_file=lambda p: (on_file(p), bar.advance(task)), on_record=on_record)
+            summary = run_import(paths, on_file=lambda p: (on_file(p), bar.advance(task)), on_record=on_record,
+                                 withdraw_missing=withdraw_missing)
         except KeyboardInterrupt:
             # The batch being stored rolled back; everything before it is kept, and a rerun goes on from there.
             console.print(f"readingroom: interrupted after {records['n']:,} records; run the same command again to "

@@ -58,6 +58,9 @@ def peek_root(path: Path) -> tuple[str, int] | None:
 class FrusTeiFormat:
     name = "frus_tei"
     read_ahead = True  # the reader needs no database: it may run in its own process (ingest/prefetch.py)
+    # One file is one whole volume: read to its end, it tells which documents the volume no longer has
+    # (ingest/missing.py). A fatal problem while reading (truncated, malformed) stops that check.
+    whole_volumes = True
 
     def accepts(self, path: Path) -> bool:
         if path.suffix.lower() != ".xml" or not path.is_file():

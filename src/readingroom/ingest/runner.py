@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 
 from . import prefetch
 from .formats import format_for
+from .missing import FileIds, Volumes, report_missing
 from .pipeline import Outcome, RecordStore, StoreError, store_record
 from .prefetch import read_ahead
 from .records import ParsedRecord, Problem
@@ -33,6 +34,8 @@ class ImportSummary:
     # Which file each record came from in this run: the same id in two files would overwrite itself on
     # every run and never be "unchanged".
     sources: dict[str, str] = field(default_factory=dict, repr=False)
+    # The documents each volume file held, for the check of documents a volume no longer has (missing.py).
+    volumes: Volumes = field(default_factory=Volumes, repr=False)
 
     @property
     def failed(self) -> int:
@@ -48,6 +51,7 @@ class ImportSummary:
             f"{self.files} file{'s' if self.files != 1 else ''}: {c['imported']} imported, {c['updated']} updated, "
             f"{c['unchanged']} unchanged, {c['failed']} failed"
             + (f", {len(self.problems) - c['failed']} warnings" if len(self.problems) > c["failed"] else "")
+            + (f", {c['withdrawn']} withdrawn (now staff-only)" if c["withdrawn"] else "")
         )
 
 
@@ -89,7 +93,10 @@ def run_import(
     paths: Iterable[str],
     on_file: Callable[[Path], None] | None = None,
     on_record: Callable[[ParsedRecord, Outcome | None], None] | None = None,
+    withdraw_missing: bool = False,
 ) -> ImportSummary:
+    """Import every file; then report the documents volumes no longer have (missing.py) and, with
+    `withdraw_missing`, make them staff-only."""
     summary = ImportSummary()
     for item in expand_paths(paths):
         if isinstance(item, Problem):
@@ -100,6 +107,11 @@ def run_import(
         if on_file:
             on_file(item)
         import_file(item, summary, on_record)
+    # After every file: a volume read from two files in one run is compared with what both hold.
+    problems, withdrawn = report_missing(summary.volumes, withdraw_missing)
+    summary.problems.extend(problems)
+    if withdrawn:
+        summary.counts["withdrawn"] += withdrawn
     return summary
 
 
@@ -124,6 +136,10 @@ def import_file(
         return
     store = RecordStore()
     batch: list[ParsedRecord] = []
+    # Formats whose files hold whole volumes: which documents this one holds, and whether it was read to its
+    # end with no fatal problem (only then can it tell which documents its volume no longer has).
+    held = FileIds() if getattr(fmt, "whole_volumes", False) else None
+    complete = True
     try:
         items = (read_ahead(lambda: fmt.parse(path), str(path)) if getattr(fmt, "read_ahead", False) and prefetch.enabled()
                  else fmt.parse(path))
@@ -132,7 +148,10 @@ def import_file(
                 summary.problems.append(item)
                 if item.fatal:
                     summary.counts["failed"] += 1
+                    complete = False
                 continue
+            if held is not None:
+                held.add(item)  # before the check below: a document skipped as a repeat is still in this file
             first = summary.sources.setdefault(item.public_id, str(path))
             if first != str(path):
                 _fail(summary, Problem(str(path), f"record {item.public_id} is also in {first}; this copy is skipped"))
@@ -142,9 +161,12 @@ def import_file(
                 _store_batch(batch, str(path), store, summary, on_record)
                 batch = []
     except OSError as exc:
+        complete = False
         _fail(summary, Problem(str(path), f"cannot read: {exc.strerror or exc}"))
     if batch:
         _store_batch(batch, str(path), store, summary, on_record)
+    if held is not None:
+        summary.volumes.file_read(str(path), held, complete)
 
 
 def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, summary: ImportSummary,
