@@ -118,8 +118,9 @@ def store_record(parsed: ParsedRecord, source: str = "", lookups: RecordStore | 
         record.classification = parsed.classification
         record.languages = list(parsed.languages)
         record.rights = parsed.rights
-        record.access_level = parsed.access_level or "public"
-        record.embargo_until = dt.date.fromisoformat(parsed.embargo_until) if parsed.embargo_until else None
+        if parsed.access_level or existing is None:
+            record.access_level = parsed.access_level or "public"
+            record.embargo_until = dt.date.fromisoformat(parsed.embargo_until) if parsed.embargo_until else None
         record.repository = lookups.repository(parsed.repository)
         record.collection = lookups.collection(parsed.collection)
         record.container = parsed.container

@@ -92,7 +92,9 @@ class ParsedRecord:
     classification: str = ""
     languages: list[str] = field(default_factory=list)
     rights: str = ""
-    access_level: str = "public"
+    # "" when the source does not say (FRUS volumes, archive-page exports): a new record is public and a
+    # stored one keeps the access staff gave it, so a re-import never opens a record staff closed.
+    access_level: str = ""
     embargo_until: str = ""
     repository: RepositoryRef | None = None
     collection: CollectionRef | None = None
@@ -110,7 +112,10 @@ class ParsedRecord:
         """A digest of everything stored, so a re-import can tell 'unchanged' from 'updated'."""
         # The same JSON as json.dumps(asdict(self)), without asdict's deep copy (most of the cost of
         # checking a volume of unchanged records): nested dataclasses are written from their fields.
-        payload = json.dumps(self, sort_keys=True, ensure_ascii=False, default=_fields_or_text)
+        # An unstated access level digests as "public", its meaning for new records, so checksums stored
+        # before access could be left unstated still match.
+        fields = {**self.__dict__, "access_level": self.access_level or "public"}
+        payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_fields_or_text)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

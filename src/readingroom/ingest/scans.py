@@ -339,8 +339,11 @@ def record_from_row(folder: Path, sidecar: Path, where: int, row: dict) -> tuple
         parse_edtf(fields.get("date_edtf", ""))
     except DateError as exc:
         return None, [Problem(message=f"{label}{exc}", **place)]
-    access = fields.get("access_level", "public").lower() or "public"
-    if access not in {"public", "staff", "embargoed"}:
+    # An empty access column says nothing: a new record is public, a stored one keeps what staff set.
+    access = fields.get("access_level", "").strip().lower()
+    if not access and fields.get("embargo_until"):
+        access = "embargoed"
+    if access not in {"", "public", "staff", "embargoed"}:
         return None, [Problem(message=f"{label}unknown access level {access!r} (public, staff, embargoed)", **place)]
     fields["access_level"] = access
     if fields.get("embargo_until"):
