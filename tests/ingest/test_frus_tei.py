@@ -351,3 +351,36 @@ def test_newer_layout_source_note_in_the_heading(tmp_path):
     assert '<li class="list-head">ATTENDING</li>' in transcript.markup
     assert "Source:" not in transcript.text
     assert not [p for p in problems if p.fatal]
+
+
+@pytest.mark.django_db
+def test_footnotes_keep_their_links_as_safe_html(tmp_path, client):
+    extra = ('<p>More.<note n="3" xml:id="d7fn3">See <ref target="#d2">Document 2</ref> and '
+             '<hi rend="italic">&lt;script&gt;alert(1)&lt;/script&gt;</hi>.</note></p>')
+    path = write(tmp_path / "frus1944Test.xml", volume_xml([telegram(2, 6), telegram(7, 9, extra=extra)]))
+    records, _ = parse(path)
+    notes = records["frus1944Test/d7"].contents[0].footnotes
+    assert notes[0].markup == ""  # plain text: nothing more to keep
+    assert '<a href="https://history.state.gov/historicaldocuments/frus1944Test/pg_189">p. 189</a>' in notes[1].markup
+    assert '<a href="../d2/">Document 2</a>' in notes[2].markup and "<script" not in notes[2].markup
+    assert "&lt;script&gt;" in notes[2].markup and notes[2].text.startswith("See Document 2 and <script>")
+
+    assert run_import([str(path)]).ok
+    record = Record.objects.get(public_id="frus1944Test/d7")
+    html = client.get(record.get_absolute_url()).content.decode()
+    assert '<a href="../d2/">Document 2</a>' in html and "<script>alert(1)" not in html
+    assert client.get(f"/document/{record.public_id}.json").json()["contents"][0]["footnotes"][2]["html"] == notes[2].markup
+    # Staff correcting a note's text in the admin see their text, not the importer's old HTML.
+    from django.forms import modelform_factory
+
+    from readingroom.catalog.forms import FootnoteAdminForm
+    from readingroom.catalog.models import Footnote
+
+    note = Footnote.objects.get(anchor_id="d7fn3")
+    form_class = modelform_factory(Footnote, form=FootnoteAdminForm, fields=["number", "anchor_id", "text", "position"])
+    form = form_class({"number": "3", "anchor_id": "d7fn3", "text": "Corrected note.", "position": note.position},
+                      instance=note)
+    assert form.is_valid(), form.errors
+    form.save()
+    note.refresh_from_db()
+    assert (note.text, note.markup) == ("Corrected note.", "")

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .forms import ContentAdminForm, RecordAdminForm
+from .forms import ContentAdminForm, FootnoteAdminForm, RecordAdminForm
 from .models import (
     Authority,
     Collection,
@@ -51,6 +51,7 @@ class RecordAdmin(admin.ModelAdmin):
 
 class FootnoteInline(admin.TabularInline):
     model = Footnote
+    form = FootnoteAdminForm
     extra = 0
 
 

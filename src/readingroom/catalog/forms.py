@@ -83,3 +83,11 @@ class RecordAdminForm(forms.ModelForm):
 class ContentAdminForm(forms.ModelForm):
     # No max_length here: a name ("Chinese (Traditional)") may be longer than the stored code's 20 characters.
     language = LanguageField(required=False, help_text="An ISO 639-1 code or English name, e.g. en or English. Stored as the code.")
+
+
+class FootnoteAdminForm(forms.ModelForm):
+    def save(self, commit: bool = True):
+        # The importer's HTML of a note repeats its old text: once staff correct the text, show theirs.
+        if "text" in self.changed_data:
+            self.instance.markup = ""
+        return super().save(commit)

@@ -228,6 +228,8 @@ class Footnote(models.Model):
     number = models.CharField(max_length=20)
     anchor_id = models.CharField(max_length=100, blank=True)
     text = models.TextField()
+    # Safe HTML made by the importer (escaped text, links it resolved), for notes with inline markup.
+    markup = models.TextField(blank=True, editable=False)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

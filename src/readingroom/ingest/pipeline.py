@@ -163,7 +163,7 @@ def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
             _store_scan_pages(content, item)
         content.footnotes.all().delete()
         Footnote.objects.bulk_create(
-            Footnote(content=content, number=f.number, anchor_id=f.anchor_id, text=f.text, position=i)
+            Footnote(content=content, number=f.number, anchor_id=f.anchor_id, text=f.text, markup=f.markup, position=i)
             for i, f in enumerate(item.footnotes)
         )
     for stale in existing[len(parsed.contents):]:
@@ -285,8 +285,8 @@ class RecordStore:
             content.pk = content_ids[(content.record_id, content.position)]
         # Footnotes and links are plain rows with no defaults to fill in: inserted without building model
         # instances, which costs more than the insert itself at thousands of rows a second.
-        _insert_rows(Footnote, ["content", "number", "anchor_id", "text", "position"], [
-            (content.pk, f.number, f.anchor_id, f.text, i)
+        _insert_rows(Footnote, ["content", "number", "anchor_id", "text", "markup", "position"], [
+            (content.pk, f.number, f.anchor_id, f.text, f.markup, i)
             for content, footnotes in zip(contents, notes, strict=True)
             for i, f in enumerate(footnotes)
         ])

@@ -39,6 +39,8 @@ class FootnoteItem:
     number: str
     text: str
     anchor_id: str = ""
+    # Safe HTML of a note with inline markup (links, emphasis); "" when the plain text says it all.
+    markup: str = ""
 
 
 @dataclass
@@ -121,6 +123,9 @@ class ParsedRecord:
 
 def _fields_or_text(value: object) -> object:
     # A dataclass instance's __dict__ holds exactly its fields (these classes add no other attributes).
+    if isinstance(value, FootnoteItem) and not value.markup:
+        # Notes without markup digest as before the field existed, so their records stay "unchanged".
+        return {k: v for k, v in value.__dict__.items() if k != "markup"}
     if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
         return value.__dict__
     return str(value)

@@ -295,6 +295,9 @@ class _Writer:
         return text, "".join(self.html), breaks
 
 
+_PARAGRAPH_TAGS = re.compile(r"</?p>")
+
+
 def _slug(value: str) -> str:
     return re.sub(r"[^\w.-]+", "-", value).strip("-") or "x"
 
@@ -527,10 +530,12 @@ class TranscriptBuilder:
         inner = TranscriptBuilder(self.volume, self.document_id, self.describe, self.skip)
         inner.footnotes = self.footnotes  # notes inside notes are numbered with the rest
         inner._children(el, sub)
-        text, _, _ = sub.finish()
+        text, html, _ = sub.finish()
         for key, line in inner.unknown.items():
             self.unknown.setdefault(key, line)
-        self.footnotes.append(FootnoteItem(number=number, text=text, anchor_id=anchor))
+        # Keep the HTML only when the note has inline markup (a cross-reference, emphasis) beyond paragraphs.
+        markup = html if "<" in _PARAGRAPH_TAGS.sub("", html) else ""
+        self.footnotes.append(FootnoteItem(number=number, text=text, anchor_id=anchor, markup=markup))
         w.raw_inline(f'<sup class="fn"><a href="#{escape(anchor)}" id="{escape(anchor)}-ref">{escape(number)}</a></sup>')
 
     def _href(self, target: str) -> str:

@@ -63,7 +63,8 @@ def record_detail(record: Record) -> dict:
                 "machine_read": c.machine_read,
                 "text": c.text,
                 "page_breaks": c.page_breaks,
-                "footnotes": [{"number": f.number, "text": f.text} for f in c.footnotes.all()],
+                "footnotes": [{"number": f.number, "text": f.text, **({"html": f.markup} if f.markup else {})}
+                              for f in c.footnotes.all()],
                 "pages": [
                     {"position": p.position, "width": p.width, "height": p.height, "confidence": p.confidence,
                      "ocr_status": p.ocr_status}
