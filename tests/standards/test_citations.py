@@ -69,8 +69,12 @@ def test_a_record_without_author_names_its_title_once(archive):
     RecordAuthority.objects.filter(record=archive.seed, role="author").delete()
     chicago = citations.render_style(archive.seed, "chicago")
     mla = citations.render_style(archive.seed, "mla")
-    for text in (chicago, mla):
+    apa = citations.render_style(archive.seed, "apa")
+    apa_html = citations.render_style(archive.seed, "apa", html=True)
+    for text in (chicago, mla, apa, apa_html):
         assert text.lower().count("stalin harriman conversation on japanese troops") == 1, text
+    assert apa.startswith("Telegram re Stalin Harriman Conversation on Japanese Troops. (1944). "), apa
+    assert ".." not in apa and ".." not in apa_html
     assert chicago.startswith("“Telegram Re Stalin Harriman Conversation on Japanese Troops”. Telegram. February 2, 1944.")
 
 

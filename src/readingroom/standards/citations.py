@@ -166,12 +166,16 @@ def render_style(record: Record, style: str = "chicago", html: bool = False) -> 
 
 
 _REPEATED_LEAD = re.compile(r"^(.{8,}?)\. \1(?=[.,\s])")
+# APA puts the date between the two: "Title. (1944). Title. Archive."
+_REPEATED_AFTER_DATE = re.compile(r"^(.{8,}?)\. (\([^()]*\)\.) \1(?:\.(?=\s)|(?=[,\s]))")
 
 
 def _drop_repeated_title(text: str) -> str:
     """Without an author, CSL puts the title in the author's place (cs:substitute) and the spec then suppresses
-    it further on; citeproc-py does not, so Chicago and MLA print the title twice in a row. Keep one."""
-    return _REPEATED_LEAD.sub(r"\1", text, count=1)
+    it further on; citeproc-py does not, so Chicago and MLA print the title twice in a row, and APA on either
+    side of the date. Keep the first."""
+    text, dropped = _REPEATED_AFTER_DATE.subn(r"\1. \2", text, count=1)
+    return text if dropped else _REPEATED_LEAD.sub(r"\1", text, count=1)
 
 
 @dataclass(frozen=True)
