@@ -25,7 +25,6 @@ MAX_PAGE = 500
 # exact matches alone, so totals and facet counts are not swollen by near-misses, and the reader can ask
 # for the approximate ones too. The approximate clauses were also half of a term or phrase query's time.
 WIDEN_BELOW = 20
-APPROXIMATE_MODES = ("auto", "always")
 # Facet counts run beside the top-hits search: Tantivy releases the GIL, so the two overlap on two cores
 # (p95 6.2 -> 3.8 ms for both on a 30,000-record index).
 _facet_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="facets")
