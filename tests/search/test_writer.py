@@ -52,6 +52,21 @@ def test_access_change_reaches_the_index(made_up):
     assert "mu-danzig" not in ids("Danzig")
 
 
+def test_renaming_a_collection_reindexes_records_in_all_its_descendants(made_up):
+    from readingroom.catalog.models import Collection
+
+    root = Collection.objects.get(identifier="made-up")
+    series = Collection.objects.create(identifier="made-up-s1", title="Series one", parent=root)
+    folder = Collection.objects.create(identifier="made-up-s1-f1", title="Folder one", parent=series)
+    Record.objects.filter(public_id="mu-danzig").update(collection=folder)
+    writer.rebuild()
+    root.title = "Zanzibar papers"
+    root.save()
+    writer.drain()
+    assert ids("collection:Zanzibar") and "mu-danzig" in ids("collection:Zanzibar")
+    assert Collection.subtree_pks(root.pk) == [root.pk, series.pk, folder.pk]
+
+
 def test_editing_a_name_variant_reindexes_linked_records(made_up):
     authority = Authority.objects.get(identifier="person-molotov-vyacheslav")
     NameVariant.objects.create(authority=authority, name="Skryabin")

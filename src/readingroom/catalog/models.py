@@ -73,6 +73,17 @@ class Collection(models.Model):
     def root(self) -> Collection:
         return self.ancestors()[0]
 
+    @staticmethod
+    def subtree_pks(root_pk: int) -> list[int]:
+        """A collection's pk and all its descendants' (series, files...): a query per level; a loop in
+        the tree cannot make it run forever."""
+        tree, frontier = [root_pk], [root_pk]
+        while frontier:
+            frontier = list(Collection.objects.filter(parent_id__in=frontier).exclude(pk__in=tree)
+                            .values_list("pk", flat=True))
+            tree.extend(frontier)
+        return tree
+
     def path_titles(self) -> list[str]:
         return [c.title for c in self.ancestors()]
 

@@ -130,7 +130,7 @@ def _missing(identifier: str, volume: VolumeIds) -> tuple[list[str], list[tuple[
     names = {PurePath(path).name for path in volume.files}
     missing: list[str] = []
     elsewhere: list[tuple[str, str]] = []
-    stored = (Record.objects.filter(collection_id__in=_collection_tree(root), public_id__startswith=prefix)
+    stored = (Record.objects.filter(collection_id__in=Collection.subtree_pks(root), public_id__startswith=prefix)
               .exclude(import_source="").exclude(access_level=AccessLevel.STAFF)
               .values_list("public_id", "import_source"))
     for public_id, import_source in stored.iterator(chunk_size=2000):
@@ -145,16 +145,6 @@ def _missing(identifier: str, volume: VolumeIds) -> tuple[list[str], list[tuple[
     missing.sort(key=_natural)
     elsewhere.sort(key=lambda item: _natural(item[0]))
     return missing, elsewhere
-
-
-def _collection_tree(root: int) -> list[int]:
-    """The volume's collection and everything under it (chapters, sub-chapters): a query per level."""
-    tree, frontier = [root], [root]
-    while frontier:
-        frontier = list(Collection.objects.filter(parent_id__in=frontier).exclude(pk__in=tree)
-                        .values_list("pk", flat=True))
-        tree.extend(frontier)
-    return tree
 
 
 def _withdraw(public_ids: list[str]) -> int:

@@ -76,9 +76,5 @@ def collection_changed(sender, instance: Collection, **kwargs) -> None:
     """Titles and paths are indexed with each record below the collection."""
     facets.labels.forget()
     if kwargs.get("signal") is post_save:
-        ids = [instance.pk]
-        frontier = [instance.pk]
-        while frontier:  # the collection and all its descendants
-            frontier = list(Collection.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.extend(frontier)
+        ids = Collection.subtree_pks(instance.pk)
         enqueue(Record.objects.filter(collection_id__in=ids).values_list("pk", flat=True))
