@@ -228,14 +228,15 @@ def check_pdf(path: Path, name: str, checksum: str) -> tuple[list[PageSource], l
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_bounded()
-                    words = text_layer_words(textpage, height_pt, PDF_RENDER_DPI / 72) if text.strip() else []
+                    problem = text_layer_problem(text)
+                    # Word boxes only for a text layer that will be used: a rejected one is read by OCR.
+                    words = text_layer_words(textpage, height_pt, PDF_RENDER_DPI / 72) if problem is None else []
                 finally:
                     textpage.close()
             finally:
                 page.close()
             source = PageSource(path=str(path), checksum=checksum, name=name, frame=index, frames=count, kind="pdf",
                                 width=width, height=height, dpi=PDF_RENDER_DPI)
-            problem = text_layer_problem(text)
             if problem is None:
                 source.text_layer = text.replace("\r\n", "\n").replace("\r", "\n").strip()
                 source.text_layer_words = words
