@@ -27,13 +27,17 @@ def _page(params: QueryDict) -> int:
         return 1
 
 
-def _toggle_url(params: QueryDict, dimension: str, value: str) -> str:
+def _url_with(params: QueryDict, key: str, values: list[str]) -> str:
+    """This page's link with `key` set to `values` (none: left out), back on page 1."""
     copy = params.copy()
-    key = f"f.{dimension}"
-    values = copy.getlist(key)
-    copy.setlist(key, [v for v in values if v != value] if value in values else [*values, value])
+    copy.setlist(key, values)
     copy.pop("page", None)
     return "?" + copy.urlencode()
+
+
+def _toggle_url(params: QueryDict, dimension: str, value: str) -> str:
+    values = params.getlist(f"f.{dimension}")
+    return _url_with(params, f"f.{dimension}", [v for v in values if v != value] if value in values else [*values, value])
 
 
 def _link_facets(facets: list[Facet], params: QueryDict) -> None:
@@ -64,13 +68,7 @@ def _hit_json(rank: int, hit: engine.Hit) -> dict:
 
 
 def _approximate_url(params: QueryDict, include: bool) -> str:
-    copy = params.copy()
-    copy.pop("page", None)
-    if include:
-        copy["approx"] = "all"
-    else:
-        copy.pop("approx", None)
-    return "?" + copy.urlencode()
+    return _url_with(params, "approx", ["all"] if include else [])
 
 
 def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
