@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.db.models import DateField, Field, JSONField, Model, URLField
-from django.db.models.signals import ModelSignal, post_save, pre_save
 from django.utils import timezone
 
 from readingroom.catalog.dates import parse_edtf
@@ -30,6 +29,7 @@ from readingroom.catalog.models import (
     RecordAuthority,
     Repository,
 )
+from readingroom.catalog.signals import announce
 
 from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef, slugify_name
 
@@ -256,7 +256,6 @@ class RecordStore:
 
     def _insert(self, batch: list[ParsedRecord], checksums: list[str], source: str) -> None:
         records = [self._new_record(parsed, checksum, source) for parsed, checksum in zip(batch, checksums, strict=True)]
-        _send(pre_save, records)
         _insert_models(records)
         ids = dict(Record.objects.filter(public_id__in=[r.public_id for r in records]).values_list("public_id", "pk"))
         for record in records:
@@ -277,7 +276,6 @@ class RecordStore:
                 if (authority.pk, ref.role) not in roles:
                     roles.add((authority.pk, ref.role))
                     links.append((record.pk, authority.pk, ref.role))
-        _send(pre_save, contents)
         _insert_models(contents)
         content_ids = {(record_id, position): pk for record_id, position, pk in Content.objects.filter(
             record_id__in=list(ids.values())).values_list("record_id", "position", "pk")}
@@ -291,10 +289,8 @@ class RecordStore:
             for i, f in enumerate(footnotes)
         ])
         _insert_rows(RecordAuthority, ["record", "authority", "role"], links)
-        # The saves store_record makes send post_save (the search index queue listens); these inserts
-        # send them too, once each record is complete. Footnotes and links were bulk inserts before too.
-        _send(post_save, contents)
-        _send(post_save, records)
+        # Model saves announce themselves (catalog/signals.py); these inserts make none, so say it once.
+        announce(ids.values())
 
     def _new_record(self, parsed: ParsedRecord, checksum: str, source: str) -> Record:
         span = parse_edtf(parsed.date_edtf)  # what Record.save() does; bulk inserts do not call save()
@@ -382,14 +378,6 @@ def _insert_models(instances: list[Model]) -> None:
         cursor.executemany(sql, rows)
     for obj in instances:
         obj._state.adding, obj._state.db = False, connection.alias
-
-
-def _send(signal: ModelSignal, instances: list[Model]) -> None:
-    if not instances or not signal.has_listeners(type(instances[0])):
-        return
-    for obj in instances:
-        extra = {"created": True} if signal is post_save else {}
-        signal.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None, **extra)
 
 
 def _insert_rows(model: type[Model], field_names: list[str], rows: list[tuple]) -> None:

@@ -1,0 +1,77 @@
+"""The catalogue's change signals: how the rest of readingroom learns that records changed.
+
+`records_changed(pks)` is the one trigger search listens to. Model saves and deletes made through the
+ORM (the admin, the careful import path, OCR results) send it from here; code that writes rows without
+model saves (bulk inserts, `QuerySet.update`) sends it itself with `announce`. OCR results reach it
+through the content's saved text. `names_changed` says that
+collection titles or authority names changed, so caches of display names are forgotten."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
+
+from .models import Authority, Collection, Content, Footnote, NameVariant, Record, RecordAuthority
+
+# kwargs: pks (list of Record primary keys; the records may be gone)
+records_changed = Signal()
+# no kwargs: collection titles, authority names or variants changed
+names_changed = Signal()
+
+
+def announce(pks: Iterable[int | None]) -> None:
+    """Tell listeners that these records changed (or were deleted)."""
+    unique = [pk for pk in dict.fromkeys(pks) if pk is not None]
+    if unique:
+        records_changed.send(sender=Record, pks=unique)
+
+
+@receiver(post_save, sender=Record, dispatch_uid="catalog-record-saved")
+@receiver(post_delete, sender=Record, dispatch_uid="catalog-record-deleted")
+def _record(sender, instance: Record, **kwargs) -> None:
+    announce([instance.pk])
+
+
+@receiver(post_save, sender=Content, dispatch_uid="catalog-content-saved")
+@receiver(post_delete, sender=Content, dispatch_uid="catalog-content-deleted")
+@receiver(post_save, sender=RecordAuthority, dispatch_uid="catalog-link-saved")
+@receiver(post_delete, sender=RecordAuthority, dispatch_uid="catalog-link-deleted")
+def _part_of_record(sender, instance, **kwargs) -> None:
+    announce([instance.record_id])
+
+
+@receiver(post_save, sender=Footnote, dispatch_uid="catalog-footnote-saved")
+@receiver(post_delete, sender=Footnote, dispatch_uid="catalog-footnote-deleted")
+def _part_of_content(sender, instance, **kwargs) -> None:
+    announce(Content.objects.filter(pk=instance.content_id).values_list("record_id", flat=True))
+
+
+def _linked_records(authority_id: int) -> list[int]:
+    return list(RecordAuthority.objects.filter(authority_id=authority_id).values_list("record_id", flat=True))
+
+
+@receiver(post_save, sender=Authority, dispatch_uid="catalog-authority-saved")
+@receiver(post_delete, sender=Authority, dispatch_uid="catalog-authority-deleted")
+def _authority(sender, instance: Authority, **kwargs) -> None:
+    names_changed.send(sender=Authority)
+    if kwargs.get("signal") is post_save:  # a deleted one's links are deleted too, and say so themselves
+        announce(_linked_records(instance.pk))
+
+
+@receiver(post_save, sender=NameVariant, dispatch_uid="catalog-variant-saved")
+@receiver(post_delete, sender=NameVariant, dispatch_uid="catalog-variant-deleted")
+def _variant(sender, instance: NameVariant, **kwargs) -> None:
+    names_changed.send(sender=NameVariant)
+    announce(_linked_records(instance.authority_id))
+
+
+@receiver(post_save, sender=Collection, dispatch_uid="catalog-collection-saved")
+@receiver(post_delete, sender=Collection, dispatch_uid="catalog-collection-deleted")
+def _collection(sender, instance: Collection, **kwargs) -> None:
+    """Titles and paths are indexed with each record below the collection."""
+    names_changed.send(sender=Collection)
+    if kwargs.get("signal") is post_save:
+        ids = Collection.subtree_pks(instance.pk)
+        announce(Record.objects.filter(collection_id__in=ids).values_list("pk", flat=True))
