@@ -1,0 +1,30 @@
+"""Search: the one module callers outside this package import.
+
+Reading: `search`, `attach_records`, `more_like_this` and the result types. Writing (never inside a
+request): `drain`, `rebuild`, `check`, `needs_rebuild`, under the one writer lock. Names for highlighting:
+`name_variants` and `fold_word`. Field names, the schema and Tantivy itself stay private to the package.
+Loaded lazily: this package is also a Django app, imported before models are ready."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+_EXPORTS = {
+    "search": "engine", "attach_records": "engine", "more_like_this": "engine", "SearchResults": "engine",
+    "Hit": "engine", "WIDEN_BELOW": "engine",
+    "Facet": "facets", "FacetValue": "facets", "DIMENSIONS": "facets",
+    "drain": "writer", "rebuild": "writer", "check": "writer", "needs_rebuild": "writer",
+    "record_count": "writer", "WriteReport": "writer",
+    "IndexUnavailable": "store", "IndexMissing": "store", "IndexDamaged": "store", "WriterBusy": "store",
+    "name_variants": "variants.load", "fold_word": "variants",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, _, attribute = _EXPORTS[name].partition(".")
+    value = getattr(import_module(f".{module}", __name__), attribute or name)
+    globals()[name] = value
+    return value

@@ -21,7 +21,7 @@ def index(
     setup_django()
     ensure_database()
     from readingroom.search import writer
-    from readingroom.search.store import WriterBusy
+    from readingroom.search.store import IndexUnavailable, WriterBusy
 
     if sum([rebuild, if_needed, check]) > 1:
         fail("choose one of --rebuild, --if-needed and --check")
@@ -42,6 +42,8 @@ def index(
             report = writer.drain()
     except WriterBusy as exc:
         fail(f"{exc}; try again when it has finished")
+    except IndexUnavailable as exc:
+        fail(f"{exc}; run `readingroom index --rebuild`")
     out.print(f"Search index: {report.line()}", highlight=False)
 
 
@@ -83,10 +85,10 @@ def search_command(
     user = SimpleNamespace(is_staff=True) if staff else None
     results = search(query, user=user, sort=sort, per_page=max(1, min(limit, 100)), with_facets=False,
                      approximate="always" if approximate else "auto")
+    if not results.available:
+        fail(f"{results.messages[0]} ({results.failure})")
     for message in results.messages:
         console.print(f"[yellow]note[/yellow] {message}", highlight=False)
-    if not results.available:
-        fail(results.messages[0] if results.messages else "the search index is not available")
     attach_records(results, user)
     table = Table(title=f"{results.total} record{'s' if results.total != 1 else ''} for {query[:80]!r}",
                   show_lines=False, expand=True)

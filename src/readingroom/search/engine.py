@@ -4,6 +4,7 @@ a fresh searcher on the live generation and never takes the writer's lock."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -16,8 +17,9 @@ from . import query as query_mod
 from .documents import day_number
 from .schema import build_schema
 from .snippets import Highlighter, SnippetResult
-from .store import IndexMissing, open_for_reading
+from .store import IndexUnavailable, guarded, open_for_reading
 
+log = logging.getLogger(__name__)
 SORTS = {"relevance": None, "date": Order.Asc, "-date": Order.Desc}
 MAX_PAGE = 500
 # Approximate matches (a misread word in OCR text, a phrase's words scattered through it) rescue a
@@ -67,6 +69,7 @@ class SearchResults:
     # "included": approximate matches are in the results (ranked below exact ones); "left out": the
     # exact matches were plenty and approximate ones can be asked for; "none": the query has none.
     approximate: str = "none"
+    failure: str = ""  # why the index could not answer (for the server's log, not for readers)
 
     @property
     def pages(self) -> int:
@@ -112,6 +115,37 @@ def date_bounds(date_from: str | None, date_to: str | None) -> tuple[Query | Non
     return query_mod.date_filter(query_mod.DateRange(start, end)), messages
 
 
+def hidden_records(user=None) -> list[int]:
+    """Records the index still shows but this reader may no longer see: changed since the index's last
+    commit (they wait in the queue) and now restricted or deleted. Consulted on every search, so an
+    access change takes effect the moment it commits, not when the writer catches up."""
+    from readingroom.catalog.models import Record
+
+    from .models import IndexTask
+
+    pending = IndexTask.objects.values("record_pk")
+    if user is not None and getattr(user, "is_staff", False):
+        restricted = Record.objects.none()
+    else:
+        restricted = Record.objects.filter(pk__in=pending).exclude(pk__in=Record.objects.public().values("pk"))
+    deleted = pending.exclude(record_pk__in=Record.objects.values("pk"))
+    found = set(restricted.values_list("pk", flat=True))
+    found.update(deleted.values_list("record_pk", flat=True))
+    return sorted(found)
+
+
+def reader_filters(user=None) -> list[Query]:
+    """What every query for this reader must pass: the indexed access levels, minus the records whose
+    access changed (or that were deleted) since the index's last commit."""
+    filters = [f for f in (access_filter(user),) if f is not None]
+    hidden = hidden_records(user)
+    if hidden:
+        schema = build_schema()
+        filters.append(Query.boolean_query([(Occur.Must, Query.all_query()),
+                                            (Occur.MustNot, Query.term_set_query(schema, "pk", hidden))]))
+    return filters
+
+
 def search(
     q: str | None,
     user=None,
@@ -135,12 +169,26 @@ def search(
     per_page = max(1, min(per_page, 100))
     page = max(1, min(page, MAX_PAGE))
     try:
-        index = open_for_reading()
-    except IndexMissing as exc:
-        return SearchResults(q or "", 0, [], [], [str(exc)], page, per_page, sort, selection, available=False)
-    searcher = index.searcher()
+        with guarded("searching"):
+            return _search(parsed, messages, q, user, selection, sort, page, per_page, date_from, date_to,
+                           with_facets, with_snippets, approximate)
+    except IndexUnavailable as exc:
+        return SearchResults(q or "", 0, [], [], [unavailable_message(exc)], page, per_page, sort, selection,
+                             available=False, failure=str(exc))
 
-    filters = [f for f in (access_filter(user),) if f is not None]
+
+def unavailable_message(exc: IndexUnavailable) -> str:
+    from .store import IndexMissing
+
+    if isinstance(exc, IndexMissing):
+        return "Search is not ready yet: the index is being built. Please try again in a minute."
+    return "Search is being repaired and will be back shortly. Please try again in a minute."
+
+
+def _search(parsed, messages, q, user, selection, sort, page, per_page, date_from, date_to, with_facets,
+            with_snippets, approximate) -> SearchResults:
+    searcher = open_for_reading().searcher()
+    filters = reader_filters(user)
     form_dates, date_messages = date_bounds(date_from, date_to)
     messages.extend(date_messages)
     if form_dates is not None:
@@ -205,23 +253,58 @@ def attach_records(results: SearchResults, user=None) -> SearchResults:
     return results
 
 
+# More like this: the record's most telling words, found by BM25 like any typed query. Tantivy's own
+# more-like-this query panics once the index holds deleted documents (its idf counts them in a term's
+# document frequency but not in the total), so its terms are chosen here.
+LIKE_TERMS = 25
+LIKE_CHARS = 20_000  # the record's text read for its words: enough to characterise it, bounded in time
+LIKE_FIELDS = ("title", "summary", "transcript", "translation", "ocr")
+LIKE_MIN_LENGTH = 4
+
+
+def telling_terms(searcher: tantivy.Searcher, doc: tantivy.Document, limit: int = LIKE_TERMS) -> list[str]:
+    """The document's analysed terms weighed by tf-idf, best first."""
+    import math
+    from collections import Counter
+
+    from .schema import ENGLISH, analyzers
+
+    text = " ".join(value for name in LIKE_FIELDS for value in doc.get_all(name))[:LIKE_CHARS]
+    counts = Counter(t for t in analyzers()[ENGLISH].analyze(text)
+                     if len(t) >= LIKE_MIN_LENGTH and not t.isdigit())
+    total = max(searcher.num_docs, 1)
+    weighed = []
+    for term, tf in counts.most_common(limit * 4):
+        df = max(searcher.doc_freq(name, term) for name in LIKE_FIELDS)
+        if df > 1:  # a word no other record has finds nothing
+            weighed.append((tf * math.log(1 + total / df), term))
+    return [term for _w, term in sorted(weighed, reverse=True)[:limit]]
+
+
 def more_like_this(record_pk: int, user=None, limit: int = 5) -> list[tuple[int, str]]:
-    """Records whose words are most like this one's: (pk, public id) pairs, the record itself left out."""
+    """Records whose words are most like this one's: (pk, public id) pairs, the record itself left out.
+    Nothing (never an error) when the index cannot answer: the page goes on without it."""
     try:
-        index = open_for_reading()
-    except IndexMissing:
+        with guarded("finding similar records"):
+            return _more_like_this(record_pk, user, limit)
+    except IndexUnavailable as exc:
+        log.warning("more like this left out: %s", exc)
         return []
-    searcher = index.searcher()
+
+
+def _more_like_this(record_pk: int, user, limit: int) -> list[tuple[int, str]]:
+    searcher = open_for_reading().searcher()
     schema = build_schema()
     own = searcher.search(Query.term_query(schema, "pk", record_pk), limit=1).hits
     if not own:
         return []
-    similar = Query.more_like_this_query(own[0][1], min_doc_frequency=1, min_term_frequency=1, max_query_terms=30,
-                                         min_word_length=4)
+    terms = telling_terms(searcher, searcher.doc(own[0][1]))
+    if not terms:
+        return []
+    similar = Query.boolean_query([(Occur.Should, Query.term_query(schema, name, term))
+                                   for term in terms for name in LIKE_FIELDS])
     clauses = [(Occur.Must, similar), (Occur.MustNot, Query.term_query(schema, "pk", record_pk))]
-    visible = access_filter(user)
-    if visible is not None:
-        clauses.append((Occur.Must, visible))
+    clauses.extend((Occur.Must, f) for f in reader_filters(user))
     out = []
     for _score, address in searcher.search(Query.boolean_query(clauses), limit=limit).hits:
         doc = searcher.doc(address)

@@ -2,7 +2,8 @@
 
 Layout under READINGROOM_INDEX_DIR:
   CURRENT          the name of the live generation (replaced atomically with os.replace)
-  gen-<stamp>/     one Tantivy index plus readingroom.json (schema version, build time)
+  gen-<stamp>/     one Tantivy index plus readingroom.json (schema version, build time) and
+                   checksums.json (size and CRC-32 of each index file, written after every commit)
   writer.lock      held by the one writer (incremental or rebuild); readers never touch it
 
 A rebuild writes a new generation and only then points CURRENT at it, so a crash mid-rebuild leaves
@@ -17,6 +18,7 @@ import os
 import shutil
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,10 +30,43 @@ from django.conf import settings
 from .schema import SCHEMA_VERSION, build_schema, register_analyzers
 
 META_FILE = "readingroom.json"
+CHECKSUMS_FILE = "checksums.json"
+# Files Tantivy rewrites in place or that are ours: not covered by the checksums.
+_UNCHECKED = {META_FILE, CHECKSUMS_FILE, "meta.json", ".managed.json", ".tantivy-meta.lock",
+              ".tantivy-writer.lock"}
 
 
-class IndexMissing(Exception):
+class IndexUnavailable(Exception):
+    """The index cannot answer now; search says so and the rest of the site goes on without it."""
+
+
+class IndexMissing(IndexUnavailable):
     """No usable index: it was never built, or its schema version is not this code's."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """The index's files are unreadable or the binding failed on them: rebuild (`readingroom index --check`)."""
+
+
+def _is_binding_failure(exc: BaseException) -> bool:
+    # pyo3 turns a Rust panic into PanicException, a BaseException: `except Exception` never sees it,
+    # and a request thread that dies of it leaves the client waiting for ever.
+    return type(exc).__name__ == "PanicException" or isinstance(exc, OSError | ValueError | RuntimeError)
+
+
+@contextmanager
+def guarded(what: str) -> Iterator[None]:
+    """Run index code; a panic of the binding or an unreadable file becomes IndexDamaged, whose message
+    says what failed and how (callers that go on without the index log it)."""
+    try:
+        yield
+    except IndexUnavailable:
+        raise
+    except BaseException as exc:
+        if not _is_binding_failure(exc):
+            raise
+        cause = " ".join(str(exc).split())[:300]
+        raise IndexDamaged(f"the search index failed while {what}: {type(exc).__name__}: {cause}") from exc
 
 
 class WriterBusy(Exception):
@@ -122,9 +157,73 @@ def open_for_writing() -> tantivy.Index:
     gen = current_generation()
     if gen is None or read_meta(gen).get("schema_version") != SCHEMA_VERSION:
         raise IndexMissing("no index of the current schema: run `readingroom index --rebuild`")
-    index = tantivy.Index.open(str(gen))
-    register_analyzers(index)
+    with guarded("opening the index for writing"):
+        index = tantivy.Index.open(str(gen))
+        register_analyzers(index)
     return index
+
+
+def _file_sums(path: Path, known: dict[str, list[int]]) -> dict[str, list[int]]:
+    """[size, crc32] of each index file. Tantivy never rewrites a segment file, so one already summed
+    under the same name and size keeps its sum: after an incremental commit only new files are read."""
+    sums: dict[str, list[int]] = {}
+    for entry in os.scandir(path):
+        if not entry.is_file() or entry.name in _UNCHECKED or entry.name.endswith(".tmp"):
+            continue
+        size = entry.stat().st_size
+        if entry.name in known and known[entry.name][0] == size:
+            sums[entry.name] = known[entry.name]
+            continue
+        crc = 0
+        with open(entry.path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                crc = zlib.crc32(block, crc)
+        sums[entry.name] = [size, crc]
+    return sums
+
+
+def _read_sums(path: Path) -> dict[str, list[int]] | None:
+    try:
+        return json.loads((path / CHECKSUMS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def record_checksums(path: Path) -> None:
+    """Remember the generation's files as they are after a commit, for `verify`."""
+    sums = _file_sums(path, _read_sums(path) or {})
+    tmp = path / (CHECKSUMS_FILE + ".tmp")
+    tmp.write_text(json.dumps(sums), encoding="utf-8")
+    os.replace(tmp, path / CHECKSUMS_FILE)
+
+
+def verify(path: Path | None = None) -> list[str]:
+    """What is wrong with the live generation's files: an empty list when every file the last commit
+    left is there, whole and unchanged, and Tantivy can open and read it."""
+    path = path or current_generation()
+    if path is None:
+        return ["there is no index"]
+    problems: list[str] = []
+    recorded = _read_sums(path)
+    if recorded is None:
+        problems.append(f"{CHECKSUMS_FILE} is missing or unreadable")
+    else:
+        found = _file_sums(path, {})
+        for name, (size, crc) in recorded.items():
+            if name not in found:
+                problems.append(f"{name} is missing")
+            elif found[name][0] != size:
+                problems.append(f"{name} has {found[name][0]} bytes, not {size}")
+            elif found[name][1] != crc:
+                problems.append(f"{name} does not match its checksum")
+    try:
+        with guarded("verifying the index"):
+            index = tantivy.Index.open(str(path))
+            register_analyzers(index)
+            index.searcher().search(tantivy.Query.all_query(), limit=1, count=True)
+    except IndexDamaged as exc:
+        problems.append(str(exc).replace("the search index failed while verifying the index", "Tantivy cannot read it"))
+    return problems
 
 
 # The reader: one opened Index per process, of the live generation. Before each search a stat of CURRENT
@@ -163,12 +262,15 @@ def open_for_reading() -> tantivy.Index:
             if read_meta(gen).get("schema_version") != SCHEMA_VERSION:
                 raise IndexMissing("the search index is from another version: run `readingroom index --if-needed`")
             if str(gen) != reader.path or reader.index is None:
-                reader.index = tantivy.Index.open(str(gen))
-                register_analyzers(reader.index)
-                reader.path = str(gen)
+                reader.index, reader.path = None, ""
+                with guarded("opening the index"):
+                    index = tantivy.Index.open(str(gen))
+                    register_analyzers(index)
+                reader.index, reader.path = index, str(gen)
             reader.pointer, reader.commit = pointer, None
         commit = _stamp(Path(reader.path) / "meta.json")
         if commit is None or commit != reader.commit:
-            reader.index.reload()
+            with guarded("reloading the index"):
+                reader.index.reload()
             reader.commit = commit
         return reader.index

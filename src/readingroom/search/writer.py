@@ -34,11 +34,14 @@ class WriteReport:
     missing: list[int] = field(default_factory=list)
     stale: list[int] = field(default_factory=list)
     orphans: list[int] = field(default_factory=list)
+    damage: list[str] = field(default_factory=list)  # why the index was rebuilt, when it was damaged
 
     def line(self) -> str:
         parts = [f"{self.indexed} indexed", f"{self.removed} removed"]
         if self.rebuilt:
             parts.insert(0, "rebuilt")
+        if self.damage:
+            parts.insert(0, f"damaged ({'; '.join(self.damage[:3])})")
         if self.missing or self.stale or self.orphans:
             parts.append(f"repaired {len(self.missing)} missing, {len(self.stale)} stale, {len(self.orphans)} deleted")
         return ", ".join(parts)
@@ -80,6 +83,7 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
                     on_progress(len(batch))
             writer.commit()
             writer.wait_merging_threads()
+            store.record_checksums(path)
             store.write_meta(path, records=report.indexed)
         except BaseException:
             if writer is not None:
@@ -104,20 +108,30 @@ def drain(batch_size: int = QUEUE_BATCH, on_progress: Progress | None = None) ->
     report = WriteReport()
     if needs_rebuild():
         return rebuild(on_progress=on_progress) if store.current_generation() is None else report
-    with store.writer_lock():
-        index = store.open_for_writing()
-        writer = index.writer(WRITER_HEAP, WRITER_THREADS)
-        collections, places = CollectionPaths(), load_variants()
-        while True:
-            pks, _ids, up_to = queue.next_batch(batch_size)
-            if not pks:
-                break
-            _apply(writer, pks, collections, places, report)
-            writer.commit()
-            queue.done(up_to)
-            if on_progress:
-                on_progress(len(pks))
-        writer.wait_merging_threads()
+    try:
+        with store.writer_lock():
+            with store.guarded("opening the index for writing"):
+                writer = store.open_for_writing().writer(WRITER_HEAP, WRITER_THREADS)
+            collections, places = CollectionPaths(), load_variants()
+            while True:
+                pks, _ids, up_to = queue.next_batch(batch_size)
+                if not pks:
+                    break
+                with store.guarded("applying updates"):
+                    _apply(writer, pks, collections, places, report)
+                    writer.commit()
+                queue.done(up_to)
+                if on_progress:
+                    on_progress(len(pks))
+            with store.guarded("merging segments"):
+                writer.wait_merging_threads()
+            if report.indexed or report.removed:
+                store.record_checksums(store.current_generation())
+    except store.IndexDamaged as exc:
+        # The queue keeps what was not committed; a rebuild takes everything from the database.
+        damaged = rebuild(on_progress=on_progress)
+        damaged.damage.append(str(exc))
+        return damaged
     return report
 
 
@@ -150,11 +164,21 @@ def indexed_digests() -> dict[int, int]:
 
 
 def check(repair: bool = True, on_progress: Progress | None = None) -> WriteReport:
-    """Compare the index with the database: documents missing, stale (content changed without an
-    index update) or left over from deleted records. With `repair`, fix them in one commit."""
+    """Check the index's files against their checksums (damaged: rebuild), then compare the index with
+    the database: documents missing, stale (content changed without an index update) or left over from
+    deleted records. With `repair`, fix them in one commit."""
     report = WriteReport()
     if needs_rebuild():
         return rebuild(on_progress=on_progress)
+    with store.writer_lock():
+        damage = store.verify()
+    if damage:
+        if not repair:
+            report.damage = damage
+            return report
+        rebuilt = rebuild(on_progress=on_progress)
+        rebuilt.damage = damage
+        return rebuilt
     with store.writer_lock():
         in_index = indexed_digests()
         collections, places = CollectionPaths(), load_variants()
@@ -187,6 +211,7 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
                 report.removed += 1
             writer.commit()
             writer.wait_merging_threads()
+            store.record_checksums(store.current_generation())
     return report
 
 

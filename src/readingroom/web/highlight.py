@@ -30,9 +30,9 @@ def query_terms(query: str) -> list[str]:
 def with_name_variants(terms: list[str]) -> list[str]:
     """The terms plus the other names of any authority a run of them names (Shandong -> Shantung), so the
     page marks what search matched through the gazetteer, not only the words typed."""
-    from readingroom.search.variants import fold_word, load
+    from readingroom.search import fold_word, name_variants
 
-    groups = load()
+    groups = name_variants()
     folded = [fold_word(t) for t in terms]
     extra: list[str] = []
     for start in range(len(folded)):

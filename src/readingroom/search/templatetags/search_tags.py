@@ -10,7 +10,7 @@ register = template.Library()
 @register.inclusion_tag("readingroom/more_like_this.html", takes_context=True)
 def more_like_this(context, record, limit: int = 5) -> dict:
     from readingroom.catalog.models import Record
-    from readingroom.search.engine import more_like_this as similar
+    from readingroom.search import more_like_this as similar
 
     request = context.get("request")
     user = getattr(request, "user", None)

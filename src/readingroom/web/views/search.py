@@ -1,5 +1,5 @@
 """The search page and its JSON twin. Read-only: it never writes the index and never waits for the
-writer (engine.search opens a fresh searcher on the live generation)."""
+writer (searching.search opens a fresh searcher on the live generation)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import logging
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
-from readingroom.search import engine
-from readingroom.search.facets import DIMENSIONS, Facet, FacetValue
+from readingroom import search as searching
+from readingroom.search import DIMENSIONS, Facet, FacetValue
 from readingroom.web.serializers import collection_summary
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def _link_facets(facets: list[Facet], params: QueryDict) -> None:
         walk(facet.name, facet.values)
 
 
-def _hit_json(rank: int, hit: engine.Hit) -> dict:
+def _hit_json(rank: int, hit: searching.Hit) -> dict:
     record = hit.record
     return {
         "rank": rank,
@@ -78,17 +78,22 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     # approx=all: approximate matches (OCR misreadings) even when the exact ones are plenty.
     approximate = "always" if params.get("approx") == "all" else "auto"
     try:
-        results = engine.search(
+        results = searching.search(
             q, user=request.user, selection=_selection(params), sort=params.get("sort", "relevance"),
             page=_page(params), per_page=PER_PAGE, date_from=params.get("from"), date_to=params.get("to"),
             approximate=approximate,
         )
-        engine.attach_records(results, request.user)
+        searching.attach_records(results, request.user)
     except ValueError as exc:  # Tantivy refusing a query the parser let through: say so, do not fail
         log.warning("search failed for %r: %s", q[:200], exc)
-        results = engine.SearchResults(q, 0, [], [], ["This search could not be run; try fewer or simpler terms."],
+        results = searching.SearchResults(q, 0, [], [], ["This search could not be run; try fewer or simpler terms."],
                                        1, PER_PAGE, "relevance")
         status = 400
+    if not results.available:
+        # The index is missing or being repaired: the reader's query is not at fault, and a client or
+        # crawler should come back rather than record an empty result.
+        log.warning("search unavailable: %s", results.failure)
+        status = 503
     _link_facets(results.facets, params)
     first = (results.page - 1) * results.per_page + 1
     if as_json:
@@ -105,7 +110,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
             "approximate": results.approximate,
             "results": [_hit_json(first + i, h) for i, h in enumerate(results.hits)],
             "facets": [f.as_dict() for f in results.facets],
-        }, status=status, json_dumps_params={"ensure_ascii": False})
+        }, status=status, json_dumps_params={"ensure_ascii": False}, headers=_retry(status))
     base = params.copy()
     base.pop("page", None)
     sort_links = []
@@ -125,4 +130,11 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "approximate_asked": approximate == "always",
         "approximate_url": _approximate_url(params, approximate != "always"),
     }
-    return render(request, "readingroom/search.html", context, status=status)
+    response = render(request, "readingroom/search.html", context, status=status)
+    for key, value in _retry(status).items():
+        response[key] = value
+    return response
+
+
+def _retry(status: int) -> dict[str, str]:
+    return {"Retry-After": "60"} if status == 503 else {}
