@@ -275,3 +275,18 @@ def test_checksums_follow_incremental_commits(indexed):
         record.save()
         writer.drain()
         assert store.verify() == [], f"after commit {n}"
+
+
+@pytest.mark.django_db
+def test_a_long_queue_hides_the_same_records(client, indexed, monkeypatch):
+    # An import in flight leaves a long queue: the subquery path must hide exactly what the by-id path does.
+    from readingroom.search import engine
+
+    seed_pk, restricted = indexed.seed.pk, indexed.frus[1]
+    restricted.access_level = AccessLevel.STAFF
+    restricted.save()
+    indexed.seed.delete()
+    Record.objects.get(pk=indexed.frus[2].pk).save()  # queued and still public
+    by_id = engine.hidden_records()
+    monkeypatch.setattr(engine, "HIDDEN_BY_ID", 1)
+    assert engine.hidden_records() == by_id == sorted([seed_pk, restricted.pk])

@@ -115,22 +115,31 @@ def date_bounds(date_from: str | None, date_to: str | None) -> tuple[Query | Non
     return query_mod.date_filter(query_mod.DateRange(start, end)), messages
 
 
+# Up to this many queued records are checked in one query by id; a larger queue (an import in flight)
+# is checked with subqueries instead, so a search never carries a huge parameter list.
+HIDDEN_BY_ID = 2000
+
+
 def hidden_records(user=None) -> list[int]:
     """Records the index still shows but this reader may no longer see: changed since the index's last
     commit (they wait in the queue) and now restricted or deleted. Consulted on every search, so an
-    access change takes effect the moment it commits, not when the writer catches up."""
+    access change takes effect the moment it commits, not when the writer catches up. With an empty
+    queue (the usual case) this is one indexed query."""
     from readingroom.catalog.models import Record
 
     from .models import IndexTask
 
+    staff = user is not None and getattr(user, "is_staff", False)
+    records = Record.objects.all() if staff else Record.objects.public()
+    queued = list(IndexTask.objects.values_list("record_pk", flat=True).distinct()[:HIDDEN_BY_ID + 1])
+    if len(queued) <= HIDDEN_BY_ID:
+        if not queued:
+            return []
+        return sorted(set(queued) - set(records.filter(pk__in=queued).values_list("pk", flat=True)))
     pending = IndexTask.objects.values("record_pk")
-    if user is not None and getattr(user, "is_staff", False):
-        restricted = Record.objects.none()
-    else:
-        restricted = Record.objects.filter(pk__in=pending).exclude(pk__in=Record.objects.public().values("pk"))
-    deleted = pending.exclude(record_pk__in=Record.objects.values("pk"))
-    found = set(restricted.values_list("pk", flat=True))
-    found.update(deleted.values_list("record_pk", flat=True))
+    found = set(Record.objects.filter(pk__in=pending).exclude(pk__in=records.values("pk"))
+                .values_list("pk", flat=True))
+    found.update(pending.exclude(record_pk__in=Record.objects.values("pk")).values_list("record_pk", flat=True))
     return sorted(found)
 
 
