@@ -126,7 +126,7 @@ def test_refused_merges_and_undos_change_nothing(pair, volumes):
     for args, message in [
         ((kept.pk, kept.pk), "cannot be merged into itself"),
         ((kept.pk, hyde_park.pk), "only authorities of one kind can be merged"),
-        ((kept.pk, 999999), "no merged authority with id 999999"),
+        ((kept.pk, 999999), r"no authority with id 999999 \(the one to merge\)"),
     ]:
         with pytest.raises(MergeError, match=message):
             merge(*args)
@@ -204,3 +204,11 @@ def test_search_facets_show_one_person_once_the_index_catches_up(volumes):
     undo(record.pk)
     writer.drain()
     assert person_facet()[kept.identifier] == 3 and person_facet()[other.identifier] == 3
+
+
+def test_ids_that_differ_only_in_case_are_no_conflict(db):
+    kept = Authority.objects.create(kind="person", identifier="p-a", preferred_name="Hull, Cordell", wikidata="Q193226")
+    other = Authority.objects.create(kind="person", identifier="p-b", preferred_name="Cordell Hull", wikidata="q193226 ")
+    record = merge(kept.pk, other.pk)
+    assert record.conflicts == {} and record.note == ""
+    assert list(kept.variants.values_list("name", flat=True)) == ["Cordell Hull"]

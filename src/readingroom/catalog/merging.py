@@ -34,7 +34,7 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 def _locked(pk: int, what: str) -> Authority:
     found = Authority.objects.select_for_update().filter(pk=pk).first()
     if found is None:
-        raise MergeError(f"no {what} authority with id {pk}")
+        raise MergeError(f"no authority with id {pk} (the one {what})")
     return found
 
 
@@ -43,7 +43,7 @@ def merge(kept_pk: int, other_pk: int, by: str = "") -> AuthorityMerge:
     if kept_pk == other_pk:
         raise MergeError("an authority cannot be merged into itself")
     with transaction.atomic():
-        kept, other = _locked(kept_pk, "kept"), _locked(other_pk, "merged")
+        kept, other = _locked(kept_pk, "to keep"), _locked(other_pk, "to merge")
         for authority in (kept, other):
             if authority.merged_into_id is not None:
                 raise MergeError(f"{authority.identifier} was already merged into "
@@ -62,7 +62,7 @@ def merge(kept_pk: int, other_pk: int, by: str = "") -> AuthorityMerge:
             if theirs and not mine:
                 filled[field] = theirs
                 setattr(kept, field, theirs)
-            elif theirs and mine != theirs and field in EXTERNAL_IDS:
+            elif theirs and field in EXTERNAL_IDS and mine.strip().upper() != theirs.strip().upper():
                 conflicts[field] = [mine, theirs]
         if filled:
             kept.save(update_fields=list(filled))
@@ -124,7 +124,7 @@ def undo(merge_pk: int, by: str = "") -> AuthorityMerge:
         for authority, identifier in ((record.kept, record.kept_identifier), (record.merged, record.merged_identifier)):
             if authority is None:
                 raise MergeError(f"merge #{record.pk} cannot be undone: {identifier} was deleted since")
-        kept, other = _locked(record.kept_id, "kept"), _locked(record.merged_id, "merged")
+        kept, other = _locked(record.kept_id, "kept"), _locked(record.merged_id, "merged away")
         if other.merged_into_id != kept.pk:
             raise MergeError(f"merge #{record.pk} cannot be undone: {other.identifier} is no longer merged into "
                              f"{kept.identifier}")
