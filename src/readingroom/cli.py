@@ -249,6 +249,99 @@ def iiif_cache_command(
               f"({cache.root})")
 
 
+authorities_app = typer.Typer(help="Duplicate authorities: suggest, merge, undo a merge.", no_args_is_help=True)
+app.add_typer(authorities_app, name="authorities")
+
+
+@authorities_app.command("duplicates")
+def authorities_duplicates(
+    kind: Annotated[str | None, typer.Option(help="Only this kind: person, place, organization or subject")] = None,
+) -> None:
+    """List likely duplicates: the same normalised name, or the same external id."""
+    setup_django()
+    from rich.table import Table
+
+    from readingroom.catalog.duplicates import likely_duplicates
+    from readingroom.catalog.models import Authority
+
+    if kind is not None and kind not in Authority.Kind.values:
+        fail(f"unknown kind {kind!r} (known: {', '.join(Authority.Kind.values)})")
+    groups = likely_duplicates(kind)
+    table = Table()
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("Identifier", no_wrap=True)
+    table.add_column("Name", ratio=1)
+    table.add_column("Records", justify="right", no_wrap=True)
+    table.add_column("Why", ratio=1)
+    for number, group in enumerate(groups, start=1):
+        for candidate in group.authorities:
+            table.add_row(str(number), candidate.identifier, candidate.name, str(candidate.records), group.reason)
+    if groups:
+        out.print(table)
+    out.print(f"{len(groups)} group{'s' if len(groups) != 1 else ''} of likely duplicates"
+              + (": merge with `readingroom authorities merge KEEP OTHER`" if groups else ""))
+
+
+def _authority_pk(identifier: str) -> int:
+    from readingroom.catalog.models import Authority
+
+    pk = Authority.objects.filter(identifier=identifier).values_list("pk", flat=True).first()
+    if pk is None:
+        fail(f"no authority with identifier {identifier!r}")
+    return pk
+
+
+def _who() -> str:
+    import getpass
+
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "command line"
+
+
+@authorities_app.command("merge")
+def authorities_merge(
+    keep: Annotated[str, typer.Argument(help="Identifier of the authority to keep")],
+    other: Annotated[str, typer.Argument(help="Identifier of the duplicate to merge into it")],
+) -> None:
+    """Merge OTHER into KEEP: names, external ids and record links move; the merge can be undone."""
+    setup_django()
+    from readingroom.catalog.merging import MergeError, merge
+
+    try:
+        done = merge(_authority_pk(keep), _authority_pk(other), by=_who())
+    except MergeError as exc:
+        fail(str(exc))
+    moved = sum(1 for _r, _role, how in done.links if how == "moved")
+    out.print(f"Merge #{done.pk}: {other} into {keep}; {moved} record links moved, {len(done.links) - moved} "
+              f"already there, {len(done.added_names)} names added"
+              + (f"; {done.note}" if done.note else "") + f" (undo: readingroom authorities unmerge {done.pk})")
+    _apply_index_updates()
+
+
+@authorities_app.command("unmerge")
+def authorities_unmerge(merge_id: Annotated[str, typer.Argument(help="The merge's number, as merge printed it")]) -> None:
+    """Undo a merge: both authorities, their names and record links, as they were before it."""
+    if not merge_id.isdigit():
+        fail(f"{merge_id!r} is not a merge number (merge printed it, e.g. 'Merge #12')")
+    setup_django()
+    from readingroom.catalog.merging import MergeError, undo
+
+    try:
+        done = undo(int(merge_id), by=_who())
+    except MergeError as exc:
+        fail(str(exc))
+    out.print(f"Merge #{done.pk} undone: {done.merged_identifier} and {done.kept_identifier} are separate again")
+    _apply_index_updates()
+
+
+def _apply_index_updates() -> None:
+    # The links a merge moved change search facets: applied now, as after an import.
+    for hook in IMPORT_HOOKS:
+        importlib.import_module(hook).after_import(out)
+
+
 def sample_data_dir() -> Path:
     return Path(__file__).resolve().parent / "sample_data"
 

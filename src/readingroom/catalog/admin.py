@@ -1,10 +1,25 @@
-"""Django admin set up for real cataloguing: search, filters, and inlines for contents and links."""
+"""Django admin set up for real cataloguing: search, filters, and inlines for contents and links; merging
+duplicate authorities (an action, a page of likely duplicates, and an undo on each merge record)."""
 
-from django.contrib import admin
+from __future__ import annotations
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .duplicates import likely_duplicates
 from .forms import ContentAdminForm, FootnoteAdminForm, RecordAdminForm
+from .merging import MergeError, merge, undo
 from .models import (
     Authority,
+    AuthorityMerge,
     Collection,
     Content,
     Footnote,
@@ -91,12 +106,157 @@ class NameVariantInline(admin.TabularInline):
     extra = 1
 
 
+class MergedFromInline(admin.TabularInline):
+    """The duplicates merged into this authority, with their own ids (a conflicting one stays visible here)."""
+
+    model = Authority
+    fk_name = "merged_into"
+    verbose_name, verbose_name_plural = "merged duplicate", "merged duplicates"
+    fields = readonly_fields = ["identifier", "preferred_name", "dates", "wikidata", "viaf", "geonames"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MergedFilter(admin.SimpleListFilter):
+    title = "merged"
+    parameter_name = "merged"
+
+    def lookups(self, request, model_admin):
+        return [("no", "In use"), ("yes", "Merged into another")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(merged_into__isnull=self.value() == "no")
+        return queryset
+
+
+def _who(request: HttpRequest) -> str:
+    return request.user.get_username()
+
+
+def _merge_all(request: HttpRequest, keep_pk: int, other_pks: list[int]) -> list[AuthorityMerge]:
+    """All of them or none: a refused merge (kinds differ, already merged) rolls the others back."""
+    try:
+        with transaction.atomic():
+            done = [merge(keep_pk, pk, by=_who(request)) for pk in other_pks]
+    except MergeError as exc:
+        messages.error(request, f"Nothing was merged: {exc}.")
+        return []
+    for record in done:
+        url = reverse("admin:catalog_authoritymerge_change", args=[record.pk])
+        messages.success(request, format_html('Merged {} into {} (<a href="{}">merge #{}</a>, which can be undone).{}',
+                                              record.merged_identifier, record.kept_identifier, url, record.pk,
+                                              f" {record.note}" if record.note else ""))
+    return done
+
+
+def _pks(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
-    list_display = ["preferred_name", "kind", "identifier", "dates"]
-    list_filter = ["kind"]
+    list_display = ["preferred_name", "kind", "identifier", "dates", "merged_into"]
+    list_filter = ["kind", MergedFilter]
     search_fields = ["preferred_name", "identifier", "variants__name"]
-    inlines = [NameVariantInline]
+    readonly_fields = ["merged_into"]
+    inlines = [NameVariantInline, MergedFromInline]
+    actions = ["merge_selected"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            queryset = queryset.filter(merged_into__isnull=True)  # never link a record to a merged-away one
+        return queryset, duplicates
+
+    def get_urls(self):
+        return [path("duplicates/", self.admin_site.admin_view(self.duplicates_view), name="catalog_authority_duplicates"),
+                *super().get_urls()]
+
+    @admin.action(description="Merge selected authorities", permissions=["change"])
+    def merge_selected(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        authorities = list(queryset.order_by("preferred_name", "pk"))
+        if len(authorities) < 2:
+            self.message_user(request, "Select two or more authorities to merge.", messages.WARNING)
+            return None
+        if request.POST.get("post") == "yes":
+            keep = request.POST.get("keep", "")
+            chosen = [a for a in authorities if str(a.pk) == keep]
+            if chosen:
+                _merge_all(request, chosen[0].pk, [a.pk for a in authorities if a.pk != chosen[0].pk])
+                return None
+            self.message_user(request, "Choose the authority to keep.", messages.ERROR)
+        counts = dict(RecordAuthority.objects.filter(authority__in=authorities).order_by().values("authority")
+                      .annotate(n=Count("id")).values_list("authority", "n"))
+        for authority in authorities:
+            authority.record_count = counts.get(authority.pk, 0)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "authorities": authorities,
+                   "title": "Merge authorities", "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "admin/catalog/authority/merge_confirmation.html", context)
+
+    def duplicates_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            keep = request.POST.get("keep", "")
+            others = [pk for pk in _pks(request.POST.getlist("others")) if str(pk) != keep]
+            if keep.isdigit() and others:
+                _merge_all(request, int(keep), others)
+            else:
+                messages.error(request, "Nothing was merged: choose one authority to keep and at least one other.")
+            return HttpResponseRedirect(request.get_full_path())
+        kind = request.GET.get("kind") or None
+        if kind not in Authority.Kind.values:
+            kind = None
+        page = Paginator(likely_duplicates(kind), 50).get_page(request.GET.get("page"))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "page": page,
+                   "kind": kind, "kinds": Authority.Kind.choices, "title": "Likely duplicate authorities"}
+        return TemplateResponse(request, "admin/catalog/authority/duplicates.html", context)
+
+
+@admin.register(AuthorityMerge)
+class AuthorityMergeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created", "merged_by", "undone"]
+    list_filter = ["undone"]
+    search_fields = ["kept_identifier", "merged_identifier"]
+    readonly_fields = ["kept", "merged", "kept_identifier", "merged_identifier", "created", "merged_by", "undone",
+                       "undone_by", "note", "conflicts", "filled", "added_names", "variants", "links"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a record of what happened: read, or undone, never edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # without it, the merge could not be undone
+
+    def get_urls(self):
+        return [path("<int:pk>/undo/", self.admin_site.admin_view(self.undo_view), name="catalog_authoritymerge_undo"),
+                *super().get_urls()]
+
+    def undo_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("catalog.change_authority"):
+            raise PermissionDenied
+        record = get_object_or_404(AuthorityMerge, pk=pk)
+        change_url = reverse("admin:catalog_authoritymerge_change", args=[pk])
+        if request.method == "POST":
+            try:
+                undo(pk, by=_who(request))
+            except MergeError as exc:
+                messages.error(request, f"Nothing was changed: {exc}.")
+            else:
+                messages.success(request, f"Merge #{pk} undone: {record.merged_identifier} and "
+                                          f"{record.kept_identifier} are separate again.")
+            return HttpResponseRedirect(change_url)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "merge": record,
+                   "title": f"Undo merge #{pk}", "change_url": change_url}
+        return TemplateResponse(request, "admin/catalog/authoritymerge/undo_confirmation.html", context)
 
 
 @admin.register(Page)

@@ -268,6 +268,10 @@ class Authority(models.Model):
     viaf = models.CharField("VIAF id", max_length=50, blank=True)
     geonames = models.CharField("GeoNames id", max_length=50, blank=True)
     source = models.CharField(max_length=500, blank=True, help_text="Where the name and variants were verified")
+    # Set when staff merged this duplicate into another authority (catalog/merging.py): the row stays, so
+    # its old URL redirects, a re-import of its source links to the kept one, and the merge can be undone.
+    merged_into = models.ForeignKey("self", null=True, blank=True, related_name="merged_from", editable=False,
+                                    on_delete=models.SET_NULL)
 
     class Meta:
         ordering = ["preferred_name"]
@@ -281,6 +285,14 @@ class Authority(models.Model):
 
     def all_names(self) -> list[str]:
         return [self.preferred_name, *(v.name for v in self.variants.all())]
+
+    def current(self) -> Authority:
+        """The authority this one now stands for: itself, or the one it was merged into (merges can chain)."""
+        node, seen = self, {self.pk}
+        while node.merged_into_id is not None and node.merged_into_id not in seen:
+            seen.add(node.merged_into_id)
+            node = node.merged_into
+        return node
 
 
 class NameVariant(models.Model):
@@ -317,6 +329,38 @@ class RecordAuthority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} ({self.get_role_display()})"
+
+
+class AuthorityMerge(models.Model):
+    """One authority merged into another, with what moved, so that it can be undone exactly.
+
+    `links` holds [record pk, role, how]: "moved" (the link now points to the kept authority) or "dropped"
+    (the kept one already had that link). `variants` is the merged authority's variants before the merge,
+    `added_names` the names the kept one gained, `filled` the kept one's blank fields filled in, and
+    `conflicts` the external ids on which the two disagreed (the merged row keeps its own)."""
+
+    kept = models.ForeignKey(Authority, null=True, related_name="merges_in", on_delete=models.SET_NULL)
+    merged = models.ForeignKey(Authority, null=True, related_name="merges_out", on_delete=models.SET_NULL)
+    # Kept as text too: a merge stays readable after either authority is deleted.
+    kept_identifier = models.CharField(max_length=200)
+    merged_identifier = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+    merged_by = models.CharField(max_length=200, blank=True)
+    undone = models.DateTimeField(null=True, blank=True)
+    undone_by = models.CharField(max_length=200, blank=True)
+    links = models.JSONField(default=list, blank=True)
+    variants = models.JSONField(default=list, blank=True)
+    added_names = models.JSONField(default=list, blank=True)
+    filled = models.JSONField(default=dict, blank=True)
+    conflicts = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "authority merge"
+
+    def __str__(self) -> str:
+        return f"#{self.pk}: {self.merged_identifier} into {self.kept_identifier}"
 
 
 def page_upload_path(page: Page, filename: str) -> str:

@@ -93,6 +93,8 @@ def store_authority(ref: AuthorityRef) -> Authority:
         identifier=authority_identifier(ref),
         defaults={"kind": ref.kind, "preferred_name": ref.name, "dates": ref.dates, "description": ref.description},
     )
+    # Staff merged this one into another (catalog/merging.py): link to that one, never split them again.
+    authority = authority.current()
     known = {v.lower() for v in authority.variants.values_list("name", flat=True)} | {authority.preferred_name.lower()}
     for variant in ref.variants:
         if variant.lower() not in known:

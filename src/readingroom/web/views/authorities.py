@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from readingroom.catalog.models import Authority, Record, RecordAuthority
 from readingroom.web.serializers import authority_detail, record_summary
@@ -14,6 +15,10 @@ from readingroom.web.views.documents import UNDATED
 def authority(request: HttpRequest, kind: str, identifier: str, as_json: bool = False) -> HttpResponse:
     """A person, place, organization or subject: names, dates, links out, and its visible records by date."""
     item = get_object_or_404(Authority.objects.prefetch_related("variants"), kind=kind, identifier=identifier)
+    if item.merged_into_id is not None:  # merged by staff into another authority: its address moved there
+        kept = item.current()
+        return HttpResponsePermanentRedirect(
+            reverse("authority-json", args=[kept.kind, kept.identifier]) if as_json else kept.get_absolute_url())
     visible = Record.objects.visible_to(request.user)
     links = (
         RecordAuthority.objects.filter(authority=item, record__in=visible)

@@ -40,7 +40,7 @@ def index(request: HttpRequest, as_json: bool = False) -> HttpResponse:
 def authority_totals(visible) -> dict[str, int]:
     """How many authorities of each kind have at least one visible record (one query)."""
     linked = RecordAuthority.objects.filter(authority=OuterRef("pk"), record__in=visible)
-    rows = Authority.objects.filter(Exists(linked)).values("kind").annotate(n=Count("id"))
+    rows = Authority.objects.filter(Exists(linked), merged_into__isnull=True).values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
 
 
@@ -204,7 +204,7 @@ def authorities(request: HttpRequest, plural: str, as_json: bool = False) -> Htt
     visible = Record.objects.visible_to(request.user)
     text = (request.GET.get("q") or "").strip()[:100]
     letter = (request.GET.get("letter") or "").strip().upper()[:1]  # "#": names not starting with A-Z
-    counted = Authority.objects.filter(kind=kind).annotate(
+    counted = Authority.objects.filter(kind=kind, merged_into__isnull=True).annotate(
         record_count=Count("record_links__record", filter=Q(record_links__record__in=visible), distinct=True),
     ).filter(record_count__gt=0)
     letters = {
