@@ -1,6 +1,7 @@
 """Django admin set up for real cataloguing: search, filters, and inlines for contents and links."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import ContentAdminForm, FootnoteAdminForm, RecordAdminForm
 from .models import (
@@ -31,7 +32,7 @@ class RecordAuthorityInline(admin.TabularInline):
 
 
 @admin.register(Record)
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(SimpleHistoryAdmin):  # "History" lists every version with its author (see also /document/<id>/history/)
     form = RecordAdminForm
     list_display = ["public_id", "title", "date_edtf", "document_type", "classification", "access_level", "collection"]
     list_filter = ["access_level", "document_type", "classification", "collection"]

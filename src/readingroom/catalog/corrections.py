@@ -240,16 +240,22 @@ def diff(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Changed words, with a changed run of words shown as one removal and one addition (the spaces between
+    changed words belong to the run, so "a b" -> "c d" reads as a phrase replaced, not word by word)."""
     a, b = TOKEN.findall(old), TOKEN.findall(new)
     out: list[tuple[str, str]] = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
+    gone, came = "", ""
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for index, (op, a1, a2, b1, b2) in enumerate(opcodes):
+        between = 0 < index < len(opcodes) - 1 and "".join(a[a1:a2]).isspace()
+        if op == "equal" and not between:
+            out.extend(p for p in (("-", gone), ("+", came)) if p[1])
+            gone, came = "", ""
             out.append(("=", "".join(a[a1:a2])))
-            continue
-        if a2 > a1:
-            out.append(("-", "".join(a[a1:a2])))
-        if b2 > b1:
-            out.append(("+", "".join(b[b1:b2])))
+        else:
+            gone += "".join(a[a1:a2])
+            came += "".join(b[b1:b2])
+    out.extend(p for p in (("-", gone), ("+", came)) if p[1])
     return out
 
 
