@@ -178,7 +178,7 @@ def versions(correction: Correction) -> list:
     """Oldest first, each with its number (1 = the text before any correction)."""
     rows = list(correction.history.order_by("history_date", "history_id").select_related("history_user"))
     for number, row in enumerate(rows, start=1):
-        row.number = number
+        row.number, row.author = number, author(row)
     return rows
 
 
