@@ -131,3 +131,28 @@ def test_a_re_import_under_an_unpublished_draft_updates_the_public_text_and_warn
     content.refresh_from_db()
     assert "The Ambassador then inquired." in content.text and content.corrected is None
     assert "A draft sentence." in t.correction().text
+
+
+def test_a_text_changed_in_the_admin_is_a_version_with_its_author(staff, tmp_path):
+    user, client = staff
+    _path, record = imported(tmp_path)
+    contents = list(record.contents.order_by("position"))
+    transcript = next(c for c in contents if c.kind == Content.Kind.TRANSCRIPT)
+    before = transcript.text
+    data = {"contents-TOTAL_FORMS": str(len(contents)), "contents-INITIAL_FORMS": str(len(contents))}
+    for n, c in enumerate(contents):
+        data.update({f"contents-{n}-id": str(c.pk), f"contents-{n}-record": str(record.pk),
+                     f"contents-{n}-position": str(c.position), f"contents-{n}-kind": c.kind,
+                     f"contents-{n}-language": c.language, f"contents-{n}-label": c.label,
+                     f"contents-{n}-text": c.text.replace(SENTENCE, "Edited in the admin.") if c == transcript
+                     else c.text})
+    response = admin_change(client, record, **data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    transcript.refresh_from_db()
+    assert "Edited in the admin." in transcript.text and transcript.corrected is not None
+    rows = corrections.versions(corrections.Target(record, transcript).correction())
+    assert [r.text for r in rows] == [before, transcript.text]
+    assert rows[-1].history_user == user and rows[-1].history_change_reason.startswith("Edited in the admin")
+    assert "Corrected" in Client().get("/document/209771/").content.decode()
+    # The scan's text was not touched, so it has no correction.
+    assert Correction.objects.count() == 1

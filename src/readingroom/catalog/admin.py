@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import corrections
 from .forms import ContentAdminForm, FootnoteAdminForm, RecordAdminForm
 from .models import (
     Authority,
@@ -49,6 +50,18 @@ class RecordAdmin(SimpleHistoryAdmin):  # "History" lists every version with its
         ("History", {"fields": ["created", "updated", "import_source"], "classes": ["collapse"]}),
     ]
 
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Content:
+            _note_text_edits(formset.forms, request.user)
+
+
+def _note_text_edits(forms, user) -> None:
+    """Texts changed in the admin become versions of their corrections (catalog/corrections.py)."""
+    for form in forms:
+        if "text" in form.initial and "text" in form.changed_data:  # an existing text, changed
+            corrections.note_direct_edit(form.instance, form.initial.get("text") or "", user)
+
 
 class FootnoteInline(admin.TabularInline):
     model = Footnote
@@ -71,6 +84,11 @@ class ContentAdmin(admin.ModelAdmin):
     search_fields = ["record__public_id", "record__title", "text"]
     raw_id_fields = ["record"]
     inlines = [FootnoteInline, PageInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            _note_text_edits([form], request.user)
 
 
 @admin.register(Collection)

@@ -110,11 +110,12 @@ def _locked(t: Target, base_revision: int) -> Correction | None:
     return current
 
 
-def _start(t: Target) -> Correction:
+def _start(t: Target, original: str | None = None) -> Correction:
     """A text's first correction begins with a version holding the text as it was, so it can be restored."""
     origin = "read by OCR" if t.page else "imported"
-    correction = Correction(record=t.record, content=t.content, page=t.page, text=t.public_text,
-                            source_text=t.public_text, state=Correction.State.PUBLISHED)
+    original = t.public_text if original is None else original
+    correction = Correction(record=t.record, content=t.content, page=t.page, text=original,
+                            source_text=original, state=Correction.State.PUBLISHED)
     return _save(correction, None, f"The text as {origin}, before any correction")
 
 
@@ -164,6 +165,20 @@ def publish(t: Target, base_revision: int, user, comment: str = "") -> Correctio
         content.save(update_fields=["text", "markup", "corrected"])
         correction.state, correction.published = Correction.State.PUBLISHED, now
         return _save(correction, user, comment or "Published")
+
+
+def note_direct_edit(content: Content, previous: str, user) -> None:
+    """A text changed outside the editing page (the admin's text field) is public at once: keep it in the
+    text's versions, with its author, so the history stays whole and the page says "Corrected"."""
+    if content.kind == Content.Kind.SCAN or content.text == previous:
+        return  # a scan's text is its pages': corrected page by page on the editing page
+    with transaction.atomic():
+        t = Target(content.record, content)
+        correction = t.correction() or _start(t, previous)
+        now = timezone.now()
+        correction.text, correction.state, correction.published = content.text, Correction.State.PUBLISHED, now
+        _save(correction, user, "Edited in the admin (published at once)")
+        Content.objects.filter(pk=content.pk).update(corrected=now)
 
 
 def version(history_id: int):
