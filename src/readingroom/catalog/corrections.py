@@ -101,7 +101,7 @@ def _save(correction: Correction, user, reason: str) -> Correction:
 
 def _locked(t: Target, base_revision: int) -> Correction | None:
     """The text's correction, locked for this transaction, after checking nobody saved since base_revision."""
-    query = Correction.objects.select_for_update()
+    query = Correction.objects.select_for_update().order_by("pk")  # the default order joins the nullable page
     current = (query.filter(page=t.page) if t.page else query.filter(content=t.content, page__isnull=True)).first()
     if current is None and base_revision:
         raise CorrectionError("This text's versions are gone (its content was replaced); open it again.")
