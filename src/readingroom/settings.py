@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "simple_history",
     "readingroom.catalog",
     "readingroom.web",
     "readingroom.ocr",
@@ -47,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Lets model history (django-simple-history) record who made an edit in the admin or the editing page.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -121,3 +124,6 @@ LOGGING = {
 READINGROOM_BROKER_URL = os.environ.get("READINGROOM_BROKER_URL", "")
 # Page clean-up before OCR, off unless listed: any of rotate, deskew, clean (unpaper), comma-separated.
 READINGROOM_OCR_CLEANUP = [s.strip() for s in os.environ.get("READINGROOM_OCR_CLEANUP", "").split(",") if s.strip()]
+
+# Version comments (django-simple-history's change reason) are free text, not its default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -13,7 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import corrections
 from .duplicates import likely_duplicates
 from .forms import ContentAdminForm, FootnoteAdminForm, RecordAdminForm
 from .merging import MergeError, merge, undo
@@ -46,7 +48,7 @@ class RecordAuthorityInline(admin.TabularInline):
 
 
 @admin.register(Record)
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(SimpleHistoryAdmin):  # "History" lists every version with its author (see also /document/<id>/history/)
     form = RecordAdminForm
     list_display = ["public_id", "title", "date_edtf", "document_type", "classification", "access_level", "collection"]
     list_filter = ["access_level", "document_type", "classification", "collection"]
@@ -62,6 +64,18 @@ class RecordAdmin(admin.ModelAdmin):
         ("Rights and access", {"fields": ["rights", "access_level", "embargo_until"]}),
         ("History", {"fields": ["created", "updated", "import_source"], "classes": ["collapse"]}),
     ]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Content:
+            _note_text_edits(formset.forms, request.user)
+
+
+def _note_text_edits(forms, user) -> None:
+    """Texts changed in the admin become versions of their corrections (catalog/corrections.py)."""
+    for form in forms:
+        if "text" in form.initial and "text" in form.changed_data:  # an existing text, changed
+            corrections.note_direct_edit(form.instance, form.initial.get("text") or "", user)
 
 
 class FootnoteInline(admin.TabularInline):
@@ -85,6 +99,11 @@ class ContentAdmin(admin.ModelAdmin):
     search_fields = ["record__public_id", "record__title", "text"]
     raw_id_fields = ["record"]
     inlines = [FootnoteInline, PageInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            _note_text_edits([form], request.user)
 
 
 @admin.register(Collection)

@@ -8,4 +8,4 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (model saves become records_changed)
+        from . import record_history, signals  # noqa: F401  (model saves become records_changed; first versions)

@@ -84,6 +84,12 @@ class ContentAdminForm(forms.ModelForm):
     # No max_length here: a name ("Chinese (Traditional)") may be longer than the stored code's 20 characters.
     language = LanguageField(required=False, help_text="An ISO 639-1 code or English name, e.g. en or English. Stored as the code.")
 
+    def save(self, commit: bool = True):
+        # The importer's HTML shows the imported text: once staff change the text, the page shows theirs.
+        if "text" in self.changed_data:
+            self.instance.markup = ""
+        return super().save(commit)
+
 
 class FootnoteAdminForm(forms.ModelForm):
     def save(self, commit: bool = True):

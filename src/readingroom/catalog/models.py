@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .dates import DateError, display_date, parse_edtf
 
@@ -155,6 +156,9 @@ class Record(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = RecordQuerySet.as_manager()
+    # Every save through the ORM (the admin, the careful import path, shell edits) leaves a version with its
+    # author; the bulk insert path makes no saves, so new records imported in bulk cost no history rows.
+    history = HistoricalRecords(excluded_fields=["date_start", "date_end", "import_checksum", "updated"])
 
     class Meta:
         ordering = ["date_start", "position", "public_id"]
@@ -210,6 +214,8 @@ class Content(models.Model):
     markup = models.TextField(blank=True, editable=False)
     # Printed page breaks: [{"n": "190", "offset": 1234}] with offsets into `text`, so readers can cite pages.
     page_breaks = models.JSONField(default=list, blank=True)
+    # When staff last published a correction of this text (or of one of its scan pages): "Corrected DATE".
+    corrected = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["record", "position"]
@@ -230,6 +236,10 @@ class Content(models.Model):
     @property
     def machine_read(self) -> bool:
         return self.kind == self.Kind.SCAN
+
+    def joined_page_text(self) -> str:
+        """A scan's text for reading and search: its pages' text in order, a blank line between pages."""
+        return "\n\n".join(t for t in self.pages.order_by("position").values_list("text", flat=True) if t.strip())
 
 
 class Footnote(models.Model):
@@ -398,3 +408,42 @@ class Page(models.Model):
 
     def __str__(self) -> str:
         return f"page {self.position + 1} of {self.content}"
+
+
+class Correction(models.Model):
+    """Staff's working copy of one text: a transcript or translation, or the OCR text of one scan page.
+
+    The public text stays in Content.text / Page.text and changes only when a correction is published, so
+    a draft never reaches pages, twins, citations or the index. Every save is a version (the history rows
+    carry author, time and comment); `revision` counts saves, and an editor posts back the one they started
+    from so that a concurrent save is caught instead of overwritten. Logic: catalog/corrections.py."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEWED = "reviewed", "Reviewed"
+        PUBLISHED = "published", "Published"
+
+    record = models.ForeignKey(Record, related_name="corrections", on_delete=models.CASCADE)
+    content = models.ForeignKey(Content, related_name="corrections", on_delete=models.CASCADE)
+    page = models.ForeignKey(Page, null=True, blank=True, related_name="corrections", on_delete=models.CASCADE)
+    text = models.TextField(blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    revision = models.PositiveIntegerField(default=0)
+    # What the import last delivered for this text, to tell a re-import that changed the source from one
+    # that did not.
+    source_text = models.TextField(blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["content", "page"]
+        constraints = [
+            models.UniqueConstraint(fields=["content"], condition=models.Q(page__isnull=True),
+                                    name="one_correction_per_text"),
+            models.UniqueConstraint(fields=["page"], condition=models.Q(page__isnull=False),
+                                    name="one_correction_per_page"),
+        ]
+
+    def __str__(self) -> str:
+        where = f"page {self.page.position + 1} of " if self.page_id else ""
+        return f"{where}{self.content} ({self.get_state_display()})"

@@ -131,4 +131,4 @@ def store_pages(content: Content, sources: list[PageSource]) -> None:
 
 def joined_page_text(content: Content) -> str:
     """A scan's text for reading and search: its pages' text in order, a blank line between pages."""
-    return "\n\n".join(t for t in content.pages.order_by("position").values_list("text", flat=True) if t.strip())
+    return content.joined_page_text()

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import DateField, Field, JSONField, Model, URLField
 from django.utils import timezone
 
+from readingroom.catalog import corrections
 from readingroom.catalog.dates import parse_edtf
 from readingroom.catalog.models import (
     Authority,
@@ -137,10 +138,12 @@ def store_record(parsed: ParsedRecord, source: str = "", lookups: RecordStore | 
         # Field limits are checked here rather than left to the database: SQLite would store an
         # over-long value that PostgreSQL refuses, and both must behave alike.
         record.clean_fields(exclude=["public_id", "repository", "collection"])
+        record._change_reason = f"import of {source}"[:1000]  # the version's author is the import
         record.save()
 
-        # Contents are replaced wholesale, except scan pages already stored: those are originals.
-        _replace_contents(record, parsed)
+        # Contents are replaced wholesale, except scan pages already stored (originals) and texts staff
+        # corrected and published (see catalog/corrections.py:on_import).
+        _replace_contents(record, parsed, source, lookups)
         record.authority_links.all().delete()
         for ref in parsed.authorities:
             authority = lookups.authority(ref)
@@ -148,17 +151,25 @@ def store_record(parsed: ParsedRecord, source: str = "", lookups: RecordStore | 
     return record, (Outcome.UPDATED if existing is not None else Outcome.IMPORTED)
 
 
-def _replace_contents(record: Record, parsed: ParsedRecord) -> None:
+def _replace_contents(record: Record, parsed: ParsedRecord, source: str, lookups: RecordStore) -> None:
     existing = list(record.contents.all())
+    corrected = set(record.corrections.filter(page__isnull=True).values_list("content_id", flat=True)
+                    ) if existing else set()
     for position, item in enumerate(parsed.contents):
         content = existing[position] if position < len(existing) else Content(record=record)
+        keep = False
+        if content.pk in corrected:
+            keep, warning = corrections.on_import(content, item.text, source)
+            if warning:
+                lookups.warnings.append(warning)
         content.position = position
         content.kind = item.kind
         content.language = item.language
         content.label = item.label
-        content.text = item.text
-        content.markup = item.markup
-        content.page_breaks = item.page_breaks
+        if not keep:
+            content.text = item.text
+            content.markup = item.markup
+            content.page_breaks = item.page_breaks
         content.clean_fields(exclude=["record"])
         content.save()
         if item.pages:
@@ -188,12 +199,19 @@ class RecordStore:
         self._repositories: dict[tuple[str, str], Repository] = {}
         self._collections: dict[str, tuple[tuple, Collection]] = {}
         self._authorities: dict[str, tuple[Authority, frozenset[str]]] = {}
+        # For the import summary: e.g. a re-import that changed a text staff corrected (kept).
+        self.warnings: list[str] = []
 
     def forget(self) -> None:
         """The transaction holding rows created here rolled back: they no longer exist."""
         self._repositories.clear()
         self._collections.clear()
         self._authorities.clear()
+        self.warnings.clear()
+
+    def take_warnings(self) -> list[str]:
+        taken, self.warnings = self.warnings, []
+        return taken
 
     # -- cached lookups (the same results store_record's helpers give, without repeating queries)
     def repository(self, ref: RepositoryRef | None) -> Repository | None:

@@ -179,6 +179,7 @@ def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, sum
     except (ValidationError, DatabaseError, ValueError, StoreError):
         store.forget()
         outcomes = [_store_one(item, source, summary) for item in batch]
+    summary.problems.extend(Problem(source, warning, fatal=False) for warning in store.take_warnings())
     for item, outcome in zip(batch, outcomes, strict=True):
         if outcome is not None:
             summary.counts[outcome.value] += 1
@@ -187,8 +188,11 @@ def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, sum
 
 
 def _store_one(item: ParsedRecord, source: str, summary: ImportSummary) -> Outcome | None:
+    store = RecordStore()  # its own: rows cached by a record that failed would be gone
     try:
-        return store_record(item, source=source)[1]
+        outcome = store_record(item, source=source, lookups=store)[1]
+        summary.problems.extend(Problem(source, warning, fatal=False) for warning in store.take_warnings())
+        return outcome
     except ValidationError as exc:
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         _fail(summary, Problem(source, f"record {item.public_id} not stored: {reasons}"))

@@ -4,12 +4,17 @@ are matched before the foundation's `/document/<id>.json`, which would otherwise
 
 from django.urls import path, re_path
 
-from .views import browse, documents, iiif, sitemap
+from .views import browse, corrections, documents, iiif, sitemap
 
 ID = r"(?P<public_id>[\w./-]+?)"
 urlpatterns = [
     re_path(rf"^document/{ID}/cite\.(?P<fmt>txt|bib|ris|csl\.json)$", documents.cite, name="cite"),
     re_path(rf"^document/{ID}/searchable\.pdf$", documents.searchable_pdf, name="searchable-pdf"),
+    # Staff pages (corrections.py): before the foundation's document route, which takes ids with slashes.
+    re_path(rf"^document/{ID}/edit/$", corrections.edit, name="correct"),
+    re_path(rf"^document/{ID}/history/$", corrections.record_history, name="record-history"),
+    path("corrections/diff/", corrections.diff, name="correction-diff"),
+    path("corrections/revert/<int:history_id>/", corrections.revert, name="correction-revert"),
     path("scan/<int:page_id>/original", documents.original_scan, name="original-scan"),
     # IIIF Image API 3.0: {id}/{region}/{size}/{rotation}/{quality}.{format}
     path("iiif/image/<int:page_id>", iiif.image_base, name="iiif-image-base"),

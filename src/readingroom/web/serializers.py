@@ -61,6 +61,7 @@ def record_detail(record: Record) -> dict:
                 "label": c.display_label,
                 "language": c.language,
                 "machine_read": c.machine_read,
+                "corrected": c.corrected.isoformat() if c.corrected else None,
                 "text": c.text,
                 "page_breaks": c.page_breaks,
                 "footnotes": [{"number": f.number, "text": f.text, **({"html": f.markup} if f.markup else {})}
