@@ -297,3 +297,39 @@ def test_stop_while_waiting_for_the_lock(tmp_path: Path, settings) -> None:
         other.run()  # asked to stop before it had the lock: returns without writing anything
     assert any("another index writer is running" in line for line in lines)
     assert follower.holder() is None
+
+
+@pytest.mark.skipif(not Path("/usr/bin/redis-server").exists(), reason="redis-server is not installed")
+def test_worker_with_a_broker_reads_pages_and_indexes_what_it_read(site: Path, tmp_path: Path) -> None:
+    from readingroom.search.engine import search
+    from tests.ocr.test_celery import _scan_folder
+    from tests.scan_fixtures import TELEGRAM
+
+    redis_port = free_port()
+    (tmp_path / "redis").mkdir()
+    redis = subprocess.Popen(["/usr/bin/redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no", "--dir", str(tmp_path / "redis")], stdout=subprocess.DEVNULL)
+    broker = f"redis://127.0.0.1:{redis_port}/0"
+    env = {**env_for(site), "READINGROOM_BROKER_URL": broker}
+    log = tmp_path / "worker.log"
+    try:
+        with log.open("w") as out:
+            worker = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "worker", "--concurrency", "1"],
+                                      env=env, cwd=site.parent, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_for("the Celery worker", lambda: "ready." in log.read_text())
+            folder = _scan_folder(tmp_path, "cel-follow", [TELEGRAM])
+            imported = subprocess.run([sys.executable, "-m", "readingroom.cli", "import", str(folder)], env=env,
+                                      capture_output=True, text=True, timeout=300)
+            assert imported.returncode == 0, imported.stderr
+            read = subprocess.run([sys.executable, "-m", "readingroom.cli", "ocr", "--all", "--celery"], env=env,
+                                  capture_output=True, text=True, timeout=300)
+            assert read.returncode == 0 and "1 saved" in read.stdout, read.stdout + read.stderr
+            # Read by the worker's Celery process, indexed by its writer: nobody ran `readingroom index`.
+            wait_for("the OCR text to be searchable",
+                     lambda: [h.public_id for h in search("evacuating machinery", with_facets=False).hits] == ["cel-follow"])
+        finally:
+            stop_and_check_nothing_left(worker, log)
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
