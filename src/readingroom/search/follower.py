@@ -131,7 +131,8 @@ class Follower:
         except BaseException as exc:  # also the binding's PanicException, which is not an Exception
             self.failures += 1
             wait = min(MAX_BACKOFF_SECONDS, self.poll * 2 ** self.failures)
-            self.log(f"error: {type(exc).__name__}: {str(exc)[:300]}; retrying in {wait:.0f} s")
+            message = " ".join(str(exc).split())[:300]  # one line, whatever the binding put in it
+            self.log(f"error: {type(exc).__name__}: {message}; retrying in {wait:.0f} s")
             _forget_connections()
             return wait
         self.failures = 0
