@@ -71,7 +71,7 @@ def test_errors_are_one_line_without_traceback(tmp_path):
 def test_help_on_every_command(tmp_path):
     top = run_cli(tmp_path / "data", "--help")
     assert top.returncode == 0
-    commands = ["init", "import", "show", "export", "serve", "demo"]
+    commands = ["init", "import", "show", "export", "serve", "worker", "demo"]
     for name in commands:
         assert name in top.stdout
         result = run_cli(tmp_path / "data", name, "--help")
@@ -114,9 +114,10 @@ def test_serve_answers_with_a_real_wsgi_server(tmp_path, workers):
 
             with ThreadPoolExecutor(8) as pool:
                 assert all(size > 100 for size in pool.map(fetch, range(40)))
-            children = [stat for stat in Path("/proc").glob("[0-9]*/stat")
-                        if _parent_pid(stat) == server.pid]
-            assert len(children) == workers
+            # Under the supervisor: the gunicorn master (with its workers) and the index writer.
+            children = _children(server.pid)
+            assert len(children) == 2
+            assert sorted(len(_children(pid)) for pid in children) == [0, workers]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/readingroom/site.css", timeout=5) as response:
             assert b"font-family" in response.read()
     finally:
@@ -141,6 +142,10 @@ def test_demo_loads_every_sample_reads_the_scans_and_indexes_them(tmp_path):
     assert "209771" in found.stdout and "209771-typed-scan" in found.stdout
     frus = run_cli(data, "show", "frus1944Quebec/d121")
     assert frus.returncode == 0 and "Churchill" in frus.stdout
+
+
+def _children(pid: int) -> list[int]:
+    return [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent_pid(stat) == pid]
 
 
 def _parent_pid(stat: Path) -> int | None:

@@ -187,34 +187,71 @@ def serve(
     workers: Annotated[int, typer.Option(
         help="Server processes: 1 serves with waitress; more with gunicorn, one process per core "
              "(a single Python process tops out at one core's worth of pages)")] = 1,
+    index_writer: Annotated[bool, typer.Option(
+        "--index-writer/--no-index-writer",
+        help="Also run the background index writer (leave it out where `readingroom worker` runs it)")] = True,
 ) -> None:
-    """Serve the reading room with a production WSGI server (waitress, or gunicorn for several processes)."""
+    """Serve the reading room (waitress, or gunicorn for several processes) with the background index
+    writer beside it, under a supervisor that replaces any process that dies."""
     if threads < 1 or workers < 1:
         fail("--threads and --workers must be at least 1")
     setup_django()
-    _check_can_listen(host, port)
-    from readingroom.wsgi import application
-
-    out.print(f"Serving the reading room at http://{host}:{port}/ with {workers} process"
-              f"{'es' if workers > 1 else ''} of {threads} threads (Ctrl-C to stop)")
-    if workers == 1:
-        from waitress import serve as waitress_serve
-
-        try:
-            waitress_serve(application, host=host, port=port, threads=threads, ident="readingroom")
-        except OSError as exc:
-            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-        return
+    listener = _listen(host, port)
     from django.db import connections
 
-    from readingroom.web.multiprocess import serve_with_gunicorn
+    from readingroom.web.supervisor import Child, Supervisor
 
-    connections.close_all()  # opened by the migration check: each worker must open its own after the fork
-    serve_with_gunicorn(application, host, port, workers, threads)
+    connections.close_all()  # opened by the migration check; the children open their own
+    children = [Child("web server", [sys.executable, "-m", "readingroom.web.server", str(listener.fileno()),
+                                     str(threads), str(workers)], grace=15)]
+    if index_writer:
+        children.append(_index_writer())
+    out.print(f"Serving the reading room at http://{host}:{port}/ with {workers} process"
+              f"{'es' if workers > 1 else ''} of {threads} threads"
+              f"{' and the background index writer' if index_writer else ''} (Ctrl-C to stop)")
+    Supervisor(children, pass_fds=[listener.fileno()]).run()
+    listener.close()
+    out.print("Stopped.")
 
 
-def _check_can_listen(host: str, port: int) -> None:
-    """Fail with one line now rather than with a server's retry loop and traceback."""
+def _index_writer():
+    from readingroom.web.supervisor import Child
+
+    return Child("index writer", [sys.executable, "-m", "readingroom.search.follower"], grace=20)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(
+        help="Celery OCR processes, when READINGROOM_BROKER_URL is set (default: the cores)")] = None,
+) -> None:
+    """Run the background index writer, and a Celery worker for OCR jobs when READINGROOM_BROKER_URL is
+    set: for deployments that serve with `readingroom serve --no-index-writer`."""
+    if concurrency is not None and concurrency < 1:
+        fail("--concurrency must be at least 1")
+    setup_django()
+    from django.conf import settings
+    from django.db import connections
+
+    from readingroom.web.supervisor import Child, Supervisor
+
+    connections.close_all()
+    children = [_index_writer()]
+    broker = settings.READINGROOM_BROKER_URL
+    if broker:
+        children.append(Child("OCR worker", [
+            sys.executable, "-m", "celery", "-A", "readingroom.ocr.tasks", "worker", "--loglevel", "INFO",
+            "--concurrency", str(concurrency or os.cpu_count() or 1), "--without-gossip", "--without-mingle",
+            "-n", f"readingroom-{os.getpid()}@%h"], grace=60))  # a page in progress may finish
+    out.print("Running the background index writer" + (f" and a Celery OCR worker ({broker})" if broker else "")
+              + " (Ctrl-C to stop)")
+    Supervisor(children).run()
+    out.print("Stopped.")
+
+
+def _listen(host: str, port: int):
+    """The listening socket, opened here so that one line reports a busy port, and so that it outlives
+    the server processes the supervisor replaces."""
     import socket
 
     try:
@@ -222,12 +259,16 @@ def _check_can_listen(host: str, port: int) -> None:
     except socket.gaierror as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     family, kind, proto, _name, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+        listener.listen(1024)
+    except OSError as exc:
+        listener.close()
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    listener.set_inheritable(True)
+    return listener
 
 
 @app.command("iiif-cache")

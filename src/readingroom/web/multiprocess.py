@@ -1,7 +1,8 @@
 """Serving with several processes: gunicorn's pre-fork server with threaded workers.
 
 One Python process serves at most one core's worth of pages (the GIL); `readingroom serve --workers N`
-runs N of them behind one listening socket. Each worker opens its own database connections and search
+runs N of them behind one listening socket. Gunicorn's master replaces a worker that dies; the
+supervisor (`supervisor.py`) replaces the master should it die. Each worker opens its own database connections and search
 index reader after the fork, so nothing is shared between processes but the files.
 """
 
@@ -24,10 +25,10 @@ class _Server(BaseApplication):
         return self.application
 
 
-def serve_with_gunicorn(application, host: str, port: int, workers: int, threads: int) -> None:
-    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+def serve_with_gunicorn(application, bind: str, workers: int, threads: int) -> None:
+    """`bind` is gunicorn's: host:port, or fd://N for a socket the supervisor opened."""
     _Server(application, {
-        "bind": [address],
+        "bind": [bind],
         "workers": workers,
         "worker_class": "gthread",
         "threads": threads,

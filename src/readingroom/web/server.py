@@ -1,0 +1,45 @@
+"""The web server process that `readingroom serve` supervises: waitress for one process, gunicorn for
+several, on the listening socket the supervisor opened and passed down as a file descriptor.
+
+    python -m readingroom.web.server FD THREADS WORKERS
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+
+
+def serve_waitress(fd: int, threads: int) -> None:
+    from waitress import create_server
+
+    from readingroom.wsgi import application
+
+    listener = socket.socket(fileno=fd)
+    server = create_server(application, sockets=[listener], threads=threads, ident="readingroom")
+    # SIGTERM ends the serving loop like Ctrl-C would, so the process exits without a traceback.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
+    fd, threads, workers = (int(a) for a in argv)
+    if workers == 1:
+        serve_waitress(fd, threads)
+    else:
+        from readingroom.web.multiprocess import serve_with_gunicorn
+        from readingroom.wsgi import application
+
+        serve_with_gunicorn(application, f"fd://{fd}", workers, threads)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
