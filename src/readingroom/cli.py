@@ -52,6 +52,13 @@ def ensure_database() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def after_changes() -> None:
+    """Changes a command made to the catalogue reach search now, without waiting for a running writer
+    (there may be none): the IMPORT_HOOKS apply the index queue."""
+    for hook in IMPORT_HOOKS:
+        importlib.import_module(hook).after_import(out)
+
+
 def fail(message: str) -> None:
     raise CliError(message)
 
@@ -115,8 +122,7 @@ def import_(
         console.print(f"[red]error[/red] {problem}" if problem.fatal else f"[yellow]warning[/yellow] {problem}",
                       markup=True, highlight=False, soft_wrap=True)
     out.print(summary.line())
-    for hook in IMPORT_HOOKS:
-        importlib.import_module(hook).after_import(out)
+    after_changes()
     if not summary.ok:
         raise typer.Exit(1)
 
@@ -379,8 +385,7 @@ def authorities_unmerge(merge_id: Annotated[str, typer.Argument(help="The merge'
 
 def _apply_index_updates() -> None:
     # The links a merge moved change search facets: applied now, as after an import.
-    for hook in IMPORT_HOOKS:
-        importlib.import_module(hook).after_import(out)
+    after_changes()
 
 
 def sample_data_dir() -> Path:

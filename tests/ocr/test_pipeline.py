@@ -126,6 +126,11 @@ def test_ocr_command_report_and_staff_quality_box(tmp_path: Path, client) -> Non
     result = runner.invoke(app, ["ocr", "--record", "tg1", "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert "OCR: 2 pages in" in result.output and "2 saved" in result.output
+    # What OCR read is searchable when the command ends, with no index writer running.
+    assert "Search index:" in result.output
+    from readingroom.search import search
+
+    assert [h.public_id for h in search("Indonesia", with_facets=False).hits] == ["tg1"]
 
     report = runner.invoke(app, ["ocr-report", "--json"])
     assert report.exit_code == 0

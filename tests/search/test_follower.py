@@ -263,26 +263,60 @@ def test_the_writer_builds_a_missing_index(site: Path, tmp_path: Path) -> None:
     assert "building the search index" in log.read_text()
 
 
-def test_a_failing_pass_is_logged_and_retried_never_fatal(made_up) -> None:
+def test_a_damaged_index_is_rebuilt_by_the_next_pass(made_up) -> None:
     from readingroom.catalog.models import Record
+    from tests.search.helpers import ids
 
     lines: list[str] = []
     loop = follower.Follower(poll=0.5, log=lines.append)
-    # A damaged index: Tantivy's own meta.json garbled, so the writer cannot open it.
-    meta = store.current_generation() / "meta.json"
-    meta.write_text("{ not json")
+    # Tantivy's own meta.json garbled: the writer cannot open the index, so it builds a new generation.
+    (store.current_generation() / "meta.json").write_text("{ not json")
+    record = Record.objects.get(public_id="mu-danzig")
+    record.title = "Memorandum on Gdynia"
+    record.save()
+    assert loop.step() == 0.5 and loop.failures == 0
+    assert len(lines) == 1 and lines[0].startswith("damaged (") and "rebuilt" in lines[0]
+    assert ids("title:Gdynia") == ["mu-danzig"] and store.verify() == []
+
+
+def test_a_reader_meeting_damage_gets_the_index_verified(made_up) -> None:
+    from readingroom.search import engine
+
+    lines: list[str] = []
+    loop = follower.Follower(poll=0.5, log=lines.append)
+    generation = store.current_generation()
+    segment = max((p for p in generation.iterdir() if p.suffix == ".store"), key=lambda p: p.stat().st_size)
+    segment.unlink()  # gone behind Tantivy's back: a new reader cannot open the index
+    store._reader.index = None  # this process's reader opened it before; a restarted server would not have
+    store._reader.pointer = None
+    assert not engine.search("Danzig").available
+    assert store.repair_requested()
+    assert loop.step() == 0.5
+    assert "verified the index" in lines[0] and "rebuilt" in lines[0]
+    assert not store.repair_requested() and engine.search("Danzig").available
+
+
+def test_a_failing_pass_is_logged_and_retried_never_fatal(made_up, settings, tmp_path) -> None:
+    from readingroom.catalog.models import Record
+    from tests.search.helpers import ids
+
+    lines: list[str] = []
+    loop = follower.Follower(poll=0.5, log=lines.append)
+    good = settings.READINGROOM_INDEX_DIR
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings.READINGROOM_INDEX_DIR = blocker / "index"  # cannot be created: every pass fails
     record = Record.objects.get(public_id="mu-danzig")
     record.title = "Memorandum on Gdynia"
     record.save()
     waits = [loop.step(), loop.step()]
     assert waits[0] > 0.5 and waits[1] > waits[0]  # backing off
-    assert len(lines) == 2 and all(line.startswith("error: ") and "\n" not in line for line in lines)
-    writer.rebuild()  # repaired (by `readingroom index --rebuild`, say): the next pass works again
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 2 and all("NotADirectoryError" in line and "\n" not in line for line in errors)
+    settings.READINGROOM_INDEX_DIR = good  # repaired: the next pass works again
     record.title = "Memorandum on Elbing"
     record.save()
     assert loop.step() == 0.5 and loop.failures == 0
-    from tests.search.helpers import ids
-
     assert ids("title:Elbing") == ["mu-danzig"]
 
 

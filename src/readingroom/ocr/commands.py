@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from readingroom.cli import app, console, ensure_database, fail, out, progress, setup_django
+from readingroom.cli import after_changes, app, console, ensure_database, fail, out, progress, setup_django
 
 
 def _rate_line(done: int, total: int, started: float) -> str:
@@ -102,6 +102,8 @@ def ocr(
         console.print(f"[red]failed[/red] {line}", highlight=False, soft_wrap=True)
     if counts.get("proposed"):
         out.print("New readings of pages with text are kept as proposals: `readingroom ocr-accept` makes them the text.")
+    if counts.get("saved"):
+        after_changes()
     if failures:
         raise typer.Exit(1)
 
@@ -154,6 +156,8 @@ def ocr_accept(
     for version in chosen.values():
         accept(version)
     out.print(f"Accepted {len(chosen)} page reading{'s' if len(chosen) != 1 else ''}.")
+    if chosen:
+        after_changes()
 
 
 @app.command("ocr-archive")

@@ -25,6 +25,10 @@ from typing import IO
 
 POLL_SECONDS = 0.5  # one indexed query of the queue table: nothing costly while idle
 MAX_BACKOFF_SECONDS = 60.0
+# A reader that met a damaged index leaves a note (store.request_repair); the follower then verifies
+# every file's checksum, at most this often: a query that makes the binding fail for another reason
+# must not make the writer re-read the whole index on every request.
+REPAIR_EVERY_SECONDS = 60.0
 LOCK_FILE = "follower.lock"
 Log = Callable[[str], None]
 
@@ -99,6 +103,7 @@ class Follower:
         self.stop = threading.Event()
         self.busy = False
         self.failures = 0
+        self.last_repair = -REPAIR_EVERY_SECONDS
 
     def request_stop(self, *_args) -> None:
         self.stop.set()
@@ -139,9 +144,15 @@ class Follower:
         return self.poll
 
     def _pass(self) -> None:
-        from . import writer
+        from . import store, writer
         from .models import IndexTask
 
+        if store.repair_requested() and time.monotonic() - self.last_repair >= REPAIR_EVERY_SECONDS:
+            self.last_repair = time.monotonic()
+            started = time.monotonic()
+            report = writer.repair_if_damaged()
+            self.log(f"verified the index after a reader's failure: "
+                     f"{report.line() if report else 'its files are sound'} ({time.monotonic() - started:.1f} s)")
         if writer.needs_rebuild():
             started = time.monotonic()
             self.log("building the search index")

@@ -12,6 +12,7 @@ the previous generation live and intact.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -55,7 +56,7 @@ def _is_binding_failure(exc: BaseException) -> bool:
 
 
 @contextmanager
-def guarded(what: str) -> Iterator[None]:
+def guarded(what: str, ask_repair: bool = True) -> Iterator[None]:
     """Run index code; a panic of the binding or an unreadable file becomes IndexDamaged, whose message
     says what failed and how (callers that go on without the index log it)."""
     try:
@@ -66,6 +67,8 @@ def guarded(what: str) -> Iterator[None]:
         if not _is_binding_failure(exc):
             raise
         cause = " ".join(str(exc).split())[:300]
+        if ask_repair:
+            request_repair()
         raise IndexDamaged(f"the search index failed while {what}: {type(exc).__name__}: {cause}") from exc
 
 
@@ -163,6 +166,23 @@ def open_for_writing() -> tantivy.Index:
     return index
 
 
+REPAIR_FILE = "REPAIR"
+
+
+def request_repair() -> None:
+    """Ask the index writer to verify the index (a reader must not write it, but may leave this note)."""
+    with contextlib.suppress(OSError):  # no index directory: nothing to repair
+        (index_root() / REPAIR_FILE).touch()
+
+
+def repair_requested() -> bool:
+    return (index_root() / REPAIR_FILE).exists()
+
+
+def repair_done() -> None:
+    (index_root() / REPAIR_FILE).unlink(missing_ok=True)
+
+
 def _file_sums(path: Path, known: dict[str, list[int]]) -> dict[str, list[int]]:
     """[size, crc32] of each index file. Tantivy never rewrites a segment file, so one already summed
     under the same name and size keeps its sum: after an incremental commit only new files are read."""
@@ -217,7 +237,7 @@ def verify(path: Path | None = None) -> list[str]:
             elif found[name][1] != crc:
                 problems.append(f"{name} does not match its checksum")
     try:
-        with guarded("verifying the index"):
+        with guarded("verifying the index", ask_repair=False):
             index = tantivy.Index.open(str(path))
             register_analyzers(index)
             index.searcher().search(tantivy.Query.all_query(), limit=1, count=True)

@@ -215,5 +215,17 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
     return report
 
 
+def repair_if_damaged(on_progress: Progress | None = None) -> WriteReport | None:
+    """Verify the live generation's files; rebuild when they are damaged. None when they are sound."""
+    store.repair_done()  # cleared first: a failure seen during the check asks again
+    with store.writer_lock():
+        damage = store.verify()
+    if not damage:
+        return None
+    report = rebuild(on_progress=on_progress)
+    report.damage = damage
+    return report
+
+
 def record_count() -> int:
     return Record.objects.count()
