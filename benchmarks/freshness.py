@@ -6,7 +6,9 @@ title change, in this process, with no server running. Then it starts `readingro
 writer on) and, --repeat times each, makes five kinds of change from this process, as their real paths
 make them, and times from the commit until /search.json reflects it (polled every --poll seconds):
   title edit      a record's title changed by a model save, as the admin saves it
-  transcript fix  a word added to a transcript (a content save)
+  transcript fix  a word added to a transcript (a content save, as the admin's text field makes it)
+  correction      a transcript corrected on the staff editing page's path (catalog.corrections: draft,
+                  reviewed, published), timed from the publish
   made staff-only a record's access changed to staff: timed until it is gone from the results
   import          a small import of three new records (readingroom.ingest.runner.run_import)
   OCR result      a page reading stored by readingroom.ocr.jobs.save_outcome, as `readingroom ocr` does
@@ -134,6 +136,7 @@ def main() -> None:
         from django.db import connections
         from tests.ingest.helpers import write_export
 
+        from readingroom.catalog import corrections
         from readingroom.catalog.models import Content
         from readingroom.ingest.runner import run_import
         from readingroom.ocr.jobs import JobOutcome, save_outcome
@@ -184,6 +187,14 @@ def main() -> None:
                     content.save()
 
                 timed("transcript fix", correct, lambda ids, r=other: r.public_id in ids, w)
+
+                w = word(rng)
+                target = corrections.targets(other)[0]
+                draft = corrections.save_text(target, f"{target.public_text} Read again: {w}.",
+                                              getattr(target.correction(), "revision", 0), None)
+                reviewed = corrections.review(target, draft.revision, None)
+                timed("correction published", lambda t=target, r=reviewed: corrections.publish(t, r.revision, None),
+                      lambda ids, r=other: r.public_id in ids, w)
 
                 w = word(rng)
                 folder = Path(tmp) / f"import-{n}"
