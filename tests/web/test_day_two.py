@@ -290,3 +290,18 @@ def test_a_long_queue_hides_the_same_records(client, indexed, monkeypatch):
     by_id = engine.hidden_records()
     monkeypatch.setattr(engine, "HIDDEN_BY_ID", 1)
     assert engine.hidden_records() == by_id == sorted([seed_pk, restricted.pk])
+
+
+def test_the_guard_leaves_a_refused_query_to_the_caller(tmp_path, settings):
+    # A ValueError while running the reader's query is Tantivy refusing that query (the page says "try
+    # simpler terms", 400); the same error opening the index, or a panic anywhere, is damage (503).
+    from readingroom.search.store import IndexDamaged, guarded, repair_requested
+
+    settings.READINGROOM_INDEX_DIR = tmp_path / "index"
+    settings.READINGROOM_INDEX_DIR.mkdir()
+    with pytest.raises(ValueError), guarded("searching", query_errors=True):
+        raise ValueError("query refused")
+    assert not repair_requested()
+    with pytest.raises(IndexDamaged), guarded("opening the index"):
+        raise ValueError("Data corrupted")
+    assert repair_requested()

@@ -14,6 +14,7 @@ from tantivy import FieldType, Occur, Order, Query
 
 from . import facets as facet_mod
 from . import query as query_mod
+from . import queue
 from .documents import day_number
 from .schema import build_schema
 from .snippets import Highlighter, SnippetResult
@@ -131,7 +132,7 @@ def hidden_records(user=None) -> list[int]:
 
     staff = user is not None and getattr(user, "is_staff", False)
     records = Record.objects.all() if staff else Record.objects.public()
-    queued = list(IndexTask.objects.values_list("record_pk", flat=True).distinct()[:HIDDEN_BY_ID + 1])
+    queued = queue.queued_records(HIDDEN_BY_ID + 1)
     if len(queued) <= HIDDEN_BY_ID:
         if not queued:
             return []
@@ -178,7 +179,7 @@ def search(
     per_page = max(1, min(per_page, 100))
     page = max(1, min(page, MAX_PAGE))
     try:
-        with guarded("searching"):
+        with guarded("searching", query_errors=True):
             return _search(parsed, messages, q, user, selection, sort, page, per_page, date_from, date_to,
                            with_facets, with_snippets, approximate)
     except IndexUnavailable as exc:

@@ -49,22 +49,28 @@ class IndexDamaged(IndexUnavailable):
     """The index's files are unreadable or the binding failed on them: rebuild (`readingroom index --check`)."""
 
 
-def _is_binding_failure(exc: BaseException) -> bool:
+def _is_binding_failure(exc: BaseException, query_errors: bool) -> bool:
     # pyo3 turns a Rust panic into PanicException, a BaseException: `except Exception` never sees it,
     # and a request thread that dies of it leaves the client waiting for ever.
-    return type(exc).__name__ == "PanicException" or isinstance(exc, OSError | ValueError | RuntimeError)
+    if type(exc).__name__ == "PanicException":
+        return True
+    if query_errors and isinstance(exc, ValueError):
+        return False  # Tantivy refusing the reader's query: the caller says so to the reader
+    return isinstance(exc, OSError | ValueError | RuntimeError)
 
 
 @contextmanager
-def guarded(what: str, ask_repair: bool = True) -> Iterator[None]:
+def guarded(what: str, ask_repair: bool = True, query_errors: bool = False) -> Iterator[None]:
     """Run index code; a panic of the binding or an unreadable file becomes IndexDamaged, whose message
-    says what failed and how (callers that go on without the index log it)."""
+    says what failed and how (callers that go on without the index log it). With `query_errors`, a
+    ValueError (how the binding refuses a query) is left to the caller. Opening and reloading the index
+    are guarded on their own, so damage found there is IndexDamaged whatever this says."""
     try:
         yield
     except IndexUnavailable:
         raise
     except BaseException as exc:
-        if not _is_binding_failure(exc):
+        if not _is_binding_failure(exc, query_errors):
             raise
         cause = " ".join(str(exc).split())[:300]
         if ask_repair:
