@@ -221,9 +221,43 @@ def run_readingroom(data_dir: str, queries: dict, out) -> None:
     for kind, qs in (("term", queries["term"]), ("phrase", phrases)):
         result[f"{kind}, approximate always"] = timed(
             lambda q: search(q, with_facets=False, with_snippets=False, per_page=10, approximate="always"), qs)
+    result.update(time_more_like_this())
     size = sum(f.stat().st_size for f in (Path(data_dir) / "index").rglob("*") if f.is_file())
     result["index_mb"] = size / 1e6
     out.put(("readingroom (Tantivy)", result))
+
+
+def time_more_like_this(n: int = 200) -> dict:
+    """"More like this" as the document page asks for it, after a day of edits (100 records saved and the
+    queue applied, so the index holds deleted documents); the floor is Tantivy's own more-like-this query
+    on the index before those edits (afterwards it can panic: see the search README)."""
+    import random
+
+    import tantivy
+
+    from readingroom.catalog.models import Record
+    from readingroom.search import writer
+    from readingroom.search.engine import more_like_this
+    from readingroom.search.schema import build_schema
+    from readingroom.search.store import open_for_reading
+
+    rng = random.Random(7)
+    pks = rng.sample(list(Record.objects.public().values_list("pk", flat=True)), n)
+    searcher, schema = open_for_reading().searcher(), build_schema()
+
+    def tantivy_own(pk: int) -> None:
+        own = searcher.search(tantivy.Query.term_query(schema, "pk", pk), limit=1).hits
+        similar = tantivy.Query.more_like_this_query(own[0][1], min_doc_frequency=1, min_term_frequency=1,
+                                                     max_query_terms=30, min_word_length=4)
+        searcher.search(similar, limit=6)
+
+    floor = timed(tantivy_own, pks)
+    for record in Record.objects.filter(pk__in=rng.sample(pks, 100)):
+        record.title += " (edited)"
+        record.save()
+    writer.drain()
+    return {"more like this: Tantivy's own query, fresh index": floor,
+            "more like this, after 100 edits": timed(lambda pk: more_like_this(pk, limit=5), pks)}
 
 
 def run_fts5(data_dir: str, queries: dict, out) -> None:
@@ -416,6 +450,9 @@ def main() -> None:
     for kind in ("term", "phrase"):
         t = rr[f"{kind}, approximate always"]
         print(f"readingroom {kind} with approximate matches always included: p50 {t['p50']:.2f} ms, p95 {t['p95']:.2f} ms")
+    for kind in ("more like this: Tantivy's own query, fresh index", "more like this, after 100 edits"):
+        t = rr[kind]
+        print(f"readingroom {kind}: p50 {t['p50']:.2f} ms, p95 {t['p95']:.2f} ms")
     for other in ("SQLite FTS5", "Whoosh"):
         if other in results:
             ratios = []
