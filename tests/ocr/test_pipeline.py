@@ -221,3 +221,33 @@ def test_cleanup_defaults_come_from_the_setting(settings) -> None:
     settings.READINGROOM_OCR_CLEANUP = ["sharpen"]
     with pytest.raises(OcrError, match="unknown step sharpen"):
         configured_options()
+
+
+def test_ocr_accept_keeps_a_page_staff_corrected(tmp_path: Path) -> None:
+    from readingroom.catalog import corrections
+    from readingroom.catalog.models import Record
+    from readingroom.ocr.models import PageText
+
+    _import(tmp_path, access="public")
+    assert CliRunner().invoke(app, ["ocr", "--record", "tg1", "--workers", "1"]).exit_code == 0
+    record = Record.objects.get(public_id="tg1")
+    first, second = corrections.targets(record)[:2]
+    for target in (first, second):  # a machine re-reading proposed for both pages
+        page = target.page
+        PageText.objects.create(page=page, status=PageText.Status.PROPOSED, image_name=page.image.name,
+                                checksum=page.checksum, text=page.text + " Re-read.", engine="test")
+    draft = corrections.save_text(first, "A person read this page: Vladivostok.", 0, None)
+    corrections.publish(first, corrections.review(first, draft.revision, None).revision, None)
+
+    kept = CliRunner().invoke(app, ["ocr-accept", "--all"])
+    assert kept.exit_code == 0, kept.output
+    assert "Accepted 1 page reading." in kept.output and "staff corrected its text" in kept.output
+    first.page.refresh_from_db()
+    second.page.refresh_from_db()
+    assert first.page.text == "A person read this page: Vladivostok."
+    assert second.page.text.endswith(" Re-read.")
+
+    replaced = CliRunner().invoke(app, ["ocr-accept", "--all", "--replace-corrections"])
+    assert "Accepted 1 page reading." in replaced.output
+    first.page.refresh_from_db()
+    assert first.page.text.endswith(" Re-read.")

@@ -135,10 +135,15 @@ def ocr_accept(
     record: Annotated[str | None, typer.Option(help="Only this record")] = None,
     collection: Annotated[str | None, typer.Option(help="Only this collection")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every proposed reading")] = False,
+    replace_corrections: Annotated[bool, typer.Option(
+        "--replace-corrections", help="Also replace page text that staff corrected and published")] = False,
 ) -> None:
-    """Make proposed re-readings the pages' text; the previous text stays in history."""
+    """Make proposed re-readings the pages' text; the previous text stays in history. Pages whose text
+    staff corrected keep it unless --replace-corrections says otherwise."""
     setup_django()
     ensure_database()
+    from readingroom.catalog.models import Correction
+
     from .history import accept
     from .models import PageText
 
@@ -153,6 +158,14 @@ def ocr_accept(
     chosen: dict[int, PageText] = {}
     for version in versions.order_by("page_id", "-created", "-pk"):
         chosen.setdefault(version.page_id, version)
+    corrected = set(Correction.objects.filter(page_id__in=list(chosen), published__isnull=False)
+                    .values_list("page_id", flat=True))
+    if corrected and not replace_corrections:
+        # A machine re-reading must not silently undo a person's reading of the page.
+        for page_id in sorted(corrected):
+            page = chosen.pop(page_id).page
+            console.print(f"[yellow]kept[/yellow] {page.content.record.public_id} page {page.position + 1}: staff "
+                          "corrected its text; --replace-corrections replaces it", highlight=False)
     for version in chosen.values():
         accept(version)
     out.print(f"Accepted {len(chosen)} page reading{'s' if len(chosen) != 1 else ''}.")
