@@ -273,19 +273,22 @@ LIKE_MIN_LENGTH = 4
 
 
 def telling_terms(searcher: tantivy.Searcher, doc: tantivy.Document, limit: int = LIKE_TERMS) -> list[str]:
-    """The document's analysed terms weighed by tf-idf, best first."""
+    """The document's analysed terms weighed by tf-idf, best first. The document frequency is read for
+    the most frequent candidates only, in the fields the document has: a few dozen lookups."""
     import math
     from collections import Counter
 
     from .schema import ENGLISH, analyzers
 
-    text = " ".join(value for name in LIKE_FIELDS for value in doc.get_all(name))[:LIKE_CHARS]
+    texts = {name: doc.get_all(name) for name in LIKE_FIELDS}
+    fields = [name for name, values in texts.items() if values]
+    text = " ".join(value for name in fields for value in texts[name])[:LIKE_CHARS]
     counts = Counter(t for t in analyzers()[ENGLISH].analyze(text)
                      if len(t) >= LIKE_MIN_LENGTH and not t.isdigit())
     total = max(searcher.num_docs, 1)
     weighed = []
-    for term, tf in counts.most_common(limit * 4):
-        df = max(searcher.doc_freq(name, term) for name in LIKE_FIELDS)
+    for term, tf in counts.most_common(limit * 2):
+        df = max(searcher.doc_freq(name, term) for name in fields)
         if df > 1:  # a word no other record has finds nothing
             weighed.append((tf * math.log(1 + total / df), term))
     return [term for _w, term in sorted(weighed, reverse=True)[:limit]]

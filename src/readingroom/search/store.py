@@ -49,10 +49,14 @@ class IndexDamaged(IndexUnavailable):
     """The index's files are unreadable or the binding failed on them: rebuild (`readingroom index --check`)."""
 
 
-def _is_binding_failure(exc: BaseException, query_errors: bool) -> bool:
+def is_panic(exc: BaseException) -> bool:
     # pyo3 turns a Rust panic into PanicException, a BaseException: `except Exception` never sees it,
     # and a request thread that dies of it leaves the client waiting for ever.
-    if type(exc).__name__ == "PanicException":
+    return type(exc).__name__ == "PanicException"
+
+
+def _is_binding_failure(exc: BaseException, query_errors: bool) -> bool:
+    if is_panic(exc):
         return True
     if query_errors and isinstance(exc, ValueError):
         return False  # Tantivy refusing the reader's query: the caller says so to the reader

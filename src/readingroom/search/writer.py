@@ -85,13 +85,15 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
             writer.wait_merging_threads()
             store.record_checksums(path)
             store.write_meta(path, records=report.indexed)
-        except BaseException:
+        except BaseException as exc:
             if writer is not None:
                 # Stop the writer's threads before removing its directory, or they recreate files in it.
                 writer.rollback()
                 writer.wait_merging_threads()
             writer = index = None
             store.discard(path)
+            if store.is_panic(exc):  # an ordinary error for the callers, the live generation untouched
+                raise store.IndexDamaged(f"the index binding failed while rebuilding: {exc}") from exc
             raise
         store.publish(path)
         # Everything queued before the build started is in it; later changes stay queued.
@@ -179,7 +181,7 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
         rebuilt = rebuild(on_progress=on_progress)
         rebuilt.damage = damage
         return rebuilt
-    with store.writer_lock():
+    with store.writer_lock(), store.guarded("checking the index against the database", ask_repair=False):
         in_index = indexed_digests()
         collections, places = CollectionPaths(), load_variants()
         fresh: dict[int, dict] = {}
