@@ -82,11 +82,10 @@ def test_check_repairs_missing_stale_and_deleted(made_up):
     writer.drain()
     Record.objects.filter(public_id="mu-gone").delete()
     IndexTask.objects.all().delete()
-    index = store.open_for_writing()
-    w = index.writer(50_000_000, 1)
-    w.delete_documents_by_term("pk", Record.objects.get(public_id="mu-ocr-2").pk)
-    w.commit()
-    w.wait_merging_threads()
+    lost = writer.Writers(store.open_for_writing(), 50_000_000)  # a document lost from both indexes
+    lost.replace(Record.objects.get(public_id="mu-ocr-2").pk, None)
+    lost.commit()
+    lost.finish()
     assert ids("Mukden") == ["mu-gone"] and "mu-ocr-2" not in ids("railway")
 
     report = writer.check(repair=False)

@@ -158,7 +158,7 @@ class Follower:
             self.log("building the search index")
             report = writer.rebuild()
             self.log(f"{report.line()} ({time.monotonic() - started:.1f} s)")
-        elif IndexTask.objects.exists():
+        elif writer.queue_ended_embargoes() or IndexTask.objects.exists():
             started = time.monotonic()
             report = writer.drain()
             self.log(f"{report.line()} ({time.monotonic() - started:.2f} s)")

@@ -8,7 +8,7 @@ from functools import cache
 import tantivy
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: a second, public index in each generation
 
 # English is the default analysis: most holdings are English, and queries are typed in English.
 ENGLISH = "en"

@@ -2,8 +2,12 @@
 
 Layout under READINGROOM_INDEX_DIR:
   CURRENT          the name of the live generation (replaced atomically with os.replace)
-  gen-<stamp>/     one Tantivy index plus readingroom.json (schema version, build time) and
-                   checksums.json (size and CRC-32 of each index file, written after every commit)
+  gen-<stamp>/     one Tantivy index of every record (staff search it), readingroom.json (schema version,
+                   build time) and checksums.json (size and CRC-32 of each index file, written after
+                   every commit)
+  gen-<stamp>/public/  a second Tantivy index of the records the public may see, which the public
+                   searches: its BM25 statistics (document frequencies, lengths) count no restricted
+                   record, so neither scores nor ranking say anything about restricted text
   writer.lock      held by the one writer (incremental or rebuild); readers never touch it
 
 A rebuild writes a new generation and only then points CURRENT at it, so a crash mid-rebuild leaves
@@ -120,10 +124,19 @@ def new_generation() -> Path:
     return path
 
 
+PUBLIC_DIR = "public"
+
+
 def create_index(path: Path) -> tantivy.Index:
     index = tantivy.Index(build_schema(), path=str(path), reuse=False)
     register_analyzers(index)
     return index
+
+
+def create_indexes(path: Path) -> tuple[tantivy.Index, tantivy.Index]:
+    """A generation's two indexes: every record, and the public ones."""
+    (path / PUBLIC_DIR).mkdir()
+    return create_index(path), create_index(path / PUBLIC_DIR)
 
 
 def write_meta(path: Path, **extra) -> None:
@@ -166,14 +179,16 @@ def writer_lock(wait: bool = True) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def open_for_writing() -> tantivy.Index:
+def open_for_writing() -> tuple[tantivy.Index, tantivy.Index]:
+    """The live generation's two indexes: every record, and the public ones."""
     gen = current_generation()
     if gen is None or read_meta(gen).get("schema_version") != SCHEMA_VERSION:
         raise IndexMissing("no index of the current schema: run `readingroom index --rebuild`")
     with guarded("opening the index for writing"):
-        index = tantivy.Index.open(str(gen))
-        register_analyzers(index)
-    return index
+        indexes = tantivy.Index.open(str(gen)), tantivy.Index.open(str(gen / PUBLIC_DIR))
+        for index in indexes:
+            register_analyzers(index)
+    return indexes
 
 
 REPAIR_FILE = "REPAIR"
@@ -197,18 +212,21 @@ def _file_sums(path: Path, known: dict[str, list[int]]) -> dict[str, list[int]]:
     """[size, crc32] of each index file. Tantivy never rewrites a segment file, so one already summed
     under the same name and size keeps its sum: after an incremental commit only new files are read."""
     sums: dict[str, list[int]] = {}
-    for entry in os.scandir(path):
+    entries = [(entry.name, entry) for entry in os.scandir(path)]
+    if (path / PUBLIC_DIR).is_dir():
+        entries += [(f"{PUBLIC_DIR}/{entry.name}", entry) for entry in os.scandir(path / PUBLIC_DIR)]
+    for name, entry in entries:
         if not entry.is_file() or entry.name in _UNCHECKED or entry.name.endswith(".tmp"):
             continue
         size = entry.stat().st_size
-        if entry.name in known and known[entry.name][0] == size:
-            sums[entry.name] = known[entry.name]
+        if name in known and known[name][0] == size:
+            sums[name] = known[name]
             continue
         crc = 0
         with open(entry.path, "rb") as fh:
             while block := fh.read(1 << 20):
                 crc = zlib.crc32(block, crc)
-        sums[entry.name] = [size, crc]
+        sums[name] = [size, crc]
     return sums
 
 
@@ -248,24 +266,25 @@ def verify(path: Path | None = None) -> list[str]:
                 problems.append(f"{name} does not match its checksum")
     try:
         with guarded("verifying the index", ask_repair=False):
-            index = tantivy.Index.open(str(path))
-            register_analyzers(index)
-            index.searcher().search(tantivy.Query.all_query(), limit=1, count=True)
+            for where in (path, path / PUBLIC_DIR):
+                index = tantivy.Index.open(str(where))
+                register_analyzers(index)
+                index.searcher().search(tantivy.Query.all_query(), limit=1, count=True)
     except IndexDamaged as exc:
         problems.append(str(exc).replace("the search index failed while verifying the index", "Tantivy cannot read it"))
     return problems
 
 
-# The reader: one opened Index per process, of the live generation. Before each search a stat of CURRENT
-# and of Tantivy's meta.json (a few microseconds) tells whether a rebuild or a commit happened since; only
-# then is the pointer read again or the index reloaded (the reload alone cost 0.1 ms per search).
-# Opening reads only metadata and never takes the writer's lock.
+# The reader: the live generation's two indexes opened once per process. Before each search a stat of
+# CURRENT and of the index's Tantivy meta.json (a few microseconds) tells whether a rebuild or a commit
+# happened since; only then is the pointer read again or the index reloaded (the reload alone cost 0.1 ms
+# per search). Opening reads only metadata and never takes the writer's lock.
 @dataclass
 class _Reader:
     pointer: tuple | None = None  # CURRENT's stamp when it was last read
     path: str = ""  # the generation opened
-    index: tantivy.Index | None = None
-    commit: tuple | None = None  # the generation's meta.json stamp at the last reload
+    indexes: dict[bool, tantivy.Index] | None = None  # public: the public index; False: every record
+    commits: dict[bool, tuple | None] | None = None  # each index's meta.json stamp at its last reload
 
 
 _reader = _Reader()
@@ -281,7 +300,8 @@ def _stamp(path: Path) -> tuple[str, int, int, int] | None:
     return str(path), st.st_ino, st.st_mtime_ns, st.st_size
 
 
-def open_for_reading() -> tantivy.Index:
+def open_for_reading(public: bool = False) -> tantivy.Index:
+    """The index of every record (staff), or with `public` the index of what the public may see."""
     pointer = _stamp(index_root() / "CURRENT")
     with _reader_lock:
         reader = _reader
@@ -291,16 +311,18 @@ def open_for_reading() -> tantivy.Index:
                 raise IndexMissing("the search index has not been built yet: run `readingroom index`")
             if read_meta(gen).get("schema_version") != SCHEMA_VERSION:
                 raise IndexMissing("the search index is from another version: run `readingroom index --if-needed`")
-            if str(gen) != reader.path or reader.index is None:
-                reader.index, reader.path = None, ""
+            if str(gen) != reader.path or reader.indexes is None:
+                reader.indexes, reader.path = None, ""
                 with guarded("opening the index"):
-                    index = tantivy.Index.open(str(gen))
-                    register_analyzers(index)
-                reader.index, reader.path = index, str(gen)
-            reader.pointer, reader.commit = pointer, None
-        commit = _stamp(Path(reader.path) / "meta.json")
-        if commit is None or commit != reader.commit:
+                    indexes = {False: tantivy.Index.open(str(gen)), True: tantivy.Index.open(str(gen / PUBLIC_DIR))}
+                    for index in indexes.values():
+                        register_analyzers(index)
+                reader.indexes, reader.path = indexes, str(gen)
+            reader.pointer, reader.commits = pointer, {False: None, True: None}
+        where = Path(reader.path) / PUBLIC_DIR if public else Path(reader.path)
+        commit = _stamp(where / "meta.json")
+        if commit is None or commit != reader.commits[public]:
             with guarded("reloading the index"):
-                reader.index.reload()
-            reader.commit = commit
-        return reader.index
+                reader.indexes[public].reload()
+            reader.commits[public] = commit
+        return reader.indexes[public]

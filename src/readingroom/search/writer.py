@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tantivy
+from django.utils import timezone
 
 from readingroom.catalog.models import Record
 
 from . import gazetteer, queue, store
-from .documents import BATCH_SIZE, CollectionPaths, build_document, record_batches
+from .documents import BATCH_SIZE, CollectionPaths, build_document, day_number, record_batches
 from .schema import SCHEMA_VERSION, build_schema
 from .variants import load as load_variants
 
@@ -47,8 +48,45 @@ class WriteReport:
         return ", ".join(parts)
 
 
-def _add(writer: tantivy.IndexWriter, doc: dict) -> None:
-    writer.add_document(tantivy.Document.from_dict(doc, build_schema()))
+def shown_to_public(doc: dict, today: int) -> bool:
+    """Whether an index document belongs in the public index today (its embargo over, if it has one)."""
+    access = doc["access"][0]
+    return access == "public" or (access == "embargoed" and 0 < doc["embargo_until"][0] <= today)
+
+
+class Writers:
+    """Writers of a generation's two indexes, used as one: every record goes to the first, the public
+    ones to the second as well."""
+
+    def __init__(self, indexes: tuple[tantivy.Index, tantivy.Index], heap: int) -> None:
+        self.every, self.public = (index.writer(heap, WRITER_THREADS) for index in indexes)
+        self.today = day_number(timezone.localdate())
+
+    def replace(self, pk: int, doc: dict | None) -> None:
+        """The record's documents replaced by `doc` (None: removed)."""
+        self.every.delete_documents_by_term("pk", pk)
+        self.public.delete_documents_by_term("pk", pk)
+        if doc is not None:
+            self.add(doc)
+
+    def add(self, doc: dict) -> None:
+        document = tantivy.Document.from_dict(doc, build_schema())
+        self.every.add_document(document)
+        if shown_to_public(doc, self.today):
+            self.public.add_document(document)
+
+    def commit(self) -> None:
+        self.every.commit()
+        self.public.commit()
+
+    def finish(self) -> None:
+        self.every.wait_merging_threads()
+        self.public.wait_merging_threads()
+
+    def abandon(self) -> None:
+        for writer in (self.every, self.public):
+            writer.rollback()
+            writer.wait_merging_threads()
 
 
 def needs_rebuild() -> bool:
@@ -68,29 +106,27 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
         gazetteer.load()
         start_task = queue.last_task_id()
         path = store.new_generation()
-        writer = None
+        writers = None
         try:
-            index = store.create_index(path)
-            writer = index.writer(REBUILD_HEAP, WRITER_THREADS)
+            writers = Writers(store.create_indexes(path), REBUILD_HEAP)
             collections, places = CollectionPaths(), load_variants()
             for batch in record_batches(batch_size=batch_size):
                 for record in batch:
                     if fail_after is not None and report.indexed >= fail_after:
                         raise RuntimeError(f"rebuild stopped after {fail_after} records (simulated crash)")
-                    _add(writer, build_document(record, collections, places))
+                    writers.add(build_document(record, collections, places))
                     report.indexed += 1
                 if on_progress:
                     on_progress(len(batch))
-            writer.commit()
-            writer.wait_merging_threads()
+            writers.commit()
+            writers.finish()
             store.record_checksums(path)
-            store.write_meta(path, records=report.indexed)
+            store.write_meta(path, records=report.indexed, public_as_of=writers.today)
         except BaseException as exc:
-            if writer is not None:
+            if writers is not None:
                 # Stop the writer's threads before removing its directory, or they recreate files in it.
-                writer.rollback()
-                writer.wait_merging_threads()
-            writer = index = None
+                writers.abandon()
+            writers = None
             store.discard(path)
             if store.is_panic(exc):  # an ordinary error for the callers, the live generation untouched
                 raise store.IndexDamaged(f"the index binding failed while rebuilding: {exc}") from exc
@@ -110,23 +146,24 @@ def drain(batch_size: int = QUEUE_BATCH, on_progress: Progress | None = None) ->
     report = WriteReport()
     if needs_rebuild():
         return rebuild(on_progress=on_progress) if store.current_generation() is None else report
+    queue_ended_embargoes()
     try:
         with store.writer_lock():
             with store.guarded("opening the index for writing"):
-                writer = store.open_for_writing().writer(WRITER_HEAP, WRITER_THREADS)
+                writers = Writers(store.open_for_writing(), WRITER_HEAP)
             collections, places = CollectionPaths(), load_variants()
             while True:
                 pks, _ids, up_to = queue.next_batch(batch_size)
                 if not pks:
                     break
                 with store.guarded("applying updates"):
-                    _apply(writer, pks, collections, places, report)
-                    writer.commit()
+                    _apply(writers, pks, collections, places, report)
+                    writers.commit()
                 queue.done(up_to)
                 if on_progress:
                     on_progress(len(pks))
             with store.guarded("merging segments"):
-                writer.wait_merging_threads()
+                writers.finish()
             if report.indexed or report.removed:
                 store.record_checksums(store.current_generation())
     except store.IndexDamaged as exc:
@@ -137,23 +174,22 @@ def drain(batch_size: int = QUEUE_BATCH, on_progress: Progress | None = None) ->
     return report
 
 
-def _apply(writer: tantivy.IndexWriter, pks: list[int], collections: CollectionPaths, places,
+def _apply(writers: Writers, pks: list[int], collections: CollectionPaths, places,
            report: WriteReport) -> None:
     found: set[int] = set()
     for batch in record_batches(pks):
         for record in batch:
-            writer.delete_documents_by_term("pk", record.pk)
-            _add(writer, build_document(record, collections, places))
+            writers.replace(record.pk, build_document(record, collections, places))
             found.add(record.pk)
             report.indexed += 1
     for pk in set(pks) - found:
-        writer.delete_documents_by_term("pk", pk)
+        writers.replace(pk, None)
         report.removed += 1
 
 
-def indexed_digests() -> dict[int, int]:
-    """Every document's record pk and content digest, read from fast fields."""
-    index = store.open_for_reading()
+def indexed_digests(public: bool = False) -> dict[int, int]:
+    """Every document's record pk and content digest, read from fast fields (of the public index)."""
+    index = store.open_for_reading(public)
     searcher = index.searcher()
     total = searcher.num_docs
     if not total:
@@ -182,7 +218,8 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
         rebuilt.damage = damage
         return rebuilt
     with store.writer_lock(), store.guarded("checking the index against the database", ask_repair=False):
-        in_index = indexed_digests()
+        in_index, in_public = indexed_digests(), indexed_digests(public=True)
+        today = day_number(timezone.localdate())
         collections, places = CollectionPaths(), load_variants()
         fresh: dict[int, dict] = {}
         seen: set[int] = set()
@@ -191,9 +228,11 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
                 seen.add(record.pk)
                 doc = build_document(record, collections, places)
                 digest = in_index.get(record.pk)
+                # In the public index exactly when the public may see it, and up to date there too.
+                public_wrong = in_public.get(record.pk) != (doc["digest"][0] if shown_to_public(doc, today) else None)
                 if digest is None:
                     report.missing.append(record.pk)
-                elif digest != doc["digest"][0]:
+                elif digest != doc["digest"][0] or public_wrong:
                     report.stale.append(record.pk)
                 else:
                     continue
@@ -201,18 +240,17 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
                     fresh[record.pk] = doc
             if on_progress:
                 on_progress(len(batch))
-        report.orphans = sorted(set(in_index) - seen)
+        report.orphans = sorted((set(in_index) | set(in_public)) - seen)
         if repair and (fresh or report.orphans):
-            writer = store.open_for_writing().writer(WRITER_HEAP, WRITER_THREADS)
+            writers = Writers(store.open_for_writing(), WRITER_HEAP)
             for pk, doc in fresh.items():
-                writer.delete_documents_by_term("pk", pk)
-                _add(writer, doc)
+                writers.replace(pk, doc)
                 report.indexed += 1
             for pk in report.orphans:
-                writer.delete_documents_by_term("pk", pk)
+                writers.replace(pk, None)
                 report.removed += 1
-            writer.commit()
-            writer.wait_merging_threads()
+            writers.commit()
+            writers.finish()
             store.record_checksums(store.current_generation())
     return report
 
@@ -227,6 +265,29 @@ def repair_if_damaged(on_progress: Progress | None = None) -> WriteReport | None
     report = rebuild(on_progress=on_progress)
     report.damage = damage
     return report
+
+
+def queue_ended_embargoes() -> int:
+    """Records whose embargo ended since the public index was last brought up to date join the queue,
+    so the next pass adds them to it. Nothing saves a record when its embargo date passes; until this
+    runs, the public cannot find it in search (never the other way round). Cheap when there is nothing
+    to do: a read of the generation's meta file."""
+    gen = store.current_generation()
+    if gen is None:
+        return 0
+    meta = store.read_meta(gen)
+    today = day_number(timezone.localdate())
+    since = meta.get("public_as_of", today)
+    if since >= today:
+        return 0
+    from readingroom.catalog.models import AccessLevel
+
+    ended = Record.objects.filter(access_level=AccessLevel.EMBARGOED, embargo_until__isnull=False,
+                                  embargo_until__lte=timezone.localdate())
+    ended = [pk for pk, until in ended.values_list("pk", "embargo_until") if day_number(until) > since]
+    queue.enqueue(ended)
+    store.write_meta(gen, **{**meta, "public_as_of": today})
+    return len(ended)
 
 
 def record_count() -> int:
