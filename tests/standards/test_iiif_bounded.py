@@ -238,3 +238,36 @@ def test_max_size_respects_every_cap():
     for width, height in [(12000, 12000), (20000, 1000), (1000, 20000), (3999, 3999)]:
         w, h = iiif_image.parse_size("max", width, height)
         assert w <= iiif_image.MAX_WIDTH and h <= iiif_image.MAX_HEIGHT and w * h <= iiif_image.MAX_AREA
+
+
+# -- pyramids made at import ----------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_import_makes_the_pyramid_so_no_reader_waits_for_it(client, tmp_path, settings):
+    from typer.testing import CliRunner
+
+    from readingroom.cli import app
+
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    (folder / "sheet.png").write_bytes(blocks_png(LARGE))
+    (folder / "small.png").write_bytes(blocks_png((1000, 1000), seed=2))
+    (folder / "sidecar.csv").write_text("id,title,date,languages,collection,container,access,files,transcript\n"
+                                       "map1,Map sheet,1944,English,,,,sheet.png;small.png,\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["import", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "made the tiled pyramids of 1 large pages" in result.output, result.output
+    (pyramid,) = _pyramids(settings)  # the small page needs none
+    made = pyramid.stat().st_ino
+    page = Page.objects.get(content__record__public_id="map1", position=0)
+    assert _close(_centre(client.get(f"/iiif/image/{page.pk}/600,600,300,300/100,/0/default.png")), block_colour(1, 1))
+    assert _pyramids(settings) == [pyramid] and pyramid.stat().st_ino == made  # served from it, not made again
+
+    # Pruned from the cache: `iiif-cache --prepare` makes it again; with nothing to do it says nothing of it.
+    assert runner.invoke(app, ["iiif-cache", "--clear"]).exit_code == 0 and not _pyramids(settings)
+    result = runner.invoke(app, ["iiif-cache", "--prepare"])
+    assert result.exit_code == 0 and "made the tiled pyramids of 1 large pages" in result.output, result.output
+    assert len(_pyramids(settings)) == 1 and Page.objects.filter(content__record__public_id="map1").count() == 2
+    result = runner.invoke(app, ["iiif-cache", "--prepare"])
+    assert result.exit_code == 0 and "made the tiled" not in result.output

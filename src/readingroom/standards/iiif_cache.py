@@ -84,13 +84,6 @@ class DerivativeCache:
             pyramid = iiif_pyramid.ensure(folder, source, self.slots.wait)
             return iiif_render.render(source, request, full_size=full_size, pyramid=pyramid)
 
-    def prepare(self, source: Path, version: str, full_size: tuple[int, int]) -> bool:
-        """Make a large page's pyramid ahead of its first reader; False when the page needs none."""
-        if not iiif_pyramid.needed(*full_size):
-            return False
-        iiif_pyramid.ensure(self.folder(source, version), source, wait=3600)
-        return True
-
     def _after_write(self, size: int) -> None:
         with self._lock:
             due = self._written is None or self._written + size > self.limit // 10
