@@ -5,7 +5,8 @@ pages of one public record in a temporary data directory, serves it with `readin
 on loopback, and sends 8 concurrent requests for 8 different regions (1024 px squares at 512 px, as a
 deep-zoom viewer asks) for each format:
   cold     - the page's first requests: the tiled pyramid is made by them (once);
-  uncached - 8 new regions of the same page: pyramid made, derivatives not cached.
+  uncached - 8 new regions of the same page: pyramid made, derivatives not cached;
+  mixed    - 8 new requests of every zoom: full-resolution tiles, 4096 px regions, the whole page.
 Prints each request's time and status and the web server process's peak RSS (VmHWM), then the floor:
 a bare crop+resize of the same regions from the original in this process (pyvips, and Pillow for the
 first region), one at a time.
@@ -121,6 +122,12 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def report(fmt: str, phase: str, results: list[tuple[float, int, int]], wall: float, child: int) -> None:
+    times = " ".join(f"{t:.2f}s/{status}" for t, status, _size in results)
+    print(f"{fmt:3} {phase:8} 8 at once: {times}  | slowest {max(r[0] for r in results):.2f} s, "
+          f"all in {wall:.2f} s, server peak RSS {peak_rss_mb(child):.0f} MB")
+
+
 def wait_until_up(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -190,9 +197,15 @@ def main() -> None:
                     began = time.monotonic()
                     results = concurrent(port, urls)
                     wall = time.monotonic() - began
-                    times = " ".join(f"{t:.2f}s/{status}" for t, status, _size in results)
-                    print(f"{fmt:3} {phase:8} 8 at once: {times}  | slowest {max(r[0] for r in results):.2f} s, "
-                          f"all in {wall:.2f} s, server peak RSS {peak_rss_mb(child):.0f} MB")
+                    report(fmt, phase, results, wall, child)
+                x, y = regions(args.side, 1, 3)[0]
+                mixed = [f"{x},{y},512,512/max/0/default.jpg", f"{x + 512},{y},512,512/512,/0/default.png",
+                         f"{y},{x},4096,4096/512,/0/default.jpg", f"pct:{x / args.side * 50:.3f},10,25,25/1000,/0/gray.jpg",
+                         "full/1000,/0/default.jpg", "full/!2000,2000/0/default.jpg", "square/700,/90/default.jpg",
+                         f"{x},{y},3000,3000/max/0/bitonal.png"]
+                began = time.monotonic()
+                results = concurrent(port, [f"/iiif/image/{pk}/{path}" for path in mixed])
+                report(fmt, "mixed", results, time.monotonic() - began, child)
         finally:
             server.terminate()
             try:
