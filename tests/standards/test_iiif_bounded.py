@@ -266,6 +266,7 @@ def test_import_makes_the_pyramid_so_no_reader_waits_for_it(client, tmp_path, se
 
     # Pruned from the cache: `iiif-cache --prepare` makes it again; with nothing to do it says nothing of it.
     assert runner.invoke(app, ["iiif-cache", "--clear"]).exit_code == 0 and not _pyramids(settings)
+    assert not list(Path(settings.READINGROOM_IIIF_CACHE_DIR).iterdir()), "no folders left behind"
     result = runner.invoke(app, ["iiif-cache", "--prepare"])
     assert result.exit_code == 0 and "made the tiled pyramids of 1 large pages" in result.output, result.output
     assert len(_pyramids(settings)) == 1 and Page.objects.filter(content__record__public_id="map1").count() == 2

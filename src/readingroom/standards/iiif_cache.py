@@ -146,6 +146,9 @@ class DerivativeCache:
             for folder in folders:
                 if folder.is_dir(follow_symlinks=False):
                     with contextlib.suppress(OSError):
+                        if os.listdir(folder.path) == [".pyramid.lock"]:
+                            # Left by a pyramid that is gone: at worst two processes make the next one twice.
+                            os.unlink(os.path.join(folder.path, ".pyramid.lock"))
                         os.rmdir(folder.path)  # only succeeds when empty
 
 
