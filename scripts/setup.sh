@@ -10,7 +10,7 @@ want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
 packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-deu tesseract-ocr-fra
-          tesseract-ocr-chi-sim ghostscript poppler-utils unpaper fonts-dejavu-core python3-venv libvips42)
+          tesseract-ocr-chi-sim ghostscript poppler-utils unpaper fonts-dejavu-core python3-venv)
 if [ "$want_tests" = 1 ]; then
   packages+=(chromium fonts-noto-cjk postgresql redis-server)
 fi

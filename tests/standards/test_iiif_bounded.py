@@ -272,3 +272,14 @@ def test_import_makes_the_pyramid_so_no_reader_waits_for_it(client, tmp_path, se
     assert len(_pyramids(settings)) == 1 and Page.objects.filter(content__record__public_id="map1").count() == 2
     result = runner.invoke(app, ["iiif-cache", "--prepare"])
     assert result.exit_code == 0 and "made the tiled" not in result.output
+
+
+def test_libvips_loads_no_system_libxml2(client, archive):
+    # Debian's libvips pulls the system libxml2 into the process, and lxml (FRUS import) then reads
+    # malformed XML differently: the libvips shipped by pyvips-binary must be the one in use.
+    import pyvips
+
+    assert client.get(f"/iiif/image/{archive.page.pk}/full/99,/0/default.png").status_code == 200
+    assert pyvips.API_mode
+    maps = Path("/proc/self/maps").read_text() if Path("/proc/self/maps").exists() else ""
+    assert "/libxml2.so" not in maps
