@@ -123,8 +123,25 @@ def import_(
                       markup=True, highlight=False, soft_wrap=True)
     out.print(summary.line())
     after_changes()
+    prepare_pyramids()
     if not summary.ok:
         raise typer.Exit(1)
+
+
+def prepare_pyramids() -> None:
+    """Make the tiled pyramid of each large page that has none, so no reader waits for it."""
+    from readingroom.standards import iiif_prepare
+
+    pending = sum(1 for _ in iiif_prepare.large_pages())
+    if not pending:
+        return
+    with progress() as bar:
+        task = bar.add_task("IIIF pyramids of large pages", total=pending, rate="")
+        report = iiif_prepare.prepare_all(on_page=lambda page: bar.advance(task))
+    for problem in report.problems:
+        console.print(f"[yellow]warning[/yellow] IIIF: {problem}", markup=True, highlight=False, soft_wrap=True)
+    if report.made or report.problems:
+        out.print(f"IIIF: made the tiled pyramids of {report.made} large pages ({report.present} had one)")
 
 
 @app.command()
@@ -281,10 +298,15 @@ def _listen(host: str, port: int):
 def iiif_cache_command(
     prune: Annotated[bool, typer.Option("--prune", help="Remove the least recently used derivatives beyond the limit")] = False,
     clear: Annotated[bool, typer.Option("--clear", help="Remove every cached derivative (originals are not touched)")] = False,
+    prepare: Annotated[bool, typer.Option("--prepare", help="Make the tiled pyramids of large pages that have none")] = False,
 ) -> None:
-    """Show the IIIF derivative cache's size against its limit (READINGROOM_IIIF_CACHE_MB); prune or clear it."""
+    """Show the IIIF derivative cache's size against its limit (READINGROOM_IIIF_CACHE_MB); prune, clear or
+    prepare it."""
     setup_django()
     from readingroom.standards import iiif_cache
+
+    if prepare:
+        prepare_pyramids()
 
     cache = iiif_cache.for_settings()
     if clear or prune:

@@ -112,6 +112,10 @@ READINGROOM_INDEX_DIR = Path(os.environ.get("READINGROOM_INDEX_DIR", DATA_DIR / 
 # IIIF derivatives (tiles, thumbnails) are cached on disk; the least recently used go beyond this size.
 READINGROOM_IIIF_CACHE_DIR = Path(os.environ.get("READINGROOM_IIIF_CACHE_DIR", DATA_DIR / "cache" / "iiif"))
 READINGROOM_IIIF_CACHE_MB = int(os.environ.get("READINGROOM_IIIF_CACHE_MB", "2048"))
+# IIIF renders running at once per server process (more wait up to READINGROOM_IIIF_RENDER_WAIT seconds,
+# then get 503 with Retry-After): one per core is what the machine can do at once.
+READINGROOM_IIIF_RENDERS = int(os.environ.get("READINGROOM_IIIF_RENDERS", "0")) or max(2, os.cpu_count() or 2)
+READINGROOM_IIIF_RENDER_WAIT = float(os.environ.get("READINGROOM_IIIF_RENDER_WAIT", "2"))
 
 LOGGING = {
     "version": 1,

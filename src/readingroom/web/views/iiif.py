@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from readingroom.catalog.citations import chicago
 from readingroom.catalog.models import Page, Record
-from readingroom.standards import iiif_cache, iiif_image, iiif_presentation
+from readingroom.standards import iiif_cache, iiif_image, iiif_limits, iiif_prepare, iiif_presentation
 from readingroom.web.views.documents import visible_record
 
 IMAGE_INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -71,7 +71,12 @@ def image(request: HttpRequest, page_id: int, region: str, size: str, rotation: 
         wanted = iiif_image.parse_request(region, size, rotation, quality_format, width, height)
     except iiif_image.IIIFError as exc:
         return _cors(HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8"))
-    derivative = iiif_cache.for_settings().open(path, wanted, page.checksum or str(path.stat().st_mtime_ns))
+    try:
+        derivative = iiif_cache.for_settings().open(path, wanted, iiif_prepare.version(page, path), (width, height))
+    except iiif_limits.Busy as exc:
+        busy = HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        busy["Retry-After"] = str(exc.retry_after)
+        return _cors(busy)
     response = FileResponse(derivative, content_type=wanted.media_type)
     response["Cache-Control"] = "public, max-age=86400"
     response["Link"] = f'<http://iiif.io/api/image/3/{iiif_image.PROFILE}.json>;rel="profile"'
