@@ -5,9 +5,11 @@ own verdict is in tests/browser/test_content_security_policy.py."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+import readingroom.web
 from readingroom import search
 from readingroom.catalog.models import AccessLevel
 from tests.web import sample_archive
@@ -131,6 +133,12 @@ def test_after_a_restriction_the_not_found_page_carries_it(client, archive):
     assert response.status_code == 404
     assert_strict(response)
     assert "Telegram re Stalin" not in response.content.decode()
+
+
+def test_the_one_inline_style_allowed_is_the_vendored_openseadragons(settings):
+    # If OpenSeadragon is upgraded and its rule changes, the hash in the policy must follow.
+    vendored = Path(readingroom.web.__file__).parent / "static/readingroom/vendor/openseadragon/openseadragon.min.js"
+    assert f'o.textContent="{settings.OPENSEADRAGON_STYLE}"' in vendored.read_text(encoding="utf-8")
 
 
 def test_the_checker_finds_inline_code():
