@@ -102,6 +102,13 @@ def test_serve_refuses_a_development_or_weak_key_unless_debug(tmp_path, key):
     assert result.returncode == 1 and "cannot listen on" in result.stderr
 
 
+def test_a_bad_number_in_a_setting_is_one_line(tmp_path):
+    result = cli(tmp_path / "data", "init", READINGROOM_HSTS_SECONDS="one year")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == ("readingroom: error: ImproperlyConfigured: READINGROOM_HSTS_SECONDS must be "
+                                     "a whole number of 0 or more, not 'one year'")
+
+
 def test_check_deploy_passes_with_the_documented_production_settings(tmp_path):
     data = tmp_path / "data"
     assert cli(data, "init").returncode == 0
@@ -214,3 +221,10 @@ def test_behind_a_proxy_https_is_enforced_and_sessions_survive_a_restart(tmp_pat
         assert admin.status == 200 and "Log out" in admin.text
     finally:
         stop_server(server)
+
+
+def test_every_setting_from_the_environment_is_in_the_readme_table():
+    settings_source = (REPO / "src" / "readingroom" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"(?:environ\.get|_bool|_int)\(\"(READINGROOM_\w+)\"", settings_source))
+    documented = set(re.findall(r"^\| `(READINGROOM_\w+)` \|", (REPO / "README.md").read_text(encoding="utf-8"), re.M))
+    assert read and read - documented == set()

@@ -447,10 +447,11 @@ def main() -> None:
     except CliError as exc:
         console.print(f"readingroom: error: {exc}", highlight=False, markup=False)
         sys.exit(1)
-    except Exception as exc:  # a database that cannot be reached, a full disk: one line, not a traceback
+    except Exception as exc:  # a database that cannot be reached, a full disk, a bad setting: one line
+        from django.core.exceptions import ImproperlyConfigured
         from django.db import DatabaseError
 
-        if not isinstance(exc, DatabaseError | OSError):
+        if not isinstance(exc, DatabaseError | OSError | ImproperlyConfigured):
             raise
         console.print(f"readingroom: error: {type(exc).__name__}: {exc}", highlight=False, markup=False)
         sys.exit(1)

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from readingroom import secret_key
 
@@ -26,6 +27,15 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
 
 
 DEBUG = _bool("READINGROOM_DEBUG", False)
@@ -101,7 +111,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # HTTPS. Off by default so that the plain-HTTP demo on 127.0.0.1 works; README "Security" lists the
 # production values, which `python -m django check --deploy` accepts.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _bool("READINGROOM_SECURE_COOKIES", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("READINGROOM_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = _int("READINGROOM_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("READINGROOM_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = _bool("READINGROOM_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = _bool("READINGROOM_SSL_REDIRECT", False)
@@ -110,7 +120,7 @@ SECURE_SSL_REDIRECT = _bool("READINGROOM_SSL_REDIRECT", False)
 _proxy_header = os.environ.get("READINGROOM_PROXY_SSL_HEADER", "").strip()
 SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
 # How many proxies in front append to X-Forwarded-For: the login rate limit counts the client's address.
-READINGROOM_TRUSTED_PROXIES = int(os.environ.get("READINGROOM_TRUSTED_PROXIES", "0"))
+READINGROOM_TRUSTED_PROXIES = _int("READINGROOM_TRUSTED_PROXIES", 0)
 
 # No inline script and no inline event handlers: every script is a file under /static/, and data reaches it
 # through json_script or data- attributes. Style attributes are allowed (the date timeline's bar widths);
@@ -140,8 +150,8 @@ AUTHENTICATION_BACKENDS = [
     "readingroom.web.login_limit.LoginLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("READINGROOM_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("READINGROOM_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = _int("READINGROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_int("READINGROOM_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "readingroom.web.login_limit.client_address"
