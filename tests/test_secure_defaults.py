@@ -102,11 +102,14 @@ def test_serve_refuses_a_development_or_weak_key_unless_debug(tmp_path, key):
     assert result.returncode == 1 and "cannot listen on" in result.stderr
 
 
-def test_a_bad_number_in_a_setting_is_one_line(tmp_path):
+def test_a_bad_setting_is_one_line(tmp_path):
     result = cli(tmp_path / "data", "init", READINGROOM_HSTS_SECONDS="one year")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == ("readingroom: error: ImproperlyConfigured: READINGROOM_HSTS_SECONDS must be "
                                      "a whole number of 0 or more, not 'one year'")
+    result = cli(tmp_path / "data", "init", READINGROOM_CSRF_TRUSTED_ORIGINS="archive.example.org")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "e.g. https://archive.example.org" in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_check_deploy_passes_with_the_documented_production_settings(tmp_path):

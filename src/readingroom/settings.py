@@ -183,6 +183,8 @@ CSRF_TRUSTED_ORIGINS = sorted({o for o in (
     "{0.scheme}://{0.netloc}".format(urlsplit(READINGROOM_BASE_URL)),
     *(o.strip() for o in os.environ.get("READINGROOM_CSRF_TRUSTED_ORIGINS", "").split(",")),
 ) if o})
+if bad_origins := [o for o in CSRF_TRUSTED_ORIGINS if "://" not in o]:
+    raise ImproperlyConfigured(f"READINGROOM_CSRF_TRUSTED_ORIGINS: origins start with their scheme, e.g. https://{bad_origins[0]}")
 READINGROOM_INDEX_DIR = Path(os.environ.get("READINGROOM_INDEX_DIR", DATA_DIR / "index"))
 # IIIF derivatives (tiles, thumbnails) are cached on disk; the least recently used go beyond this size.
 READINGROOM_IIIF_CACHE_DIR = Path(os.environ.get("READINGROOM_IIIF_CACHE_DIR", DATA_DIR / "cache" / "iiif"))
