@@ -42,11 +42,17 @@ def setup_django() -> None:
 
 
 def ensure_database() -> None:
-    """Create the data directory and bring the schema up to date (quietly: it is usually a no-op)."""
+    """Create the data directory (with its secret key) and bring the schema up to date (quietly: it is
+    usually a no-op)."""
     from django.conf import settings
     from django.core.management import call_command
 
+    from readingroom import secret_key
+
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    key = secret_key.ensure(settings.DATA_DIR)
+    if not os.environ.get("READINGROOM_SECRET_KEY"):
+        settings.SECRET_KEY = key  # settings were read before the file existed; the children read the file
     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
@@ -219,6 +225,7 @@ def serve(
     if threads < 1 or workers < 1:
         fail("--threads and --workers must be at least 1")
     setup_django()
+    _refuse_a_weak_secret_key()
     listener = _listen(host, port)
     from django.db import connections
 
@@ -235,6 +242,17 @@ def serve(
     Supervisor(children, pass_fds=[listener.fileno()]).run()
     listener.close()
     out.print("Stopped.")
+
+
+def _refuse_a_weak_secret_key() -> None:
+    from django.conf import settings
+
+    from readingroom import secret_key
+
+    problem = secret_key.weakness(settings.SECRET_KEY)
+    if problem and not settings.DEBUG:
+        fail(f"{problem}: unset READINGROOM_SECRET_KEY to use the one in {secret_key.key_file(settings.DATA_DIR)}, "
+             "or set it to a long random string (READINGROOM_DEBUG=1 allows it for development)")
 
 
 def _index_writer():
@@ -451,10 +469,11 @@ def main() -> None:
     except CliError as exc:
         console.print(f"readingroom: error: {exc}", highlight=False, markup=False)
         sys.exit(1)
-    except Exception as exc:  # a database that cannot be reached, a full disk: one line, not a traceback
+    except Exception as exc:  # a database that cannot be reached, a full disk, a bad setting: one line
+        from django.core.exceptions import ImproperlyConfigured
         from django.db import DatabaseError
 
-        if not isinstance(exc, DatabaseError | OSError):
+        if not isinstance(exc, DatabaseError | OSError | ImproperlyConfigured):
             raise
         console.print(f"readingroom: error: {type(exc).__name__}: {exc}", highlight=False, markup=False)
         sys.exit(1)

@@ -6,10 +6,17 @@ DATABASE_URL switches to PostgreSQL (postgres://user:pass@host:port/name).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from readingroom import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("READINGROOM_DATA_DIR", Path.cwd() / "data")).resolve()
@@ -22,8 +29,18 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
 DEBUG = _bool("READINGROOM_DEBUG", False)
-SECRET_KEY = os.environ.get("READINGROOM_SECRET_KEY", "insecure-development-key-change-me-in-production")
+# The variable, else the key `readingroom init` (or any command) wrote into the data directory.
+SECRET_KEY = os.environ.get("READINGROOM_SECRET_KEY") or secret_key.read(DATA_DIR) or secret_key.DEVELOPMENT_KEY
 ALLOWED_HOSTS = [h for h in os.environ.get("READINGROOM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
@@ -34,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "readingroom.catalog",
     "readingroom.web",
     "readingroom.ocr",
@@ -51,6 +69,9 @@ MIDDLEWARE = [
     # Lets model history (django-simple-history) record who made an edit in the admin or the editing page.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "readingroom.urls"
@@ -87,6 +108,55 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# HTTPS. Off by default so that the plain-HTTP demo on 127.0.0.1 works; README "Security" lists the
+# production values, which `python -m django check --deploy` accepts.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _bool("READINGROOM_SECURE_COOKIES", False)
+SECURE_HSTS_SECONDS = _int("READINGROOM_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("READINGROOM_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _bool("READINGROOM_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _bool("READINGROOM_SSL_REDIRECT", False)
+# Behind a proxy that terminates TLS: the header it sets to "https" (e.g. X-Forwarded-Proto). Only set
+# it when the proxy always sets or strips that header, or a client could claim HTTPS.
+_proxy_header = os.environ.get("READINGROOM_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+# How many proxies in front append to X-Forwarded-For: the login rate limit counts the client's address.
+READINGROOM_TRUSTED_PROXIES = _int("READINGROOM_TRUSTED_PROXIES", 0)
+
+# No inline script and no inline event handlers: every script is a file under /static/, and data reaches it
+# through json_script or data- attributes. Style attributes are allowed (the date timeline's bar widths);
+# of inline <style> elements only the one rule the vendored OpenSeadragon adds, by its hash.
+OPENSEADRAGON_STYLE = "@media (hover: none) {    .openseadragon-canvas:focus {        outline: none !important;    }}"
+_openseadragon_hash = base64.b64encode(hashlib.sha256(OPENSEADRAGON_STYLE.encode()).digest()).decode()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", f"'sha256-{_openseadragon_hash}'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# The login rate limit (django-axes): a username tried from one client address is locked out after this
+# many failures for this long. Locking the pair, not the username alone, keeps a stranger from locking
+# staff out by failing on purpose; a successful login forgets earlier failures.
+AUTHENTICATION_BACKENDS = [
+    "readingroom.web.login_limit.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _int("READINGROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_int("READINGROOM_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "readingroom.web.login_limit.client_address"
+AXES_VERBOSE = False
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
@@ -108,6 +178,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # The public identity of this reading room, used in citations and permalinks.
 READINGROOM_ARCHIVE_NAME = os.environ.get("READINGROOM_ARCHIVE_NAME", "readingroom Digital Archive")
 READINGROOM_BASE_URL = os.environ.get("READINGROOM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Forms posted through a proxy that changes the host or scheme: the public address's origin, and any listed.
+CSRF_TRUSTED_ORIGINS = sorted({o for o in (
+    "{0.scheme}://{0.netloc}".format(urlsplit(READINGROOM_BASE_URL)),
+    *(o.strip() for o in os.environ.get("READINGROOM_CSRF_TRUSTED_ORIGINS", "").split(",")),
+) if o})
+if bad_origins := [o for o in CSRF_TRUSTED_ORIGINS if "://" not in o]:
+    raise ImproperlyConfigured(f"READINGROOM_CSRF_TRUSTED_ORIGINS: origins start with their scheme, e.g. https://{bad_origins[0]}")
 READINGROOM_INDEX_DIR = Path(os.environ.get("READINGROOM_INDEX_DIR", DATA_DIR / "index"))
 # IIIF derivatives (tiles, thumbnails) are cached on disk; the least recently used go beyond this size.
 READINGROOM_IIIF_CACHE_DIR = Path(os.environ.get("READINGROOM_IIIF_CACHE_DIR", DATA_DIR / "cache" / "iiif"))

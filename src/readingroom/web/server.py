@@ -13,12 +13,17 @@ import sys
 
 
 def serve_waitress(fd: int, threads: int) -> None:
+    from django.conf import settings
     from waitress import create_server
 
     from readingroom.wsgi import application
 
+    # Waitress drops X-Forwarded-* headers by default; behind the proxy the settings name, Django's
+    # settings interpret them (the scheme, the client's address), as they do under gunicorn.
+    behind_proxy = bool(settings.SECURE_PROXY_SSL_HEADER or settings.READINGROOM_TRUSTED_PROXIES)
     listener = socket.socket(fileno=fd)
-    server = create_server(application, sockets=[listener], threads=threads, ident="readingroom")
+    server = create_server(application, sockets=[listener], threads=threads, ident="readingroom",
+                           clear_untrusted_proxy_headers=not behind_proxy)
     # SIGTERM ends the serving loop like Ctrl-C would, so the process exits without a traceback.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
