@@ -81,7 +81,10 @@ def stamp() -> str:
 
 
 def _public_authorities():
-    linked = RecordAuthority.objects.filter(authority=OuterRef("pk"), record__in=Record.objects.public())
+    # Each link's record looked up by primary key: SQLite ran `record__in=<public records>` again for
+    # every authority (7 s for 4,000 authorities).
+    public_record = Record.objects.public().filter(pk=OuterRef("record_id"))
+    linked = RecordAuthority.objects.filter(Exists(public_record), authority=OuterRef("pk"))
     return Authority.objects.filter(Exists(linked), merged_into__isnull=True)
 
 
