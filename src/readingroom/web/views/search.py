@@ -20,7 +20,7 @@ from readingroom.web.serializers import collection_summary
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
-MAX_QUERY = 2_000  # characters: far beyond any real search, and it bounds the page and the parser's work
+MAX_QUERY = 2_000  # characters shown back: what search reads of a query (search/query.py MAX_QUERY_CHARS)
 ALTERNATE_LINK_MAX = 500  # the JSON twin's <link> repeats the query: left out for longer ones
 
 
@@ -94,16 +94,10 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     q = params.get("q", "")
     # approx=all: approximate matches (OCR misreadings) even when the exact ones are plenty.
     approximate = "always" if params.get("approx") == "all" else "auto"
-    if len(q) > MAX_QUERY:
-        # Refused rather than cut: a search on part of what was asked would mislead. The box keeps the
-        # start of it, so the page stays small whatever was sent.
-        message = (f"This search is {len(q):,} characters long; searches are limited to {MAX_QUERY:,}. "
-                   f"The box holds its first {MAX_QUERY:,}.")
-        q = q[:MAX_QUERY]
-        results = searching.SearchResults(q, 0, [], [], [message], 1, PER_PAGE, "relevance")
-        status = 400
-    else:
-        results, status = _run(request, params, q, approximate)
+    results, status = _run(request, params, q, approximate)
+    # Search reads only the first MAX_QUERY characters and says so in its messages; the page and the
+    # twin show no more than that, so their size is bounded whatever was sent.
+    q = q[:MAX_QUERY]
     first = (results.page - 1) * results.per_page + 1
     if as_json:
         return JsonResponse({
