@@ -59,12 +59,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "readingroom.web.middleware.HeadWithoutBody",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "readingroom.web.middleware.PrivateWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Lets model history (django-simple-history) record who made an edit in the admin or the editing page.
     "simple_history.middleware.HistoryRequestMiddleware",

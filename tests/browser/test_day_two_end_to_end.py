@@ -154,7 +154,12 @@ def _crawl(site: Site, limit: int = 600) -> dict[str, tuple[int, str]]:
     """Every page reachable from / and the sitemap, as the public: {path: (status, body)}."""
     status, _t, sitemap = site.get("/sitemap.xml")
     assert status == 200
-    start = ["/", *(urlsplit(u).path for u in re.findall(r"<loc>([^<]+)</loc>", sitemap))]
+    start = ["/"]
+    for part in re.findall(r"<loc>([^<]+)</loc>", sitemap):  # a sitemap index: its parts list the pages
+        status, _t, urls = site.get(urlsplit(part).path)
+        assert status == 200, part
+        start += [urlsplit(u).path for u in re.findall(r"<loc>([^<]+)</loc>", urls)]
+    start = list(dict.fromkeys(start))
     queue, seen = deque(start), dict.fromkeys(start)
     pages: dict[str, tuple[int, str]] = {}
     while queue and len(pages) < limit:

@@ -201,7 +201,7 @@ def test_search_pick_a_facet_open_a_hit(reader, archive):
     expect(hits.first).to_be_visible()
     screenshot(reader, "search")
     # Narrow by a facet value (the collection the seed telegram belongs to), then open the hit.
-    reader.locator(".facets a", has_text="W. Averell Harriman Papers").first.click()
+    reader.locator(".facets button", has_text="W. Averell Harriman Papers").first.click()
     expect(reader.locator(".facets li.selected").first).to_be_visible()
     expect(hits).to_have_count(1)
     hits.first.get_by_role("link").click()

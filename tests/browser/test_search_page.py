@@ -26,14 +26,21 @@ def test_search_from_the_header_then_select_facets(transactional_db, live_server
     page.screenshot(path=os.environ.get("SEARCH_SCREENSHOT", str(tmp_path / "search.png")), full_page=True)
 
     page.goto(live_server.url + "/search/?q=")
-    page.locator(".facet-type a", has_text="Report").click()
+    page.locator(".facet-type button", has_text="Report").click()
     page.wait_for_load_state()
     assert page.locator(".results h2").inner_text().startswith("2 records")
-    page.locator(".facet-type a", has_text="Letter").click()
+    page.locator(".facet-type button", has_text="Letter").click()
     page.wait_for_load_state()
     assert page.locator(".results h2").inner_text().startswith("3 records")
     assert page.locator(".facet-type li.selected").count() == 2
     # Another dimension counts within the selection.
     year_counts = page.locator(".facet-year .count").all_inner_texts()
     assert year_counts == ["3"]
+    # Sorting is a button of the same form: the selection stays, the address stays plain.
+    page.locator(".sort button", has_text="Date ↓").click()
+    page.wait_for_url("**sort=-date")
+    assert page.url.endswith("/search/?q=&f.type=report&f.type=letter&sort=-date")
+    assert page.locator(".facet-type li.selected").count() == 2
+    dates = page.locator(".hit-date").all_inner_texts()
+    assert dates == ["June 1944", "April 2, 1944", "March 15, 1944"]  # newest first
     page.close()

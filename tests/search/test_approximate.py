@@ -82,14 +82,20 @@ def test_queries_with_nothing_approximate_say_so(plenty):
 
 def test_search_page_offers_and_applies_approximate_matches(plenty, client):
     html = client.get("/search/", {"q": "Shantung"}).content.decode()
-    assert "Include approximate matches" in html and "approx=all" in html
+    assert "Include approximate matches" in html and 'name="approx" value="all">Include approximate matches' in html
+    # pressed (the form sends its fields and the button's approx=all): the plain address, then the page
+    pressed = client.get("/search/", {"q": "Shantung", "sort": "relevance", "approx": "all"})
+    assert pressed.status_code == 200
     exact = client.get("/search.json", {"q": "Shantung"}).json()
     assert exact["approximate"] == "left out"
     wider = client.get("/search.json", {"q": "Shantung", "approx": "all", "page": 2}).json()
     assert wider["approximate"] == "included" and wider["total"] == exact["total"] + 1
     assert "mu-ocr-2" in [r["id"] for r in wider["results"]]  # ranked last, on page 2
     html = client.get("/search/", {"q": "Shantung", "approx": "all"}).content.decode()
-    assert "Exact matches only" in html and 'name="approx" value="all"' in html
+    assert "Exact matches only" in html and '<input type="hidden" name="approx" value="all">' in html
+    # "Exact matches only" pressed: the form's approx=all, then the button's approx=exact
+    back = client.get("/search/?q=Shantung&approx=all&approx=exact")
+    assert back.status_code == 302 and back["Location"] == "/search/?q=Shantung"
 
 
 def test_cli_says_when_approximate_matches_were_left_out(plenty):

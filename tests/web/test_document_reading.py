@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from readingroom.catalog.models import Record
 from readingroom.web.highlight import highlight_html, hit_boxes, query_terms
 
 
@@ -82,12 +83,14 @@ def test_downloads(client, archive):
 def test_sitemap_lists_public_records_only(client, archive, django_user_model):
     # Even for a logged-in staff member the sitemap is the public one.
     client.force_login(django_user_model.objects.create_user("s", password="x", is_staff=True))
-    xml = client.get("/sitemap.xml").content.decode()
-    locs = re.findall(r"<loc>(.*?)</loc>", xml)
+    index = client.get("/sitemap.xml")
+    assert index["Content-Type"] == "application/xml; charset=utf-8"
+    xml = b"".join(index.streaming_content).decode()
+    assert xml.startswith('<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    locs = sitemap_urls(client)
     assert "http://testserver/document/209771/" in locs and "http://testserver/document/frus1944v04/d6/" in locs
     assert not [loc for loc in locs if "restricted" in loc or "embargoed" in loc or "only-in-restricted" in loc]
     assert "http://testserver/person/person-stalin-joseph/" in locs
-    assert xml.startswith('<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
 
 
@@ -138,19 +141,41 @@ def test_searchable_pdf_made_by_ocr_is_offered(client, archive):
     assert client.get("/document/restricted-1/searchable.pdf").status_code == 404
 
 
-def test_large_sitemaps_are_split(client, archive, monkeypatch):
-    from readingroom.web.views import sitemap
-
-    monkeypatch.setattr(sitemap, "PART_SIZE", 5)
-    index = client.get("/sitemap.xml").content.decode()
-    parts = re.findall(r"<loc>(.*?)</loc>", index)
-    assert "<sitemapindex" in index and parts[0] == "http://testserver/sitemap.xml?part=0"
+def sitemap_urls(client) -> list[str]:
+    """Every URL of every part the sitemap index lists."""
+    index = b"".join(client.get("/sitemap.xml").streaming_content).decode()
     locs = []
-    for url in parts:
-        locs += re.findall(r"<loc>(.*?)</loc>", client.get(url.replace("http://testserver", "")).content.decode())
+    for url in re.findall(r"<loc>(.*?)</loc>", index):
+        part = client.get(url.replace("http://testserver", ""))
+        assert part.status_code == 200, url
+        text = b"".join(part.streaming_content).decode()
+        assert text.count("<url>") <= 10_000 and "<urlset" in text
+        locs += re.findall(r"<loc>(.*?)</loc>", text)
+    return locs
+
+
+def test_sitemap_parts_by_primary_key_ranges(client, archive, monkeypatch):
+    from readingroom.web import sitemaps
+
+    monkeypatch.setattr(sitemaps, "PART_SIZE", 3)
+    index = b"".join(client.get("/sitemap.xml").streaming_content).decode()
+    parts = re.findall(r"<loc>(.*?)</loc>", index)
+    assert parts[0] == "http://testserver/sitemap-pages-0.xml"
+    assert len([p for p in parts if "-records-" in p]) >= 3
+    assert re.search(r"<sitemap><loc>http://testserver/sitemap-records-\d+\.xml</loc><lastmod>\d{4}-\d\d-\d\d</lastmod>",
+                     index)
+    locs = sitemap_urls(client)
     assert len(locs) == len(set(locs)) == 1 + 7 + 3 + 5  # home, public records, collections, authorities
     assert "http://testserver/collection/frus1944v04/" in locs  # a volume whose records sit in a chapter
     assert not [loc for loc in locs if "restricted" in loc or "embargoed" in loc]
+    # a part a record falls in holds exactly the public records of its primary key range
+    seed_part = archive.seed.pk // 3
+    text = b"".join(client.get(f"/sitemap-records-{seed_part}.xml").streaming_content).decode()
+    expected = {f"http://testserver/document/{r.public_id}/" for r in Record.objects.public()
+                if r.pk // 3 == seed_part}
+    assert set(re.findall(r"<loc>(.*?)</loc>", text)) == expected
+    for missing in ("/sitemap-records-999999.xml", "/sitemap-nothing-0.xml", "/sitemap-pages-1.xml"):
+        assert client.get(missing).status_code == 404, missing
 
 
 def test_highlights_include_the_name_variants_search_matched(client, archive):

@@ -32,5 +32,6 @@ urlpatterns = [
     re_path(r"^browse/(?P<plural>people|places|organizations|subjects)\.json$", browse.authorities, {"as_json": True},
             name="browse-authorities-json"),
     path("sitemap.xml", sitemap.sitemap, name="sitemap"),
+    re_path(r"^sitemap-(?P<section>[a-z]+)-(?P<number>\d{1,9})\.xml$", sitemap.sitemap_part, name="sitemap-part"),
     path("robots.txt", sitemap.robots, name="robots"),
 ]

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from readingroom.catalog.models import Authority, Record, RecordAuthority
+from readingroom.web.access import sees_restricted
 from readingroom.web.serializers import authority_detail, record_summary
 from readingroom.web.views.documents import UNDATED
 
@@ -15,11 +16,16 @@ from readingroom.web.views.documents import UNDATED
 def authority(request: HttpRequest, kind: str, identifier: str, as_json: bool = False) -> HttpResponse:
     """A person, place, organization or subject: names, dates, links out, and its visible records by date."""
     item = get_object_or_404(Authority.objects.prefetch_related("variants"), kind=kind, identifier=identifier)
+    visible = Record.objects.visible_to(request.user)
+    staff = sees_restricted(request.user)
     if item.merged_into_id is not None:  # merged by staff into another authority: its address moved there
         kept = item.current()
+        if not staff and not _has_records(kept, visible):
+            raise Http404("No such authority")  # nor is the kept one's address revealed
         return HttpResponsePermanentRedirect(
             reverse("authority-json", args=[kept.kind, kept.identifier]) if as_json else kept.get_absolute_url())
-    visible = Record.objects.visible_to(request.user)
+    if not staff and not _has_records(item, visible):
+        raise Http404("No such authority")
     links = (
         RecordAuthority.objects.filter(authority=item, record__in=visible)
         .select_related("record")
@@ -35,3 +41,7 @@ def authority(request: HttpRequest, kind: str, identifier: str, as_json: bool = 
         data["page"], data["pages"], data["count"] = page.number, page.paginator.num_pages, page.paginator.count
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return render(request, "readingroom/authority.html", {"authority": item, "page": page})
+
+
+def _has_records(item: Authority, visible) -> bool:
+    return RecordAuthority.objects.filter(authority=item, record__in=visible).exists()

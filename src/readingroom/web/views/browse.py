@@ -69,7 +69,8 @@ class Node:
 
 
 def collection_tree(visible) -> list[Node]:
-    """Root nodes with visible-record totals (descendants included). Three queries in all."""
+    """Root nodes with visible-record totals (descendants included), and below them only the nodes holding
+    visible records. Three queries in all."""
     nodes = {c.pk: Node(c) for c in Collection.objects.select_related("repository").order_by("position", "title")}
     for row in visible.filter(collection__isnull=False).values("collection_id").annotate(n=Count("id")):
         nodes[row["collection_id"]].direct = row["n"]
@@ -92,6 +93,8 @@ def collection_tree(visible) -> list[Node]:
     def total(node: Node, depth: int = 0) -> int:
         # depth guard: a (mis-imported) cycle in the tree must not hang the page
         node.total = node.direct + (sum(total(child, depth + 1) for child in node.children) if depth < 50 else 0)
+        # A series without visible records is left out like an empty root: its title would tell of them.
+        node.children = [child for child in node.children if child.total]
         return node.total
 
     for root in roots:

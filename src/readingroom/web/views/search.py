@@ -1,19 +1,27 @@
 """The search page and its JSON twin. Read-only: it never writes the index and never waits for the
-writer (searching.search opens a fresh searcher on the live generation)."""
+writer (searching.search opens a fresh searcher on the live generation).
+
+The page is one GET form: the query, dates, the selected facet values and the sort travel once, in its
+fields, and every facet value, sort and page is a submit button of that form, so a long query is not
+repeated in every link. A button's `toggle=dimension:value` (or a second `sort`/`approx`) is turned into
+the plain `f.<dimension>` address by a redirect; those addresses work as before, for links from elsewhere
+and for the JSON twin."""
 
 from __future__ import annotations
 
 import logging
 
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 
 from readingroom import search as searching
-from readingroom.search import DIMENSIONS, Facet, FacetValue
+from readingroom.search import DIMENSIONS
 from readingroom.web.serializers import collection_summary
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
+MAX_QUERY = 2_000  # characters shown back: what search reads of a query (search/query.py MAX_QUERY_CHARS)
+ALTERNATE_LINK_MAX = 500  # the JSON twin's <link> repeats the query: left out for longer ones
 
 
 def _selection(params: QueryDict) -> dict[str, list[str]]:
@@ -27,27 +35,39 @@ def _page(params: QueryDict) -> int:
         return 1
 
 
-def _url_with(params: QueryDict, key: str, values: list[str]) -> str:
-    """This page's link with `key` set to `values` (none: left out), back on page 1."""
-    copy = params.copy()
-    copy.setlist(key, values)
-    copy.pop("page", None)
-    return "?" + copy.urlencode()
+def _toggled(selection: dict[str, list[str]], toggles: list[str]) -> dict[str, list[str]]:
+    """The selection after the form's `toggle=dimension:value` buttons: a selected value off, another on."""
+    selection = {d: list(v) for d, v in selection.items()}
+    for toggle in toggles:
+        dimension, _, value = toggle.partition(":")
+        if dimension not in DIMENSIONS or not value:
+            continue
+        values = selection.setdefault(dimension, [])
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+    return {d: v for d, v in selection.items() if v}
 
 
-def _toggle_url(params: QueryDict, dimension: str, value: str) -> str:
-    values = params.getlist(f"f.{dimension}")
-    return _url_with(params, f"f.{dimension}", [v for v in values if v != value] if value in values else [*values, value])
+def _plain_address(request: HttpRequest, params: QueryDict) -> str:
+    """This search's own address: each parameter once, the facet buttons turned into f.<dimension>."""
+    clean = QueryDict(mutable=True)
+    clean["q"] = params.get("q", "")
+    for key in ("from", "to"):
+        if params.get(key):
+            clean[key] = params[key]
+    for dimension, values in _toggled(_selection(params), params.getlist("toggle")).items():
+        clean.setlist(f"f.{dimension}", values)
+    if params.get("sort", "relevance") != "relevance":
+        clean["sort"] = params["sort"]  # the last one: the button pressed comes after the form's field
+    if params.get("approx") == "all":
+        clean["approx"] = "all"
+    return f"{request.path}?{clean.urlencode()}"
 
 
-def _link_facets(facets: list[Facet], params: QueryDict) -> None:
-    def walk(dimension: str, values: list[FacetValue]) -> None:
-        for value in values:
-            value.url = _toggle_url(params, dimension, value.value)
-            walk(dimension, value.children)
-
-    for facet in facets:
-        walk(facet.name, facet.values)
+def _from_a_button(params: QueryDict) -> bool:
+    return "toggle" in params or len(params.getlist("sort")) > 1 or len(params.getlist("approx")) > 1
 
 
 def _hit_json(rank: int, hit: searching.Hit) -> dict:
@@ -67,16 +87,55 @@ def _hit_json(rank: int, hit: searching.Hit) -> dict:
     }
 
 
-def _approximate_url(params: QueryDict, include: bool) -> str:
-    return _url_with(params, "approx", ["all"] if include else [])
-
-
 def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     params = request.GET
+    if _from_a_button(params):
+        return HttpResponseRedirect(_plain_address(request, params))
     q = params.get("q", "")
-    status = 200
     # approx=all: approximate matches (OCR misreadings) even when the exact ones are plenty.
     approximate = "always" if params.get("approx") == "all" else "auto"
+    results, status = _run(request, params, q, approximate)
+    # Search reads only the first MAX_QUERY characters and says so in its messages; the page and the
+    # twin show no more than that, so their size is bounded whatever was sent.
+    q = q[:MAX_QUERY]
+    first = (results.page - 1) * results.per_page + 1
+    if as_json:
+        return JsonResponse({
+            "query": q,
+            "available": results.available,
+            "total": results.total,
+            "page": results.page,
+            "pages": results.pages,
+            "per_page": results.per_page,
+            "sort": results.sort,
+            "selected": results.selection,
+            "messages": results.messages,
+            "approximate": results.approximate,
+            "results": [_hit_json(first + i, h) for i, h in enumerate(results.hits)],
+            "facets": [f.as_dict() for f in results.facets],
+        }, status=status, json_dumps_params={"ensure_ascii": False}, headers=_retry(status))
+    twin = "/search.json?" + params.urlencode()
+    context = {
+        # Not "query": base.html would repeat it in the header's box; this page has its own.
+        "search_text": q,
+        "results": results,
+        "first": first,
+        "sorts": [{"key": key, "label": label, "current": key == results.sort}
+                  for key, label in (("relevance", "Relevance"), ("date", "Date ↑"), ("-date", "Date ↓"))],
+        "date_from": params.get("from", "")[:100],
+        "date_to": params.get("to", "")[:100],
+        "json_url": twin if len(twin) <= ALTERNATE_LINK_MAX else None,
+        "approximate_asked": approximate == "always",
+        "max_query": MAX_QUERY,
+    }
+    response = render(request, "readingroom/search.html", context, status=status)
+    for key, value in _retry(status).items():
+        response[key] = value
+    return response
+
+
+def _run(request: HttpRequest, params: QueryDict, q: str, approximate: str) -> tuple[searching.SearchResults, int]:
+    status = 200
     try:
         results = searching.search(
             q, user=request.user, selection=_selection(params), sort=params.get("sort", "relevance"),
@@ -94,46 +153,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         # crawler should come back rather than record an empty result.
         log.warning("search unavailable: %s", results.failure)
         status = 503
-    _link_facets(results.facets, params)
-    first = (results.page - 1) * results.per_page + 1
-    if as_json:
-        return JsonResponse({
-            "query": q,
-            "available": results.available,
-            "total": results.total,
-            "page": results.page,
-            "pages": results.pages,
-            "per_page": results.per_page,
-            "sort": results.sort,
-            "selected": results.selection,
-            "messages": results.messages,
-            "approximate": results.approximate,
-            "results": [_hit_json(first + i, h) for i, h in enumerate(results.hits)],
-            "facets": [f.as_dict() for f in results.facets],
-        }, status=status, json_dumps_params={"ensure_ascii": False}, headers=_retry(status))
-    base = params.copy()
-    base.pop("page", None)
-    sort_links = []
-    for key, label in (("relevance", "Relevance"), ("date", "Date ↑"), ("-date", "Date ↓")):
-        copy = base.copy()
-        copy["sort"] = key
-        sort_links.append({"key": key, "label": label, "url": "?" + copy.urlencode(), "current": key == results.sort})
-    context = {
-        "query": q,
-        "results": results,
-        "first": first,
-        "sort_links": sort_links,
-        "date_from": params.get("from", ""),
-        "date_to": params.get("to", ""),
-        "page_query": base.urlencode(),
-        "json_url": "/search.json?" + params.urlencode(),
-        "approximate_asked": approximate == "always",
-        "approximate_url": _approximate_url(params, approximate != "always"),
-    }
-    response = render(request, "readingroom/search.html", context, status=status)
-    for key, value in _retry(status).items():
-        response[key] = value
-    return response
+    return results, status
 
 
 def _retry(status: int) -> dict[str, str]:
