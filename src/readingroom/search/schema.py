@@ -8,7 +8,7 @@ from functools import cache
 import tantivy
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
-SCHEMA_VERSION = 5  # 5: a second, public index in each generation
+SCHEMA_VERSION = 6  # 5: a second, public index in each generation; 6: CJK characters are tokens
 
 # English is the default analysis: most holdings are English, and queries are typed in English.
 ENGLISH = "en"
@@ -65,9 +65,18 @@ FACET_FIELDS = {
 INTEGER_FACETS = {"decade": "decade", "year": "year"}
 
 
+# Words are runs of letters and digits, as Tantivy's simple tokenizer has them, except that each Chinese,
+# Japanese or Korean character is a token of its own: those scripts do not separate words with spaces, so a
+# run such as 毛泽东同志在北京 was one token (then dropped past 60 bytes) and 北京 found nothing. A query's
+# CJK word becomes a phrase of its characters (query.py makes multi-token words phrases), which finds the
+# word wherever it stands without a dictionary of words.
+CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+WORD_PATTERN = rf"[{CJK}]|[[\p{{Alphabetic}}\p{{N}}]--[{CJK}]]+"
+
+
 def _analyzer(stemmer: str | None) -> TextAnalyzer:
     builder = (
-        TextAnalyzerBuilder(Tokenizer.simple())
+        TextAnalyzerBuilder(Tokenizer.regex(WORD_PATTERN))
         .filter(Filter.remove_long(60))
         .filter(Filter.lowercase())
         .filter(Filter.ascii_fold())
