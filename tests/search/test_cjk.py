@@ -58,3 +58,10 @@ def test_the_universal_declaration_in_chinese_and_japanese():
     assert set(ids("教育")) == {"udhr-zh-26", "udhr-ja-26"}
     assert "udhr-zh-18" in ids("宗教") and "udhr-ja-18" in ids("宗教")
     assert "udhr-zh-3" in ids("生命")
+
+
+def test_the_document_page_marks_a_chinese_word_inside_a_run(client):
+    stored("zh-2", LONG_RUN, "zh")
+    page = client.get("/document/zh-2/", {"q": "北京"}).content.decode()
+    assert '在<mark class="hit">北京</mark>会见' in page
+    assert "<mark" not in client.get("/document/zh-2/", {"q": "京北"}).content.decode().split("<main", 1)[1]

@@ -45,11 +45,19 @@ def with_name_variants(terms: list[str]) -> list[str]:
     return list(dict.fromkeys([*terms, *extra]))[: MAX_TERMS * 2]
 
 
+# Chinese, Japanese and Korean put no spaces between words: a term in those scripts is marked wherever it
+# stands in a run of characters, as search finds it (each character is a token there).
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 def _pattern(terms: list[str]) -> re.Pattern[str]:
+    ordered = sorted(terms, key=len, reverse=True)
+    words = "|".join(re.escape(t) for t in ordered if not CJK_CHAR.search(t))
+    runs = "|".join(re.escape(t) for t in ordered if CJK_CHAR.search(t))
     # Whole words, with an optional possessive or plural tail: Stalin -> Stalin's, telegram -> telegrams.
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
     # (?<![\w&#]) keeps entity names and numbers ("&amp;", "&#39;") whole when someone searches "amp" or "39".
-    return re.compile(rf"(?<![\w&#])((?:{alternatives})(?:'s|s|es)?)(?!\w)", re.IGNORECASE | re.UNICODE)
+    either = [f"(?<![\\w&#])(?:{words})(?:'s|s|es)?(?!\\w)" if words else "", runs]
+    return re.compile("(" + "|".join(p for p in either if p) + ")", re.IGNORECASE | re.UNICODE)
 
 
 def highlight_html(html: str, terms: list[str]) -> str:
