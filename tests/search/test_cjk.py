@@ -65,3 +65,14 @@ def test_the_document_page_marks_a_chinese_word_inside_a_run(client):
     page = client.get("/document/zh-2/", {"q": "北京"}).content.decode()
     assert '在<mark class="hit">北京</mark>会见' in page
     assert "<mark" not in client.get("/document/zh-2/", {"q": "京北"}).content.decode().split("<main", 1)[1]
+
+
+def test_snippets_and_titles_show_the_text_as_written():
+    store_record(ParsedRecord(public_id="zh-3", title="北京会议记录", date_edtf="1950", languages=["zh"],
+                              contents=[ContentItem("transcript", "zh", LONG_RUN)]))
+    writer.rebuild()
+    from readingroom.search import search
+
+    [hit] = search("北京").hits
+    assert hit.title_html == "<b>北</b><b>京</b>会议记录"
+    assert "毛泽东同志在<b>北</b><b>京</b>会见了" in hit.snippet.html

@@ -22,7 +22,7 @@ from readingroom.catalog.models import (
     RecordAuthority,
 )
 
-from .schema import JOINED_FIELD, LANGUAGE_STEMMERS
+from .schema import JOINED_FIELD, LANGUAGE_STEMMERS, space_cjk
 from .variants import VariantMap
 
 BATCH_SIZE = 500
@@ -230,8 +230,16 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
         doc["date_end"] = [end or start]
         doc["year"] = [f["date_start"].year]
         doc["decade"] = [f["date_start"].year // 10 * 10]
+    for name in CJK_SPACED_FIELDS:
+        if name in doc:
+            doc[name] = [space_cjk(value) for value in doc[name]]
     doc["digest"] = [content_digest(doc)]
     return doc
+
+
+# Text fields whose words are searched: CJK characters in them are set apart (schema.space_cjk).
+CJK_SPACED_FIELDS = ("title", "summary", "transcript", "translation", "ocr", "notes", "names", "person", "place",
+                     "subject", "organization", "collection", *(f"text_{code}" for code in LANGUAGE_STEMMERS))
 
 
 def content_digest(doc: dict) -> int:

@@ -37,6 +37,7 @@ from .schema import (
     analyzer_for_field,
     analyzers,
     build_schema,
+    space_cjk,
 )
 
 MAX_QUERY_CHARS = 2000
@@ -248,7 +249,7 @@ class Parser:
         if tok.kind not in {"word", "phrase"}:
             return None
         text = tok.text.strip()
-        if not text or not analyzers()[ENGLISH].analyze(text):
+        if not text or not analyzers()[ENGLISH].analyze(space_cjk(text)):
             return None
         self.terms += 1
         if self.terms > MAX_TERMS:
@@ -363,7 +364,7 @@ def _expand_runs(items: list, names: variants.VariantMap) -> list:
 # --- compiling to Tantivy ----------------------------------------------------------------------------
 
 def _field_query(field_name: str, text: str, phrase: bool) -> Query | None:
-    tokens = analyzer_for_field(field_name).analyze(text)
+    tokens = analyzer_for_field(field_name).analyze(space_cjk(text))
     if not tokens:
         return None
     schema = build_schema()
@@ -405,7 +406,7 @@ def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool, jo
         q = _field_query(name, text, phrase)
         if q is not None:
             clauses.append((Occur.Should, Query.boost_query(q, weight)))
-    english = analyzers()[ENGLISH].analyze(text)
+    english = analyzers()[ENGLISH].analyze(space_cjk(text))
     if len(english) == 1:
         if joined:
             clauses.append((Occur.Should, Query.boost_query(

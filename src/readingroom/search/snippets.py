@@ -11,7 +11,7 @@ from html import escape
 import tantivy
 from rapidfuzz.distance import Levenshtein
 
-from .schema import build_schema
+from .schema import build_schema, unspace_cjk
 
 SNIPPET_FIELDS = ["transcript", "translation", "ocr", "summary"]
 SNIPPET_CHARS = 240
@@ -73,7 +73,7 @@ class Highlighter:
 
     def title(self, doc: tantivy.Document) -> str:
         snippet = self.generators["title"].snippet_from_doc(doc)
-        return snippet.to_html() if snippet.highlighted() else escape(doc.get_first("title") or "")
+        return unspace_cjk(snippet.to_html() if snippet.highlighted() else escape(doc.get_first("title") or ""))
 
     def snippet(self, doc: tantivy.Document) -> SnippetResult | None:
         for name in SNIPPET_FIELDS:
@@ -81,14 +81,15 @@ class Highlighter:
                 continue
             if name == "ocr" and (html := approximate_snippet(doc.get_first(name), self.words)):
                 # Machine-read text: mark the noisy matches too ("Ghantung" for Shantung).
-                return SnippetResult(html, name, True)
+                return SnippetResult(unspace_cjk(html), name, True)
             snippet = self.generators[name].snippet_from_doc(doc)
             if snippet.highlighted():
-                return SnippetResult(snippet.to_html(), name, name == "ocr")
+                return SnippetResult(unspace_cjk(snippet.to_html()), name, name == "ocr")
         # Otherwise (a date-only or name-variant match): the start of the best text, plainly.
         for name in SNIPPET_FIELDS:
             text = doc.get_first(name)
             if text:
                 cut = text[:SNIPPET_CHARS]
-                return SnippetResult(escape(cut) + ("…" if len(text) > SNIPPET_CHARS else ""), name, name == "ocr")
+                return SnippetResult(unspace_cjk(escape(cut)) + ("…" if len(text) > SNIPPET_CHARS else ""), name,
+                                     name == "ocr")
         return None
