@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import string
 import subprocess
 import sys
@@ -34,34 +33,10 @@ import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from harness import REPO, free_port, indexed_sample_archive, setup_django
+
 TARGET_P95 = 5.0
 TIMEOUT = 60.0  # a change not reflected by then counts as this long, and is reported
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def prepare(data_dir: Path, records: int):
-    os.environ["READINGROOM_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
-    sys.path[:0] = [str(REPO / "src"), str(REPO)]
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from tests.web import sample_archive
-
-    from readingroom.search import writer
-
-    archive = sample_archive.build(frus_count=records)
-    writer.rebuild()
-    return archive
 
 
 def word(rng: random.Random) -> str:
@@ -132,7 +107,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rr-bench-freshness-") as tmp:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
-        archive = prepare(data_dir, max(args.records, 2 * args.repeat + 2))
+        setup_django(data_dir)
+        archive = indexed_sample_archive(max(args.records, 2 * args.repeat + 2))
         from django.db import connections
         from tests.ingest.helpers import write_export
 

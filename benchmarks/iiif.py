@@ -22,7 +22,6 @@ import io
 import os
 import random
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,15 +29,10 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from harness import REPO, free_port, setup_django, wait_until_up
+
 REGION = 1024
 OUT = 512
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_page(folder: Path, side: int) -> dict[str, Path]:
@@ -55,16 +49,9 @@ def make_page(folder: Path, side: int) -> dict[str, Path]:
 
 
 def prepare(data_dir: Path, originals: dict[str, Path], side: int) -> dict[str, int]:
-    os.environ["READINGROOM_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
-    sys.path[:0] = [str(REPO / "src"), str(REPO)]
-    import django
-
-    django.setup()
+    setup_django(data_dir)
     from django.core.files import File
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     from readingroom.catalog.models import Content, Page, Record
 
     record = Record.objects.create(public_id="map-sheet", title="A 144-megapixel map sheet")
@@ -128,19 +115,6 @@ def report(fmt: str, phase: str, results: list[tuple[float, int, int]], wall: fl
           f"all in {wall:.2f} s, server peak RSS {peak_rss_mb(child):.0f} MB")
 
 
-def wait_until_up(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/robots.txt")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
-
-
 def floor_pyvips(path: Path, x: int, y: int) -> float:
     import pyvips
 
@@ -187,7 +161,7 @@ def main() -> None:
         server = subprocess.Popen([sys.executable, "-m", "readingroom.cli", "serve", "--port", str(port)],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            wait_until_up(port)
+            wait_until_up(port, "/robots.txt")
             child = web_child(server.pid)
             print(f"server: readingroom serve (waitress, pid {child}), peak RSS before: {peak_rss_mb(child):.0f} MB")
             for fmt, pk in pages.items():

@@ -11,27 +11,17 @@ files). The baseline is the cold build in the same process. Target: warm request
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from harness import setup_django
 
 
 def prepare(data_dir: Path, records: int) -> None:
     (data_dir / "media").mkdir(parents=True)
-    os.environ["READINGROOM_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
-    sys.path[:0] = [str(REPO / "src"), str(REPO)]
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django(data_dir)
     from readingroom.catalog.models import AccessLevel, Authority, Collection, Record, RecordAuthority
 
     volumes = [Collection.objects.create(identifier=f"volume-{n}", title=f"Volume {n}") for n in range(20)]

@@ -17,7 +17,6 @@ import argparse
 import http.client
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,35 +26,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from harness import REPO, free_port, indexed_sample_archive, setup_django, wait_until_up
 
 
 def prepare(data_dir: Path, records: int) -> list[str]:
     """Migrate a fresh database and fill it; returns the public ids of the records."""
-    os.environ["READINGROOM_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
-    sys.path[:0] = [str(REPO / "src"), str(REPO)]
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from tests.web import sample_archive
-
-    archive = sample_archive.build(frus_count=records)
-    try:  # once search is merged: write the index so the search page has something to find
-        from readingroom.search import writer
-    except ImportError:
-        writer = None
-    if writer is not None:
-        writer.rebuild()
+    setup_django(data_dir)
+    archive = indexed_sample_archive(records)
     return [archive.seed.public_id, *(r.public_id for r in archive.frus)]
 
 
@@ -131,19 +108,6 @@ def report(name: str, samples: Samples, elapsed: float) -> list[str]:
                     f"{max(values) * 1000:.1f} | {statistics.fmean(values) * 1000:.1f} |")
     rows.append(f"| {name} | all ({total / elapsed:.0f} req/s, {samples.errors} errors) | {total} | | | | |")
     return rows
-
-
-def wait_until_up(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
 
 
 def main() -> None:
