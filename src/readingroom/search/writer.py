@@ -3,6 +3,7 @@ index against the database. Only this module writes the index, and only while ho
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -168,9 +169,14 @@ def drain(batch_size: int = QUEUE_BATCH, on_progress: Progress | None = None) ->
                 store.record_checksums(store.current_generation())
     except store.IndexDamaged as exc:
         # The queue keeps what was not committed; a rebuild takes everything from the database.
-        damaged = rebuild(on_progress=on_progress)
-        damaged.damage.append(str(exc))
-        return damaged
+        return _rebuilt_for([str(exc)], on_progress)
+    return report
+
+
+def _rebuilt_for(damage: list[str], on_progress: Progress | None) -> WriteReport:
+    """A new generation in place of a damaged one; the report says what was wrong."""
+    report = rebuild(on_progress=on_progress)
+    report.damage = damage
     return report
 
 
@@ -214,9 +220,7 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
         if not repair:
             report.damage = damage
             return report
-        rebuilt = rebuild(on_progress=on_progress)
-        rebuilt.damage = damage
-        return rebuilt
+        return _rebuilt_for(damage, on_progress)
     with store.writer_lock(), store.guarded("checking the index against the database", ask_repair=False):
         in_index, in_public = indexed_digests(), indexed_digests(public=True)
         today = day_number(timezone.localdate())
@@ -260,11 +264,7 @@ def repair_if_damaged(on_progress: Progress | None = None) -> WriteReport | None
     store.repair_done()  # cleared first: a failure seen during the check asks again
     with store.writer_lock():
         damage = store.verify()
-    if not damage:
-        return None
-    report = rebuild(on_progress=on_progress)
-    report.damage = damage
-    return report
+    return _rebuilt_for(damage, on_progress) if damage else None
 
 
 def queue_ended_embargoes() -> int:
@@ -282,9 +282,9 @@ def queue_ended_embargoes() -> int:
         return 0
     from readingroom.catalog.models import AccessLevel
 
-    ended = Record.objects.filter(access_level=AccessLevel.EMBARGOED, embargo_until__isnull=False,
-                                  embargo_until__lte=timezone.localdate())
-    ended = [pk for pk, until in ended.values_list("pk", "embargo_until") if day_number(until) > since]
+    after = dt.date(since // 10000, since // 100 % 100, since % 100)
+    ended = list(Record.objects.filter(access_level=AccessLevel.EMBARGOED, embargo_until__gt=after,
+                                       embargo_until__lte=timezone.localdate()).values_list("pk", flat=True))
     queue.enqueue(ended)
     store.write_meta(gen, **{**meta, "public_as_of": today})
     return len(ended)
