@@ -8,8 +8,8 @@ import re
 from urllib.parse import urlencode
 
 from readingroom.catalog.models import AccessLevel, Record
+from readingroom.search import MAX_QUERY_CHARS as MAX_QUERY
 from readingroom.search import writer
-from readingroom.web.views.search import MAX_QUERY
 
 
 def long_query() -> str:

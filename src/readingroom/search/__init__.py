@@ -11,7 +11,7 @@ from importlib import import_module
 
 _EXPORTS = {
     "search": "engine", "attach_records": "engine", "more_like_this": "engine", "SearchResults": "engine",
-    "Hit": "engine", "WIDEN_BELOW": "engine",
+    "Hit": "engine", "WIDEN_BELOW": "engine", "MAX_QUERY_CHARS": "query",
     "Facet": "facets", "FacetValue": "facets", "DIMENSIONS": "facets",
     "drain": "writer", "rebuild": "writer", "check": "writer", "needs_rebuild": "writer",
     "record_count": "writer", "WriteReport": "writer",

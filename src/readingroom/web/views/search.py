@@ -20,7 +20,6 @@ from readingroom.web.serializers import collection_summary
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
-MAX_QUERY = 2_000  # characters shown back: what search reads of a query (search/query.py MAX_QUERY_CHARS)
 ALTERNATE_LINK_MAX = 500  # the JSON twin's <link> repeats the query: left out for longer ones
 
 
@@ -95,9 +94,9 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     # approx=all: approximate matches (OCR misreadings) even when the exact ones are plenty.
     approximate = "always" if params.get("approx") == "all" else "auto"
     results, status = _run(request, params, q, approximate)
-    # Search reads only the first MAX_QUERY characters and says so in its messages; the page and the
+    # Search reads only the first MAX_QUERY_CHARS characters and says so in its messages; the page and the
     # twin show no more than that, so their size is bounded whatever was sent.
-    q = q[:MAX_QUERY]
+    q = q[:searching.MAX_QUERY_CHARS]
     first = (results.page - 1) * results.per_page + 1
     if as_json:
         return JsonResponse({
@@ -126,7 +125,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "date_to": params.get("to", "")[:100],
         "json_url": twin if len(twin) <= ALTERNATE_LINK_MAX else None,
         "approximate_asked": approximate == "always",
-        "max_query": MAX_QUERY,
+        "max_query": searching.MAX_QUERY_CHARS,
     }
     response = render(request, "readingroom/search.html", context, status=status)
     for key, value in _retry(status).items():
