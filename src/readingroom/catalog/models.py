@@ -100,6 +100,11 @@ class AccessLevel(models.TextChoices):
     EMBARGOED = "embargoed", "Embargoed until a date"
 
 
+def sees_restricted(user) -> bool:
+    """Staff see every record, restricted and embargoed ones too; everyone else only public ones."""
+    return bool(user is not None and getattr(user, "is_staff", False))
+
+
 class RecordQuerySet(models.QuerySet):
     def public(self, today: dt.date | None = None) -> RecordQuerySet:
         """Records any reader may see: public ones, and embargoed ones whose embargo has ended."""
@@ -110,7 +115,7 @@ class RecordQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> RecordQuerySet:
-        if user is not None and getattr(user, "is_staff", False):
+        if sees_restricted(user):
             return self
         return self.public()
 
@@ -192,7 +197,7 @@ class Record(models.Model):
         return self.access_level == AccessLevel.EMBARGOED and self.embargo_until is not None and self.embargo_until <= today
 
     def visible_to(self, user) -> bool:
-        return self.is_public() or bool(user is not None and getattr(user, "is_staff", False))
+        return self.is_public() or sees_restricted(user)
 
 
 class Content(models.Model):

@@ -12,6 +12,8 @@ import tantivy
 from django.utils import timezone
 from tantivy import FieldType, Occur, Order, Query
 
+from readingroom.catalog.models import sees_restricted
+
 from . import facets as facet_mod
 from . import query as query_mod
 from . import queue
@@ -77,15 +79,11 @@ class SearchResults:
         return max(1, -(-self.total // self.per_page))
 
 
-def is_staff(user) -> bool:
-    return user is not None and getattr(user, "is_staff", False)
-
-
 def access_filter(user=None, today: dt.date | None = None) -> Query | None:
     """What this reader may see, as a query: None for staff (everything). The public searches the public
     index, which holds only what the public could see when it was written; this filter still applies
     there, so an index that lags behind (an embargo set since) never shows too much."""
-    if is_staff(user):
+    if sees_restricted(user):
         return None
     schema = build_schema()
     today_n = day_number(today or timezone.localdate())
@@ -136,7 +134,7 @@ def hidden_records(user=None) -> list[int]:
 
     from .models import IndexTask
 
-    records = Record.objects.all() if is_staff(user) else Record.objects.public()
+    records = Record.objects.all() if sees_restricted(user) else Record.objects.public()
     queued = queue.queued_records(HIDDEN_BY_ID + 1)
     if len(queued) <= HIDDEN_BY_ID:
         if not queued:
@@ -202,7 +200,7 @@ def unavailable_message(exc: IndexUnavailable) -> str:
 
 def _search(parsed, messages, q, user, selection, sort, page, per_page, date_from, date_to, with_facets,
             with_snippets, approximate) -> SearchResults:
-    searcher = open_for_reading(public=not is_staff(user)).searcher()
+    searcher = open_for_reading(public=not sees_restricted(user)).searcher()
     filters = reader_filters(user)
     form_dates, date_messages = date_bounds(date_from, date_to)
     messages.extend(date_messages)
@@ -312,7 +310,7 @@ def more_like_this(record_pk: int, user=None, limit: int = 5) -> list[tuple[int,
 
 def _more_like_this(record_pk: int, user, limit: int) -> list[tuple[int, str]]:
     # The public's index: its term statistics, which choose the telling words, count no restricted record.
-    searcher = open_for_reading(public=not is_staff(user)).searcher()
+    searcher = open_for_reading(public=not sees_restricted(user)).searcher()
     schema = build_schema()
     own = searcher.search(Query.term_query(schema, "pk", record_pk), limit=1).hits
     if not own:

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from readingroom.catalog.models import Collection
+from readingroom.catalog.models import Collection, sees_restricted
 
-
-def sees_restricted(user) -> bool:
-    """Staff see every record (Record.objects.visible_to), so every page about records."""
-    return bool(user is not None and getattr(user, "is_staff", False))
+__all__ = ["collections_holding", "collections_with_records", "sees_restricted"]
 
 
 def _parents() -> dict[int, int | None]:
