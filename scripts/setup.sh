@@ -9,8 +9,10 @@ cd "$(dirname "$0")/.."
 want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
-packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-deu tesseract-ocr-fra
-          tesseract-ocr-chi-sim ghostscript poppler-utils unpaper fonts-dejavu-core python3-venv)
+# Tesseract's models for the languages archives hold most: English, Russian, German, French, Polish,
+# Simplified and Traditional Chinese, Japanese, Korean.
+packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-pol
+          tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor ghostscript poppler-utils unpaper fonts-dejavu-core python3-venv)
 if [ "$want_tests" = 1 ]; then
   packages+=(chromium fonts-noto-cjk postgresql redis-server)
 fi

@@ -1,4 +1,4 @@
-"""Languages in the admin: typed as codes or English names, stored as ISO 639-1 codes, garbage refused."""
+"""Languages in the admin: typed as codes or English names, stored as BCP 47 tags, garbage refused."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_unknown_language_is_refused_by_name_and_nothing_is_saved(staff_client, 
     assert response.status_code == 200  # the form again, with the error
     form = response.context["adminform"].form
     assert form.errors["languages"] == [
-        'Unknown language: "Klingon". Use ISO 639-1 codes (en, ru) or English names (English, Russian).'
+        'Unknown language: "Klingon". Use BCP 47 tags (en, ru, zh-Hans) or English names (English, Russian).'
     ]
     html = response.content.decode()
     assert escape('Unknown language: "Klingon"') in html
@@ -120,7 +120,8 @@ def test_content_change_page_normalises_its_language(staff_client, record):
     ("Russian, English", ["ru", "en"]),  # order kept, not sorted
     ("English, en, ENGLISH, ru, Russian", ["en", "ru"]),  # duplicates, however written, dropped
     ("  fr ,, de , ", ["fr", "de"]),  # stray spaces and commas are slips, not languages
-    ("Chinese (Simplified), zh", ["zh"]),
+    ("Chinese (Simplified), zh", ["zh-Hans", "zh"]),  # the script tells originals apart
+    ("zh-TW, zh-Hant, Chinese (Traditional)", ["zh-Hant"]),
     ("", []),
     ("   ", []),
 ])
@@ -130,9 +131,9 @@ def test_language_list_field_cleans_to_codes(typed, codes):
 
 def test_language_list_field_names_every_unknown_value():
     with pytest.raises(ValidationError) as caught:
-        LanguageListField(required=False).clean("xx, English, Klingon, eng")
+        LanguageListField(required=False).clean("xx, English, Klingon, en-")
     assert caught.value.messages == [
-        'Unknown languages: "xx", "Klingon", "eng". Use ISO 639-1 codes (en, ru) or English names (English, Russian).'
+        'Unknown languages: "xx", "Klingon", "en-". Use BCP 47 tags (en, ru, zh-Hans) or English names (English, Russian).'
     ]
 
 

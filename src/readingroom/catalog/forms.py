@@ -1,4 +1,4 @@
-"""Admin form fields for languages: staff type codes or English names, the database keeps ISO 639-1 codes."""
+"""Admin form fields for languages: staff type tags or English names, the database keeps BCP 47 tags."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from .languages import language_code
 
-HOW_TO_WRITE = "Use ISO 639-1 codes (en, ru) or English names (English, Russian)."
+HOW_TO_WRITE = "Use BCP 47 tags (en, ru, zh-Hans) or English names (English, Russian)."
 
 
 def _unknown(bad: list[str]) -> ValidationError:
@@ -82,7 +82,7 @@ class RecordAdminForm(forms.ModelForm):
 
 class ContentAdminForm(forms.ModelForm):
     # No max_length here: a name ("Chinese (Traditional)") may be longer than the stored code's 20 characters.
-    language = LanguageField(required=False, help_text="An ISO 639-1 code or English name, e.g. en or English. Stored as the code.")
+    language = LanguageField(required=False, help_text="A BCP 47 tag or English name, e.g. en, zh-Hant or English. Stored as the tag.")
 
     def save(self, commit: bool = True):
         # The importer's HTML shows the imported text: once staff change the text, the page shows theirs.

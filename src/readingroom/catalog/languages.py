@@ -1,39 +1,99 @@
-"""ISO 639-1 codes and the English names archives print ("Original Language: English")."""
+"""Languages as BCP 47 tags: `en`, `ru`, `zh-Hans`, `zh-Hant`, `sr-Latn`.
+
+The catalogue keeps a language and, where it tells originals apart, its script: a Simplified and a
+Traditional Chinese text are different originals. Regions and variants are dropped (`de-DE` and
+`de-1996` are German), except that a Chinese region names its script (`zh-TW` is Traditional).
+A script that is the language's default is left out (`ru-Cyrl` is `ru`), as BCP 47 asks.
+"""
 
 from __future__ import annotations
 
-LANGUAGES: dict[str, str] = {
-    "en": "English", "ru": "Russian", "zh": "Chinese", "de": "German", "fr": "French", "ja": "Japanese",
-    "ko": "Korean", "pl": "Polish", "it": "Italian", "es": "Spanish", "pt": "Portuguese", "cs": "Czech",
-    "sk": "Slovak", "hu": "Hungarian", "ro": "Romanian", "bg": "Bulgarian", "sr": "Serbian", "hr": "Croatian",
-    "uk": "Ukrainian", "be": "Belarusian", "vi": "Vietnamese", "ar": "Arabic", "fa": "Persian", "he": "Hebrew",
-    "tr": "Turkish", "el": "Greek", "nl": "Dutch", "sv": "Swedish", "no": "Norwegian", "da": "Danish",
-    "fi": "Finnish", "mn": "Mongolian", "hi": "Hindi", "id": "Indonesian", "sq": "Albanian", "la": "Latin",
-    "de-DE": "German", "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ka": "Georgian", "hy": "Armenian",
-}
-_BY_NAME = {name.lower(): code for code, name in LANGUAGES.items() if "-" not in code}
-_BY_NAME.update({"mandarin": "zh", "farsi": "fa", "chinese (simplified)": "zh", "chinese (traditional)": "zh"})
+from functools import lru_cache
 
-# Tesseract's language data names for our codes (the OCR engine wants these, not ISO 639-1).
+import langcodes
+
+# Names archives print that are not a language's own English name.
+_ALIASES = {
+    "mandarin": "zh", "farsi": "fa", "chinese (simplified)": "zh-Hans", "simplified chinese": "zh-Hans",
+    "chinese (traditional)": "zh-Hant", "traditional chinese": "zh-Hant",
+}
+# A Chinese region says which script its texts are in.
+_CHINESE_SCRIPT_BY_REGION = {"CN": "Hans", "SG": "Hans", "MY": "Hans", "TW": "Hant", "HK": "Hant", "MO": "Hant"}
+
+# Tesseract's language data names (the OCR engine wants these, not BCP 47 tags).
 TESSERACT: dict[str, str] = {
-    "en": "eng", "ru": "rus", "de": "deu", "fr": "fra", "zh": "chi_sim", "ja": "jpn", "ko": "kor", "pl": "pol",
-    "it": "ita", "es": "spa", "uk": "ukr", "cs": "ces", "hu": "hun",
+    "en": "eng", "ru": "rus", "de": "deu", "fr": "fra", "zh": "chi_sim", "zh-Hans": "chi_sim", "zh-Hant": "chi_tra",
+    "ja": "jpn", "ko": "kor", "pl": "pol", "it": "ita", "es": "spa", "uk": "ukr", "cs": "ces", "hu": "hun",
 }
 
+# Scripts written right to left: text blocks in them carry dir="rtl".
+_RTL_SCRIPTS = {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Mand", "Samr"}
 
-def language_name(code: str) -> str:
-    return LANGUAGES.get(code, LANGUAGES.get(code.split("-")[0], code))
+
+@lru_cache(maxsize=2048)
+def language_code(value: str) -> str | None:
+    """A typed tag or English name as the catalogue's tag ('English' -> 'en', 'zh-TW' -> 'zh-Hant');
+    None for what is not a known language ('xx', 'Klingon')."""
+    text = value.strip()
+    if not text:
+        return None
+    alias = _ALIASES.get(text.lower())
+    if alias:
+        return alias
+    try:
+        language = langcodes.Language.get(text.replace("_", "-"), normalize=True)
+    except (langcodes.LanguageTagError, ValueError):
+        try:
+            language = langcodes.find(text)  # an English name: "Russian", "German"
+        except LookupError:
+            return None
+        # find() is forgiving ("English, Russian" finds one of them): take only the name itself.
+        if language.display_name().lower() != text.lower():
+            return None
+    if not language.language or language.language == "und" or not language.is_valid():
+        return None
+    if not language.has_name_data():
+        return None  # well formed but assigned to no language ("xx")
+    script = language.script
+    if language.language == "zh" and not script and language.territory:
+        script = _CHINESE_SCRIPT_BY_REGION.get(language.territory)
+    tag = langcodes.standardize_tag(f"{language.language}-{script}" if script else language.language)
+    return tag
 
 
-def language_code(name: str) -> str | None:
-    """'English' -> 'en'; accepts codes too ('en', 'eng' is not ISO 639-1 and is refused)."""
-    key = name.strip().lower()
-    if key in _BY_NAME:
-        return _BY_NAME[key]
-    if key in LANGUAGES:
-        return key
-    # A regional tag ("de-DE", "pt_BR") is catalogued by its language: records carry ISO 639-1 codes.
-    base = key.replace("_", "-").split("-", 1)[0]
-    if base != key and base in LANGUAGES and "-" not in base:
-        return base
-    return None
+def base_language(tag: str) -> str:
+    """'zh-Hant' -> 'zh': what stemmers and spell-checkers are chosen by."""
+    return tag.split("-", 1)[0].lower()
+
+
+@lru_cache(maxsize=4096)
+def language_name(tag: str, locale: str | None = None) -> str:
+    """The language's name in the reader's language ('zh-Hans' -> 'Chinese (Simplified)', '中文（简体）' in zh)."""
+    if not tag:
+        return ""
+    try:
+        language = langcodes.Language.get(tag)
+    except (langcodes.LanguageTagError, ValueError):
+        return tag
+    if not language.has_name_data():
+        return tag
+    return language.display_name(locale or "en")
+
+
+def script_direction(tag: str) -> str:
+    """'rtl' for a language written right to left (ar, he, fa, ur, yi), else 'ltr'."""
+    try:
+        script = langcodes.Language.get(tag).maximize().script
+    except (langcodes.LanguageTagError, ValueError):
+        return "ltr"
+    return "rtl" if script in _RTL_SCRIPTS else "ltr"
+
+
+def tesseract_languages(tags: list[str]) -> list[str]:
+    """Tesseract's model names for a record's languages, each once, in order (unknown ones left out)."""
+    names: list[str] = []
+    for tag in tags:
+        name = TESSERACT.get(tag) or TESSERACT.get(base_language(tag))
+        if name and name not in names:
+            names.append(name)
+    return names

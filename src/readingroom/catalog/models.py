@@ -137,7 +137,7 @@ class Record(models.Model):
                                      help_text="telegram, memorandum, letter, minutes, report...")
     classification = models.CharField("original classification", max_length=100, blank=True,
                                       help_text="The marking on the original: SECRET, TOP SECRET...")
-    languages = models.JSONField(default=list, blank=True, help_text="Original language(s), ISO 639-1 codes")
+    languages = models.JSONField(default=list, blank=True, help_text="Original language(s), BCP 47 tags (en, ru, zh-Hans)")
     rights = models.TextField(blank=True)
     access_level = models.CharField(max_length=20, choices=AccessLevel.choices, default=AccessLevel.PUBLIC, db_index=True)
     embargo_until = models.DateField(null=True, blank=True)
@@ -211,7 +211,7 @@ class Content(models.Model):
     record = models.ForeignKey(Record, related_name="contents", on_delete=models.CASCADE)
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    language = models.CharField(max_length=20, blank=True, help_text="ISO 639-1 code, e.g. en, ru, zh")
+    language = models.CharField(max_length=20, blank=True, help_text="BCP 47 tag, e.g. en, ru, zh-Hans")
     label = models.CharField(max_length=200, blank=True, help_text="As shown on the tab, e.g. 'Transcript - English'")
     text = models.TextField(blank=True, help_text="For a scan: the machine-read (OCR) text")
     # Structure kept by importers (paragraphs, block quotes, lists), as HTML that the importer built

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 
-from readingroom.catalog.languages import TESSERACT
+from readingroom.catalog.languages import tesseract_languages
 from readingroom.catalog.models import Content, Page, Record
 
 from .engine import OcrError, OcrOptions, installed_languages, ocr_image
@@ -74,8 +74,7 @@ def configured_options(**flags: bool) -> OcrOptions:
 
 def record_languages(record: Record) -> str:
     """Tesseract languages for a record: from its original language(s), those installed; English otherwise."""
-    codes = [TESSERACT[c] for c in record.languages if c in TESSERACT]
-    codes = [c for c in dict.fromkeys(codes) if c in installed_languages()]
+    codes = [c for c in tesseract_languages(record.languages) if c in installed_languages()]
     return "+".join(codes) or DEFAULT_LANGUAGE
 
 
