@@ -129,7 +129,7 @@ def test_demo_loads_every_sample_reads_the_scans_and_indexes_them(tmp_path):
     data = tmp_path / "data"
     result = run_cli(data, "demo", "--no-serve")
     assert result.returncode == 0, result.stderr
-    assert "Sample records: 3 files: 8 imported, 0 updated, 0 unchanged, 0 failed" in result.stdout
+    assert "Sample records: 4 files: 13 imported, 0 updated, 0 unchanged, 0 failed" in result.stdout
     assert "Sample scans: 2 pages read by OCR" in result.stdout
 
     scan = json.loads(run_cli(data, "export", "209771-typed-scan").stdout)
@@ -142,6 +142,14 @@ def test_demo_loads_every_sample_reads_the_scans_and_indexes_them(tmp_path):
     assert "209771" in found.stdout and "209771-typed-scan" in found.stdout
     frus = run_cli(data, "show", "frus1944Quebec/d121")
     assert frus.returncode == 0 and "Churchill" in frus.stdout
+
+    # The UDHR sample: text-only records, each an original with translations, found by a word of one.
+    article = json.loads(run_cli(data, "export", "udhr-article-26").stdout)
+    assert [(c["kind"], c["language"]) for c in article["contents"]] == [
+        ("transcript", "en"), *(("translation", tag) for tag in ["zh-Hans", "ru", "fr", "de", "ja"])]
+    assert "udhr-article-26" in run_cli(data, "search", "образование").stdout
+    again = run_cli(data, "demo", "--no-serve")
+    assert "Sample records: 4 files: 0 imported, 0 updated, 13 unchanged, 0 failed" in again.stdout, again.stderr
 
 
 def _children(pid: int) -> list[int]:

@@ -442,7 +442,7 @@ def demo(
     setup_django()
     from readingroom.ingest.runner import run_import
 
-    summary = run_import([str(sample_data_dir() / "records"), str(sample_data_dir() / "scans")])
+    summary = run_import([str(sample_data_dir() / name) for name in ("records", "scans", "udhr")])
     for problem in summary.problems:
         if problem.fatal:
             console.print(f"[red]error[/red] {problem}", highlight=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import replace
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
@@ -32,7 +33,7 @@ from readingroom.catalog.models import (
 )
 from readingroom.catalog.signals import announce
 
-from .records import AuthorityRef, CollectionRef, ParsedRecord, RepositoryRef, slugify_name
+from .records import AuthorityRef, CollectionRef, ContentItem, ParsedRecord, RepositoryRef, slugify_name
 
 
 class StoreError(Exception):
@@ -143,12 +144,32 @@ def store_record(parsed: ParsedRecord, source: str = "", lookups: RecordStore | 
 
         # Contents are replaced wholesale, except scan pages already stored (originals) and texts staff
         # corrected and published (see catalog/corrections.py:on_import).
+        if existing is not None and parsed.unread_texts:
+            parsed = _with_stored_texts(record, parsed)
         _replace_contents(record, parsed, source, lookups)
         record.authority_links.all().delete()
         for ref in parsed.authorities:
             authority = lookups.authority(ref)
             RecordAuthority.objects.get_or_create(record=record, authority=authority, role=ref.role)
     return record, (Outcome.UPDATED if existing is not None else Outcome.IMPORTED)
+
+
+def _with_stored_texts(record: Record, parsed: ParsedRecord) -> ParsedRecord:
+    """The parse with the stored text in place of each text whose file could not be read this time: a
+    translation file gone missing must not delete the translation imported before."""
+    stored = list(record.contents.exclude(text="").order_by("position"))
+    sources = dict(record.corrections.filter(page__isnull=True).values_list("content_id", "source_text"))
+    contents = list(parsed.contents)
+    for position, kind, language in sorted(parsed.unread_texts):
+        match = next((c for c in stored if c.kind == kind and c.language == language), None)
+        if match is None:
+            continue
+        stored.remove(match)
+        # A corrected text is given as the source's text it corrects, so the correction stays as it is.
+        contents.insert(min(position, len(contents)), ContentItem(
+            kind=kind, language=language, label=match.label, text=sources.get(match.pk, match.text),
+            markup=match.markup, page_breaks=match.page_breaks))
+    return replace(parsed, contents=contents)
 
 
 def _replace_contents(record: Record, parsed: ParsedRecord, source: str, lookups: RecordStore) -> None:

@@ -109,6 +109,9 @@ class ParsedRecord:
     position: int = 0
     contents: list[ContentItem] = field(default_factory=list)
     authorities: list[AuthorityRef] = field(default_factory=list)
+    # Texts named by the source that could not be read this time, as (position in contents, kind, language):
+    # a re-import keeps what is stored for them rather than deleting it (pipeline.store_record).
+    unread_texts: list[tuple[int, str, str]] = field(default_factory=list)
 
     def checksum(self) -> str:
         """A digest of everything stored, so a re-import can tell 'unchanged' from 'updated'."""
@@ -117,6 +120,8 @@ class ParsedRecord:
         # An unstated access level digests as "public", its meaning for new records, so checksums stored
         # before access could be left unstated still match.
         fields = {**self.__dict__, "access_level": self.access_level or "public"}
+        if not self.unread_texts:
+            del fields["unread_texts"]  # so checksums stored before the field existed still match
         payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_fields_or_text)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

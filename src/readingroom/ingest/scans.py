@@ -25,6 +25,7 @@ from readingroom.catalog.dates import DateError, parse_edtf
 from readingroom.catalog.languages import language_code
 
 from .formats import register
+from .paths import ScanError, resolve_inside
 from .records import (
     CollectionRef,
     ContentItem,
@@ -34,6 +35,7 @@ from .records import (
     RepositoryRef,
     slugify_name,
 )
+from .sidecar_texts import TRANSLATION_COLUMN, texts_from_row
 
 SIDECARS = ("sidecar.csv", "sidecar.json", "records.csv", "records.json")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -56,10 +58,6 @@ FIELD_ALIASES = {
 FILE_KEYS = ("files", "pages", "page_files", "images", "scans")
 
 
-class ScanError(Exception):
-    """A page file that cannot be accepted; the message names the file and says why."""
-
-
 def sha256_stream(fh) -> str:
     digest = hashlib.sha256()
     for block in iter(lambda: fh.read(1024 * 1024), b""):
@@ -73,28 +71,6 @@ def sha256_file(path: Path) -> str:
 
 
 # --- checking page files -------------------------------------------------------------------------
-
-
-def resolve_inside(folder: Path, name: str) -> Path:
-    """The file a sidecar names, refusing absolute paths, '..' and symlinks that lead out of the folder."""
-    raw = name.strip()
-    if not raw:
-        raise ScanError("empty file name")
-    candidate = Path(raw)
-    if candidate.is_absolute() or raw.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", raw):
-        raise ScanError(f"{raw}: absolute paths are not allowed; name files relative to the scan folder")
-    if ".." in candidate.parts:
-        raise ScanError(f"{raw}: the path leaves the scan folder ('..' is not allowed)")
-    base = folder.resolve()
-    path = base / candidate
-    if not path.exists() and not path.is_symlink():
-        raise ScanError(f"{raw}: no such file in {folder}")
-    real = path.resolve()
-    if not real.is_relative_to(base):
-        raise ScanError(f"{raw}: a link that leads out of the scan folder (to {real})")
-    if not real.is_file():
-        raise ScanError(f"{raw}: not a file")
-    return real
 
 
 def check_image(path: Path, name: str, checksum: str) -> list[PageSource]:
@@ -290,6 +266,14 @@ def _languages(value) -> tuple[list[str], list[str]]:
     return codes, unknown
 
 
+def _column(name: str) -> str:
+    key = name.strip()
+    # A translation column keeps its language tag as typed (zh-Hant), for the messages that name it.
+    if key.lower().startswith(TRANSLATION_COLUMN):
+        return TRANSLATION_COLUMN + key[len(TRANSLATION_COLUMN):].strip()
+    return key.lower().replace(" ", "_")
+
+
 def _rows(sidecar: Path) -> Iterator[tuple[int, dict] | Problem]:
     """(line or index, row) pairs; a problem when the sidecar itself is unreadable."""
     try:
@@ -300,8 +284,7 @@ def _rows(sidecar: Path) -> Iterator[tuple[int, dict] | Problem]:
                     yield Problem(str(sidecar), "the sidecar is empty (no header row)")
                     return
                 for row in reader:
-                    yield reader.line_num, {(k or "").strip().lower().replace(" ", "_"): (v or "").strip()
-                                            for k, v in row.items() if k is not None}
+                    yield reader.line_num, {_column(k): (v or "").strip() for k, v in row.items() if k is not None}
         else:
             data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
             items = data.get("records") if isinstance(data, dict) else data
@@ -334,8 +317,6 @@ def record_from_row(folder: Path, sidecar: Path, where: int, row: dict) -> tuple
         return None, [Problem(message=f"{label}no id: every record needs one", **place)]
     label = f"record {public_id}: " if sidecar.suffix == ".csv" else f"record {where} ({public_id}): "
     files = next((_split_list(row[k]) for k in FILE_KEYS if row.get(k)), [])
-    if not files:
-        return None, [Problem(message=f"{label}no page files listed (column 'files')", **place)]
     try:
         parse_edtf(fields.get("date_edtf", ""))
     except DateError as exc:
@@ -366,20 +347,18 @@ def record_from_row(folder: Path, sidecar: Path, where: int, row: dict) -> tuple
     languages, unknown = _languages(row.get("languages") or row.get("language") or "")
     for name in unknown:
         problems.append(Problem(message=f"{label}unknown language {name!r} ignored", fatal=False, **place))
-    scan = ContentItem(kind="scan", language=languages[0] if languages else "", pages=pages)
-    contents = [scan]
-    transcript = _text(row.get("transcript") or row.get("transcript_text"))
-    transcript_file = _text(row.get("transcript_file"))
-    if transcript_file:
-        try:
-            transcript = resolve_inside(folder, transcript_file).read_text(encoding="utf-8")
-        except ScanError as exc:
-            return None, [Problem(message=f"{label}transcript: {exc}", **place)]
-        except (OSError, UnicodeDecodeError) as exc:
-            return None, [Problem(message=f"{label}transcript {transcript_file}: cannot read ({exc})", **place)]
-    if transcript.strip():
-        transcript_language = language_code(_text(row.get("transcript_language"))) or scan.language
-        contents.append(ContentItem(kind="transcript", language=transcript_language, text=transcript.strip()))
+    texts = texts_from_row(folder, row, languages[0] if languages else "")
+    if not pages and not texts.items:
+        # Nothing left to store: refused whole (one line), so a record stored before stays as it was.
+        why = "; ".join(texts.lines(stored=False)) or "no page files (column 'files') and no text (transcript_file, translations)"
+        return None, [Problem(message=f"{label}nothing to import, the record was not stored: {why}", **place)]
+    problems.extend(Problem(message=f"{label}{line}", fatal=False, **place) for line in texts.lines(stored=True))
+    if not languages:
+        # A text-only record's original is its transcript.
+        languages = [item.language for item in texts.items if item.kind == "transcript" and item.language][:1]
+    contents = [ContentItem(kind="scan", language=languages[0] if languages else "", pages=pages)] if pages else []
+    offset = len(contents)
+    contents.extend(texts.items)
 
     collection = None
     collection_id = _text(row.get("collection") or row.get("collection_id"))
@@ -388,9 +367,10 @@ def record_from_row(folder: Path, sidecar: Path, where: int, row: dict) -> tuple
                                    title=_text(row.get("collection_title")) or collection_id)
     repository_name = _text(row.get("repository"))
     record = ParsedRecord(
-        title=fields.pop("title", "") or f"Scan {public_id}",
+        title=fields.pop("title", "") or (f"Scan {public_id}" if pages else public_id),
         languages=languages,
         contents=contents,
+        unread_texts=[(position + offset, kind, language) for position, kind, language in texts.unread],
         collection=collection,
         repository=RepositoryRef(repository_name) if repository_name else None,
         **fields,
