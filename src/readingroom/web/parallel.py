@@ -20,8 +20,9 @@ from readingroom.web.highlight import highlight_html, plain_text_html
 
 # Bounds of a paragraph's share of its text over its counterpart's share: beyond them the pair does not match.
 SHARE_RATIO = 3.0
-# Paragraphs this small (a heading, a signature) vary too much in share to judge; they pass when close.
-SMALL_SHARE = 0.02
+# Paragraphs under this fraction of the average paragraph on both sides (a heading, a signature) vary too much
+# in share to judge, and pass.
+SMALL_PART = 0.25
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 
@@ -36,9 +37,10 @@ def corresponds(original: list[str], translation: list[str]) -> bool:
     if len(original) != len(translation) or len(original) < 2:
         return False
     total_o, total_t = sum(map(len, original)), sum(map(len, translation))
+    small = SMALL_PART / len(original)
     for o, t in zip(original, translation, strict=True):
         share_o, share_t = len(o) / total_o, len(t) / total_t
-        if abs(share_o - share_t) <= SMALL_SHARE:
+        if share_o < small and share_t < small:
             continue
         if not (1 / SHARE_RATIO <= share_t / share_o <= SHARE_RATIO):
             return False
