@@ -204,7 +204,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         "pair": pair,
         "picker": translation_picker(request, choice, query) if pair else [],
         "unknown_translation": choice.unknown if pair else "",
-        "cite_query": f"translation={translation}&" if translation else "",
+        "cite_query": urlencode({"translation": translation}) + "&" if translation else "",
         "scan_pages": scan_pages,
         "hit_count": sum(len(sp.hits) for sp in scan_pages),
         "text_hit_count": sum(v.html.count(MARK) + sum(sp.text_html.count(MARK) for sp in v.scan_pages)
