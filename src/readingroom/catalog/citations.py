@@ -10,7 +10,9 @@ import re
 
 from django.conf import settings
 
+from .languages import base_language, language_name
 from .models import Record
+from .originals import original_language, translation_languages
 
 
 def record_url(record: Record) -> str:
@@ -60,15 +62,33 @@ def frus_citation(record: Record) -> str | None:
     return f"{FRUS_SERIES}, {rest}, document {number}, {FRUS_DOCUMENTS}/{volume.identifier}/{document}"
 
 
-def chicago(record: Record) -> str:
+def language_note(record: Record, translation: str | None = None) -> str | None:
+    """What a citation says about languages: "Translated from Russian into English" when the reader cites a
+    translation (a tag of one of the record's translations); else "Original in Russian", named whenever the
+    record has translations or is not in English, the language citations are written in (an English-only
+    record's citation stays as the archive prints it)."""
+    original = original_language(record)
+    if translation:
+        if original:
+            return f"Translated from {language_name(original)} into {language_name(translation)}"
+        return f"Translated into {language_name(translation)}"
+    if original and (base_language(original) != "en" or translation_languages(record)):
+        return f"Original in {language_name(original)}"
+    return None
+
+
+def chicago(record: Record, translation: str | None = None) -> str:
     """The citation a record is shown with: FRUS documents as history.state.gov cites them, everything
-    else in the seed archive's Chicago form."""
+    else in the seed archive's Chicago form; either with the languages of the text cited (`language_note`)."""
+    note = language_note(record, translation)
     frus = frus_citation(record)
     if frus is not None:
-        return frus
+        return f"{frus}. {note}." if note else frus
     pieces = [f'"{record.title}"']
     if record.date_edtf:
         pieces.append(record.date_display)
     pieces.append(settings.READINGROOM_ARCHIVE_NAME)
     pieces.extend(provenance_parts(record))
+    if note:
+        return ", ".join(pieces) + f". {note}. " + record_url(record)
     return ", ".join(pieces) + " " + record_url(record)

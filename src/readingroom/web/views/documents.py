@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -15,10 +15,12 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from readingroom.catalog.citations import chicago, record_url
-from readingroom.catalog.languages import language_name
+from readingroom.catalog.languages import language_name, script_direction
 from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority
+from readingroom.catalog.originals import translation_languages
 from readingroom.standards import citations
 from readingroom.web.highlight import (
     MARK,
@@ -28,6 +30,7 @@ from readingroom.web.highlight import (
     query_terms,
     with_name_variants,
 )
+from readingroom.web.parallel import Pair, build_pair, choose_translation
 
 # A collection's records sort by position, then date, then id. Undated records take a fixed stand-in date so
 # they come first on SQLite and PostgreSQL alike (the two disagree on where NULLs sort). Prev/next and the
@@ -96,19 +99,43 @@ class ContentView:
     content: Content
     html: str
     scan_pages: list[ScanPage]
+    number: int = 0  # its place among the record's contents: `#content-N` stays put when others are paired
+
+    @property
+    def direction(self) -> str:
+        return script_direction(self.content.language) if self.content.language else "ltr"
 
 
 def _content_views(contents: list[Content], terms: list[str]) -> list[ContentView]:
     views = []
-    for content in contents:
+    for number, content in enumerate(contents, start=1):
         pages = [p for p in content.pages.all() if p.image]
         scan_pages = []
         for number, page in enumerate(pages, start=1):
             scan_pages.append(ScanPage(page, number, highlight_html(plain_text_html(page.text), terms),
                                        hit_boxes(page.words, terms) if terms else []))
         body = content.markup or plain_text_html(content.text)
-        views.append(ContentView(content, highlight_html(body, terms), scan_pages))
+        views.append(ContentView(content, highlight_html(body, terms), scan_pages, number))
     return views
+
+
+def cited_translation(request: HttpRequest, record: Record) -> str | None:
+    """The translation a cite file names (`?translation=<tag>`), if the record has it; else the original."""
+    asked = request.GET.get("translation", "").strip().lower()
+    return next((tag for tag in translation_languages(record) if tag.lower() == asked), None) if asked else None
+
+
+def translation_picker(request: HttpRequest, choice, query: str) -> list[dict]:
+    """One link per translation (`?translation=<tag>`, keeping the search words): works without JavaScript,
+    and each choice has its own bookmarkable, cacheable address."""
+    locale = get_language() or "en"
+    options = []
+    for content in choice.options:
+        params = {"translation": content.language, **({"q": query} if request.GET.get("q") else {})}
+        options.append({"content": content, "url": f"{request.path}?{urlencode(params)}",
+                        "name": language_name(content.language, locale) if content.language else content.display_label,
+                        "selected": content is choice.chosen})
+    return options
 
 
 def cite_styles() -> list[tuple[str, str]]:
@@ -117,14 +144,14 @@ def cite_styles() -> list[tuple[str, str]]:
     return [(key, label) for key, (_, label) in citations.CSL_STYLES.items()]
 
 
-def rendered_style(record: Record, style: str) -> str:
+def rendered_style(record: Record, style: str, translation: str | None = None) -> str:
     """A CSL style's rendering of the record, cached by the citation data itself (a renamed author or a moved
     collection changes the key; the record's own timestamp would miss those)."""
-    item = json.dumps(citations.csl_item(record), sort_keys=True, ensure_ascii=False)
+    item = json.dumps(citations.csl_item(record, translation), sort_keys=True, ensure_ascii=False)
     key = f"cite:{style}:{hashlib.sha256(item.encode()).hexdigest()}"
     text = cache.get(key)
     if text is None:
-        text = citations.render_style(record, style)
+        text = citations.render_style(record, style, translation=translation)
         cache.set(key, text, 24 * 3600)
     return text
 
@@ -163,22 +190,32 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
     contents = list(record.contents.all())
     views = _content_views(contents, terms)
     scan_pages = [sp for v in views for sp in v.scan_pages]
+    choice = choose_translation(contents, request.GET.get("translation", ""), get_language() or "en")
+    pair: Pair | None = build_pair(contents, record.languages, choice.chosen, terms)
+    # The paired texts leave the tabs; the scan stays one, its page-by-page text tied to the viewer.
+    paired = {pair.original.content.pk, pair.translation.content.pk} if pair else set()
+    tab_views = [v for v in views if v.content.pk not in paired or v.content.kind == Content.Kind.SCAN]
+    translation = pair.translation.language if pair else None
     previous, following = neighbours(request, record)
     context = {
         "record": record,
         "contents": contents,
-        "content_views": views,
+        "content_views": tab_views,
+        "pair": pair,
+        "picker": translation_picker(request, choice, query) if pair else [],
+        "unknown_translation": choice.unknown if pair else "",
+        "cite_query": urlencode({"translation": translation}) + "&" if translation else "",
         "scan_pages": scan_pages,
         "hit_count": sum(len(sp.hits) for sp in scan_pages),
         "text_hit_count": sum(v.html.count(MARK) + sum(sp.text_html.count(MARK) for sp in v.scan_pages)
                               for v in views),
         "query": query,
         "terms": terms,
-        "citation": chicago(record),
+        "citation": chicago(record, translation),
         "cite_styles": cite_styles(),
         "cite_formats": citations.FORMATS.values(),
-        "highwire": citations.highwire_tags(record),
-        "coins": citations.coins(record),
+        "highwire": citations.highwire_tags(record, translation),
+        "coins": citations.coins(record, translation),
         "permalink": record_url(record),
         "languages": [language_name(c) for c in record.languages],
         "people": groups.get("person", []),
@@ -209,12 +246,13 @@ def cite(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
     if fmt not in citations.FORMATS:
         raise Http404("Unknown citation format")
     style = request.GET.get("style")
+    translation = cited_translation(request, record)
     if fmt == "txt" and style:
         if style not in citations.CSL_STYLES:
             raise Http404("Unknown citation style")
-        text = rendered_style(record, style) + "\n"
+        text = rendered_style(record, style, translation) + "\n"
     else:
-        text = citations.FORMATS[fmt].build(record)
+        text = citations.FORMATS[fmt].build(record, translation)
     response = HttpResponse(text, content_type=citations.FORMATS[fmt].media_type)
     name = record.public_id.replace("/", "-")
     if request.GET.get("download") != "0":
