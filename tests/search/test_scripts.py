@@ -97,3 +97,29 @@ def test_snippets_mark_words_found_by_a_stemmer(public_id, text, language, query
     writer.rebuild()
     [hit] = search(query).hits
     assert f"<b>{marked}</b>" in hit.snippet.html
+
+
+@pytest.mark.parametrize(("text", "language", "query", "marked"), [
+    (TRADITIONAL, "zh-Hant", "权利", "在尊嚴和<mark class=\"hit\">權利</mark>上"),  # Simplified query, Traditional text
+    (SIMPLIFIED, "zh-Hans", "權利", "在尊严和<mark class=\"hit\">权利</mark>上"),
+    ("すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。", "ja", "権利",
+     "尊厳と<mark class=\"hit\">権利</mark>とについて"),
+    ("Все люди рождаются свободными и равными в своем достоинстве и правах.", "ru", "право",
+     "и <mark class=\"hit\">правах</mark>."),
+    ("Alle Menschen sind frei und gleich an Würde und Rechten geboren.", "de", "Recht",
+     "und <mark class=\"hit\">Rechten</mark> geboren"),
+    ("Tous les êtres humains naissent libres et égaux en dignité et en droits.", "fr", "droit",
+     "en <mark class=\"hit\">droits</mark>."),
+])
+def test_the_document_page_marks_what_search_found_in_every_script(client, text, language, query, marked):
+    stored("doc-1", text, language)
+    writer.rebuild()
+    assert ids(query) == ["doc-1"]
+    page = client.get("/document/doc-1/", {"q": query}).content.decode()
+    assert marked in page
+
+
+def test_the_page_marks_nothing_search_would_not_find(client):
+    stored("doc-2", TRADITIONAL + " Alle Menschen sind frei.", "zh-Hant")
+    main = client.get("/document/doc-2/", {"q": "严尊 Menschenrecht"}).content.decode().split("<main", 1)[1]
+    assert "<mark" not in main

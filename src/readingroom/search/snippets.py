@@ -17,7 +17,7 @@ from html import escape
 import tantivy
 from rapidfuzz.distance import Levenshtein
 
-from .schema import LANGUAGE_STEMMERS, analyzers, build_schema, unspace_cjk, written_field
+from .schema import FOLDED, LANGUAGE_STEMMERS, analyzers, build_schema, unspace_cjk, written_field
 
 SNIPPET_FIELDS = ["transcript", "translation", "ocr", "summary"]
 SNIPPET_CHARS = 240
@@ -48,31 +48,43 @@ def approximate_snippet(text: str, words: list[str], max_chars: int = SNIPPET_CH
     return _marked_snippet(text, near, max_chars, glue=True)
 
 
-# The analyzers a word may have been found by: English (every text field) and each content language's.
-_STEM_ANALYZERS = ("en", *LANGUAGE_STEMMERS)
+# The analyzers a word may have been found by in a field without stored text: each content language's
+# (English matches are in the stored fields, where Tantivy marks them itself).
+_STEM_ANALYZERS = tuple(LANGUAGE_STEMMERS)
 _PREFIX = 3  # a word and its stem's other forms share their first letters (право, правах; Recht, Rechte)
+
+
+class StemMatcher:
+    """Whether a word is one of the query's words as some language's stemmer sees it (правах for право,
+    Rechten for Recht, libres for libre). Only words sharing a query word's first letters are stemmed."""
+
+    def __init__(self, words: list[str]) -> None:
+        self._analyzers = analyzers()
+        self._targets: dict[str, set[str]] = {code: set() for code in _STEM_ANALYZERS}
+        self._prefixes: set[str] = set()
+        for word in words:
+            for token in self._analyzers[FOLDED].analyze(word):
+                self._prefixes.add(token[:_PREFIX])
+                for code in _STEM_ANALYZERS:
+                    self._targets[code].update(self._analyzers[code].analyze(token))
+
+    def __bool__(self) -> bool:
+        return bool(self._prefixes)
+
+    def __call__(self, candidate: str) -> bool:
+        folded = self._analyzers[FOLDED].analyze(candidate)
+        if len(folded) != 1 or folded[0][:_PREFIX] not in self._prefixes:
+            return False
+        return any(stem in self._targets[code] for code in _STEM_ANALYZERS
+                   for stem in self._analyzers[code].analyze(folded[0]))
 
 
 def stemmed_snippet(text: str, words: list[str], max_chars: int = SNIPPET_CHARS) -> str | None:
     """A snippet around the words of `text` that some language's stemmer makes one of the query's words."""
-    all_analyzers = analyzers()
-    targets: dict[str, set[str]] = {code: set() for code in _STEM_ANALYZERS}
-    prefixes: set[str] = set()
-    for word in words:
-        for token in all_analyzers["folded"].analyze(word):
-            prefixes.add(token[:_PREFIX])
-            for code in _STEM_ANALYZERS:
-                targets[code].update(all_analyzers[code].analyze(token))
-    if not prefixes or not text:
+    matcher = StemMatcher(words)
+    if not matcher or not text:
         return None
-
-    def same_stem(candidate: str) -> bool:
-        folded = all_analyzers["folded"].analyze(candidate)
-        if len(folded) != 1 or folded[0][:_PREFIX] not in prefixes:
-            return False
-        return any(stem in targets[code] for code in _STEM_ANALYZERS for stem in all_analyzers[code].analyze(folded[0]))
-
-    return _marked_snippet(text, same_stem, max_chars)
+    return _marked_snippet(text, matcher, max_chars)
 
 
 def _marked_snippet(text: str, near, max_chars: int, glue: bool = False) -> str | None:
