@@ -251,7 +251,7 @@ def _keep_written(doc: dict, name: str) -> None:
     spaced alike so that an offset in one is the same offset in the other."""
     written = [space_cjk(value) for value in doc[name]]
     folded = [searchable(value) for value in doc[name]]
-    if written != folded and all(len(a) == len(b) for a, b in zip(written, folded)):
+    if written != folded and all(len(a) == len(b) for a, b in zip(written, folded, strict=True)):
         doc[written_field(name)] = [value.encode("utf-8", "surrogatepass") for value in written]
 
 

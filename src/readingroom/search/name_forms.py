@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 import iuliia
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 from pypinyin.style import wadegiles
 
 from .scripts import fold_han
