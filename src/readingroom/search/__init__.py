@@ -1,9 +1,9 @@
 """Search: the one module callers outside this package import.
 
 Reading: `search`, `attach_records`, `more_like_this` and the result types. Writing (never inside a
-request): `drain`, `rebuild`, `check`, `needs_rebuild`, under the one writer lock. Names for highlighting:
-`name_variants` and `fold_word`. Field names, the schema and Tantivy itself stay private to the package.
-Loaded lazily: this package is also a Django app, imported before models are ready."""
+request): `drain`, `rebuild`, `check`, `needs_rebuild`, under the one writer lock. For highlighting:
+`name_variants`, `fold_word`, `fold_han` (Traditional as Simplified) and `StemMatcher`. Field names,
+the schema and Tantivy itself stay private to the package. Loaded lazily: this package is also a Django app, imported before models are ready."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _EXPORTS = {
     "drain": "writer", "rebuild": "writer", "check": "writer", "needs_rebuild": "writer",
     "record_count": "writer", "WriteReport": "writer",
     "IndexUnavailable": "store", "IndexMissing": "store", "IndexDamaged": "store", "WriterBusy": "store",
-    "name_variants": "variants.load", "fold_word": "variants",
+    "name_variants": "variants.load", "fold_word": "variants", "fold_han": "scripts", "StemMatcher": "snippets",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from readingroom.catalog.languages import language_name
+from readingroom.catalog.languages import base_language, language_name
 from readingroom.catalog.models import (
     Authority,
     Collection,
@@ -22,7 +22,7 @@ from readingroom.catalog.models import (
     RecordAuthority,
 )
 
-from .schema import JOINED_FIELD, LANGUAGE_STEMMERS, space_cjk
+from .schema import DISPLAY_FIELDS, JOINED_FIELD, LANGUAGE_STEMMERS, searchable, space_cjk, written_field
 from .variants import VariantMap
 
 BATCH_SIZE = 500
@@ -169,8 +169,10 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
             translations.append(text)
         else:
             transcripts.append(text)
-        if kind != Content.Kind.SCAN and language in LANGUAGE_STEMMERS:
-            doc.setdefault(f"text_{language}", []).append(text)
+        # Tags keep the script (zh-Hant, sr-Latn); the stemmer is chosen by the language alone.
+        stemmer = base_language(language) if language else ""
+        if kind != Content.Kind.SCAN and stemmer in LANGUAGE_STEMMERS:
+            doc.setdefault(f"text_{stemmer}", []).append(text)
     for name, values in (("transcript", transcripts), ("translation", translations), ("ocr", ocr),
                          ("notes", record.notes)):
         if values:
@@ -232,7 +234,9 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
         doc["decade"] = [f["date_start"].year // 10 * 10]
     for name in CJK_SPACED_FIELDS:
         if name in doc:
-            doc[name] = [space_cjk(value) for value in doc[name]]
+            if name in DISPLAY_FIELDS:
+                _keep_written(doc, name)
+            doc[name] = [searchable(value) for value in doc[name]]
     doc["digest"] = [content_digest(doc)]
     return doc
 
@@ -240,6 +244,15 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
 # Text fields whose words are searched: CJK characters in them are set apart (schema.space_cjk).
 CJK_SPACED_FIELDS = ("title", "summary", "transcript", "translation", "ocr", "notes", "names", "person", "place",
                      "subject", "organization", "collection", *(f"text_{code}" for code in LANGUAGE_STEMMERS))
+
+
+def _keep_written(doc: dict, name: str) -> None:
+    """Store the text as written beside the folded one when folding changed it (Traditional characters),
+    spaced alike so that an offset in one is the same offset in the other."""
+    written = [space_cjk(value) for value in doc[name]]
+    folded = [searchable(value) for value in doc[name]]
+    if written != folded and all(len(a) == len(b) for a, b in zip(written, folded, strict=True)):
+        doc[written_field(name)] = [value.encode("utf-8", "surrogatepass") for value in written]
 
 
 def content_digest(doc: dict) -> int:

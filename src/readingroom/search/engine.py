@@ -230,20 +230,21 @@ def _search(parsed, messages, q, user, selection, sort, page, per_page, date_fro
             counting.result()  # few matches, so cheap; let it finish before counting again
     if mode != "left out":
         counting, result = run(text_query)
-    hits = _hits(searcher, text_query, result.hits, with_snippets, query_mod.plain_words(parsed.tree))
+    hits = _hits(searcher, text_query, result.hits, with_snippets, query_mod.plain_words(parsed.tree),
+                 query_mod.searched_words(parsed.tree))
     found = facet_mod.present(counting.result(), selection) if counting is not None else []
     return SearchResults(q or "", result.count or 0, hits, found, messages, page, per_page, sort, selection,
                          approximate=mode)
 
 
 def _hits(searcher: tantivy.Searcher, text_query: Query, raw_hits, with_snippets: bool,
-          words: list[str] | None = None) -> list[Hit]:
+          words: list[str] | None = None, searched: list[str] | None = None) -> list[Hit]:
     addresses = [address for _score, address in raw_hits]
     pks = searcher.fast_field_values("pk", addresses)
     if not (with_snippets and raw_hits):
         return [Hit(pk=int(pk), score=float(score), title_html="", snippet=None, _searcher=searcher,
                     _address=address) for (score, address), pk in zip(raw_hits, pks, strict=True)]
-    highlighter = Highlighter(searcher, text_query, words)
+    highlighter = Highlighter(searcher, text_query, words, searched)
     hits: list[Hit] = []
     for (score, address), pk in zip(raw_hits, pks, strict=True):
         doc = searcher.doc(address)

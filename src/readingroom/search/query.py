@@ -37,7 +37,7 @@ from .schema import (
     analyzer_for_field,
     analyzers,
     build_schema,
-    space_cjk,
+    searchable,
 )
 
 MAX_QUERY_CHARS = 2000
@@ -249,7 +249,7 @@ class Parser:
         if tok.kind not in {"word", "phrase"}:
             return None
         text = tok.text.strip()
-        if not text or not analyzers()[ENGLISH].analyze(space_cjk(text)):
+        if not text or not analyzers()[ENGLISH].analyze(searchable(text)):
             return None
         self.terms += 1
         if self.terms > MAX_TERMS:
@@ -364,7 +364,7 @@ def _expand_runs(items: list, names: variants.VariantMap) -> list:
 # --- compiling to Tantivy ----------------------------------------------------------------------------
 
 def _field_query(field_name: str, text: str, phrase: bool) -> Query | None:
-    tokens = analyzer_for_field(field_name).analyze(space_cjk(text))
+    tokens = analyzer_for_field(field_name).analyze(searchable(text))
     if not tokens:
         return None
     schema = build_schema()
@@ -406,7 +406,7 @@ def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool, jo
         q = _field_query(name, text, phrase)
         if q is not None:
             clauses.append((Occur.Should, Query.boost_query(q, weight)))
-    english = analyzers()[ENGLISH].analyze(space_cjk(text))
+    english = analyzers()[ENGLISH].analyze(searchable(text))
     if len(english) == 1:
         if joined:
             clauses.append((Occur.Should, Query.boost_query(
@@ -491,6 +491,21 @@ def plain_words(node: object | None) -> list[str]:
     if isinstance(node, (And, Or)):
         return [w for i in node.items for w in plain_words(i)]
     return []
+
+
+def searched_words(node: object | None) -> list[str]:
+    """Every word of the query's words, phrases and name variants (negated ones left out), for marking
+    words a stemmer matched."""
+    if isinstance(node, (Word, Phrase)):
+        return _WORDS.findall(node.text)
+    if isinstance(node, Variants):
+        return [w for name in node.names for w in _WORDS.findall(name)]
+    if isinstance(node, (And, Or)):
+        return [w for i in node.items for w in searched_words(i)]
+    return []
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def _has_text(node: object | None) -> bool:

@@ -9,7 +9,10 @@ from functools import cache
 import tantivy
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
-SCHEMA_VERSION = 6  # 5: a second, public index in each generation; 6: CJK characters set apart
+from .scripts import fold_han
+
+SCHEMA_VERSION = 7  # 5: a second, public index in each generation; 6: CJK characters set apart;
+# 7: Han text folded to Simplified (scripts.py), the text as written kept beside it
 
 # English is the default analysis: most holdings are English, and queries are typed in English.
 ENGLISH = "en"
@@ -76,8 +79,10 @@ INTEGER_FACETS = {"decade": "decade", "year": "year"}
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"([{_CJK}])")
 _CJK_SPACED = re.compile(f" ?([{_CJK}]) ?")
-# A space between two CJK characters, with a snippet's <b> marks on either side of it.
-_CJK_GAP = re.compile(f"([{_CJK}])((?:</?b>)*) ((?:</?b>)*)(?=[{_CJK}])")
+# A space between two CJK characters, with a snippet's <b> marks on either side of it; CJK punctuation
+# (，。「」 and the full-width forms) counts as CJK there, or snippets read 自由 ， 在.
+_CJK_JOINS = _CJK + "\u3000-\u303f\uff00-\uffef"
+_CJK_GAP = re.compile(f"([{_CJK_JOINS}])((?:</?b>)*) ((?:</?b>)*)(?=[{_CJK_JOINS}])")
 
 
 def space_cjk(text: str) -> str:
@@ -85,6 +90,20 @@ def space_cjk(text: str) -> str:
     if not _CJK_CHAR.search(text):
         return text
     return _CJK_SPACED.sub(r" \1 ", text).replace("  ", " ").strip(" ")
+
+
+def searchable(text: str) -> str:
+    """Text as the analyzers see it, in documents and queries alike: Han folded to Simplified, CJK spaced."""
+    return space_cjk(fold_han(text))
+
+
+# Stored text fields whose Han characters are folded: where folding changed something, the text as
+# written is stored beside it (as UTF-8 bytes, stored only) for snippets and titles to show.
+DISPLAY_FIELDS = ("title", "summary", "transcript", "translation", "ocr")
+
+
+def written_field(name: str) -> str:
+    return f"written_{name}"
 
 
 def unspace_cjk(html: str) -> str:
@@ -136,8 +155,9 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("public_id", stored=True, tokenizer_name="raw")
     sb.add_text_field("public_id_text", tokenizer_name=FOLDED)
     # Stored text fields feed the snippets.
-    for name in ("title", "summary", "transcript", "translation", "ocr"):
+    for name in DISPLAY_FIELDS:
         sb.add_text_field(name, stored=True, tokenizer_name=ENGLISH)
+        sb.add_bytes_field(written_field(name), stored=True)
     sb.add_text_field("names", tokenizer_name=ENGLISH)
     sb.add_text_field("notes", tokenizer_name=ENGLISH)
     for code in LANGUAGE_STEMMERS:

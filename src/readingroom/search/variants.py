@@ -3,6 +3,10 @@ spotting places mentioned in text that no cataloguer linked.
 
 The map is read from the database (Authority + NameVariant, which staff edit in the admin; the
 shipped gazetteer is loaded there by a migration) and cached per process until a change is saved.
+People and places with a Cyrillic or Chinese name also get that name's forms in Latin letters
+(`name_forms.py`: Молотов -> Molotov, 毛泽东 -> Mao Tse-tung), made here and never stored. A person
+catalogued "Family, Given" with a Cyrillic name is also found by the family name alone (Molotov finds
+Молотов): its forms in every script make a group of their own.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .name_forms import generated_names, has_cyrillic, is_han_name, surname
 from .schema import FOLDED, analyzers
+from .scripts import fold_han
 
 MAX_NAME_TOKENS = 4
 
@@ -73,7 +79,8 @@ def fold_word(word: str) -> str:
 
 
 def fold_tokens(text: str) -> list[str]:
-    return analyzers()[FOLDED].analyze(text)
+    """Lowercased, accents folded, Han characters as Simplified: 毛澤東 and 毛泽东 are one key."""
+    return analyzers()[FOLDED].analyze(fold_han(text))
 
 
 # Saves in this process forget the map at once; changes made by another process (an import, the admin
@@ -91,22 +98,58 @@ def forget() -> None:
 
 
 def load() -> VariantMap:
-    """Every authority that has at least one variant, keyed by each of its names' folded tokens."""
+    """Every authority that has at least one variant, or a Cyrillic or Chinese name to transliterate,
+    keyed by each of its names' folded tokens."""
     global _cache, _loaded_at
     with _lock:
         if _cache is not None and time.monotonic() - _loaded_at < TTL:
             return _cache
-    from readingroom.catalog.models import Authority
-
     by_tokens: dict[tuple[str, ...], VariantGroup] = {}
-    for authority in Authority.objects.filter(variants__isnull=False).distinct().prefetch_related("variants"):
-        names = tuple(dict.fromkeys(authority.all_names()))
-        group = VariantGroup(authority.identifier, authority.kind, names)
+    surnames: dict[tuple[str, ...], list[str]] = {}
+    for kind, identifier, names in _authorities():
+        names = names + generated_names(kind, names)
+        group = VariantGroup(identifier, kind, names)
         for name in names:
             key = tuple(fold_tokens(name))
             if key and len(key) <= MAX_NAME_TOKENS:
-                by_tokens.setdefault(key, group)
+                by_tokens[key] = _joined(by_tokens.get(key), group)
+        if kind == "person" and any(has_cyrillic(n) for n in names):
+            family = list(dict.fromkeys(f for n in names if (f := surname(n))))
+            for name in family:
+                surnames.setdefault(tuple(fold_tokens(name)), []).extend(family)
+    # A family name shared by several people finds them all; a whole name of its own (a place, a
+    # one-word authority) keeps its group.
+    for key, family in surnames.items():
+        if key and len(key) <= MAX_NAME_TOKENS:
+            by_tokens.setdefault(key, VariantGroup(f"family:{' '.join(key)}", "person", tuple(dict.fromkeys(family))))
     with _lock:
         _cache = VariantMap(by_tokens)
         _loaded_at = time.monotonic()
         return _cache
+
+
+def _joined(known: VariantGroup | None, group: VariantGroup) -> VariantGroup:
+    """Two authorities of one kind sharing a name (the gazetteer's "Mao Zedong" and a cataloguer's 毛泽东,
+    two people romanized alike): the name finds both, so the query stays as wide as the romanization."""
+    if known is None:
+        return group
+    if known.kind != group.kind or known.identifier == group.identifier:
+        return known
+    return VariantGroup(known.identifier, known.kind, tuple(dict.fromkeys((*known.names, *group.names))))
+
+
+# Characters that make a preferred name worth transliterating although it has no variants.
+_OTHER_SCRIPT = "[\u0400-\u04ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+
+
+def _authorities():
+    """(kind, identifier, names) of the authorities the map needs, preferred name first."""
+    from django.db.models import Q
+
+    from readingroom.catalog.models import Authority
+
+    wanted = Q(variants__isnull=False) | Q(kind__in=["person", "place"], preferred_name__regex=_OTHER_SCRIPT)
+    for authority in Authority.objects.filter(wanted).distinct().prefetch_related("variants"):
+        names = tuple(dict.fromkeys(authority.all_names()))
+        if len(names) > 1 or any(has_cyrillic(n) or is_han_name(n) for n in names):
+            yield authority.kind, authority.identifier, names
