@@ -169,9 +169,10 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
             translations.append(text)
         else:
             transcripts.append(text)
-        # Tags keep the script (zh-Hant, sr-Latn); the stemmer is chosen by the language alone.
+        # Tags keep the script (zh-Hant, sr-Latn); the stemmer is chosen by the language alone. What OCR
+        # read from a Russian scan is Russian text too: a reader's inflected query must find it.
         stemmer = base_language(language) if language else ""
-        if kind != Content.Kind.SCAN and stemmer in LANGUAGE_STEMMERS:
+        if stemmer in LANGUAGE_STEMMERS:
             doc.setdefault(f"text_{stemmer}", []).append(text)
     for name, values in (("transcript", transcripts), ("translation", translations), ("ocr", ocr),
                          ("notes", record.notes)):
