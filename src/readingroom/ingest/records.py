@@ -11,8 +11,16 @@ from dataclasses import dataclass, field
 
 
 def slugify_name(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:150] or "unnamed"
+    """'Gdańsk' -> 'gdansk'; a name in another script keeps its letters ('Молотов' -> 'молотов', '毛泽东')."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if not any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in decomposed):
+        # Latin names are folded to ASCII, as identifiers stored before other scripts were kept.
+        folded = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+        return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:150] or "unnamed"
+    # Folding to ASCII would leave nothing of 'Молотов' or '毛泽东': every such name became one "unnamed"
+    # authority. Accents go (Хрущёв and Хрущев are one name); letters of every script stay.
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", bare).lower()).strip("-")[:150] or "unnamed"
 
 
 @dataclass
