@@ -152,10 +152,16 @@ def test_picker_remembers_the_choice_and_keeps_the_address(client, archive):
     assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", "",
+                                    "\x00/"])
 def test_picker_never_sends_the_reader_elsewhere(client, target):
     response = client.get("/language/zh-hans/", {"next": target})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_picker_keeps_an_odd_address_of_this_site_harmless(client):
+    response = client.get("/language/ru/", {"next": "/search/?q=\r\nSet-Cookie: a=b \ud7ff"})
+    assert response.status_code == 302 and "\n" not in response["Location"] and "Set-Cookie" not in response.cookies
 
 
 def test_picker_refuses_a_language_not_offered(client):
