@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Speaks the reader's language (the picker's cookie, else Accept-Language) and says so in Vary.
+    "readingroom.web.middleware.VaryOnLanguage",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,7 +115,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # HTTPS. Off by default so that the plain-HTTP demo on 127.0.0.1 works; README "Security" lists the
 # production values, which `python -m django check --deploy` accepts.
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _bool("READINGROOM_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = _bool("READINGROOM_SECURE_COOKIES", False)
 SECURE_HSTS_SECONDS = _int("READINGROOM_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("READINGROOM_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = _bool("READINGROOM_HSTS_PRELOAD", False)
@@ -161,7 +164,13 @@ AXES_VERBOSE = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The interface's languages (record data stays as catalogued). Without the picker's cookie, the browser's
+# Accept-Language chooses; URLs are the same in every language.
+LANGUAGES = [("en", "English"), ("ru", "Русский"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -171,7 +171,8 @@ def _crawl(site: Site, limit: int = 600) -> dict[str, tuple[int, str]]:
         for href in re.findall(r'href="([^"#]+)', body):
             href = href.replace("&amp;", "&")
             parts = urlsplit(urljoin(site.url + path, href))
-            if parts.netloc != f"127.0.0.1:{site.port}" or parts.path.startswith(("/admin", "/static")):
+            # The language picker only sets a cookie and redirects back to a page crawled at its own address.
+            if parts.netloc != f"127.0.0.1:{site.port}" or parts.path.startswith(("/admin", "/static", "/language/")):
                 continue
             # Facet toggles, sorting and paging multiply without end; one of each kind is enough.
             target = parts.path + (f"?{parts.query}" if parts.query and not re.search(r"f\.|sort=|page=", parts.query)

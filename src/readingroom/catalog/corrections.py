@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Content, Correction, Page, Record
 
@@ -33,8 +34,9 @@ class Conflict(CorrectionError):
 
     def __init__(self, current: Correction) -> None:
         self.current = current
-        super().__init__(f"Someone else saved this text (version {current.revision}) after you opened it. "
-                         "Your text is kept below: compare it with theirs, then save again to replace theirs.")
+        super().__init__(_("Someone else saved this text (version %(version)s) after you opened it. "
+                           "Your text is kept below: compare it with theirs, then save again to replace theirs.")
+                         % {"version": current.revision})
 
 
 class Gone(CorrectionError):
@@ -56,7 +58,8 @@ class Target:
     @property
     def label(self) -> str:
         if self.page:
-            return f"{self.content.display_label}, page {self.page.position + 1} (OCR text)"
+            return _("%(text)s, page %(number)s (OCR text)") % {"text": self.content.display_label,
+                                                                 "number": self.page.position + 1}
         return self.content.display_label
 
     @property
@@ -86,9 +89,11 @@ def target(record: Record, key: str) -> Target | None:
 
 def _check(text: str, comment: str) -> None:
     if len(text) > MAX_TEXT:
-        raise CorrectionError(f"The text is too long ({len(text):,} characters; at most {MAX_TEXT:,}).")
+        raise CorrectionError(_("The text is too long (%(length)s characters; at most %(most)s).")
+                              % {"length": f"{len(text):,}", "most": f"{MAX_TEXT:,}"})
     if len(comment) > MAX_COMMENT:
-        raise CorrectionError(f"The comment is too long ({len(comment):,} characters; at most {MAX_COMMENT}).")
+        raise CorrectionError(_("The comment is too long (%(length)s characters; at most %(most)s).")
+                              % {"length": f"{len(comment):,}", "most": MAX_COMMENT})
 
 
 def _save(correction: Correction, user, reason: str) -> Correction:
@@ -104,7 +109,7 @@ def _locked(t: Target, base_revision: int) -> Correction | None:
     query = Correction.objects.select_for_update().order_by("pk")  # the default order joins the nullable page
     current = (query.filter(page=t.page) if t.page else query.filter(content=t.content, page__isnull=True)).first()
     if current is None and base_revision:
-        raise CorrectionError("This text's versions are gone (its content was replaced); open it again.")
+        raise CorrectionError(_("This text's versions are gone (its content was replaced); open it again."))
     if current is not None and current.revision != base_revision:
         raise Conflict(current)
     return current
@@ -127,7 +132,7 @@ def save_text(t: Target, text: str, base_revision: int, user, comment: str = "")
         with transaction.atomic():
             correction = _locked(t, base_revision) or _start(t)
             if text == correction.text:
-                raise CorrectionError("The text is unchanged: there is nothing to save.")
+                raise CorrectionError(_("The text is unchanged: there is nothing to save."))
             correction.text = text
             correction.state = Correction.State.DRAFT
             return _save(correction, user, comment or "Corrected")
@@ -140,7 +145,7 @@ def review(t: Target, base_revision: int, user, comment: str = "") -> Correction
     with transaction.atomic():
         correction = _locked(t, base_revision)
         if correction is None or correction.state != Correction.State.DRAFT:
-            raise CorrectionError("Only a draft can be marked as reviewed.")
+            raise CorrectionError(_("Only a draft can be marked as reviewed."))
         correction.state = Correction.State.REVIEWED
         return _save(correction, user, comment or "Reviewed")
 
@@ -152,7 +157,7 @@ def publish(t: Target, base_revision: int, user, comment: str = "") -> Correctio
     with transaction.atomic():
         correction = _locked(t, base_revision)
         if correction is None or correction.state != Correction.State.REVIEWED:
-            raise CorrectionError("Only a reviewed text can be published: mark it as reviewed first.")
+            raise CorrectionError(_("Only a reviewed text can be published: mark it as reviewed first."))
         now = timezone.now()
         content = Content.objects.select_for_update().get(pk=t.content.pk)
         if t.page:
@@ -185,7 +190,7 @@ def version(history_id: int):
     """One saved version (a history row), or Gone."""
     row = Correction.history.filter(history_id=history_id).first()
     if row is None:
-        raise Gone("There is no such version.")
+        raise Gone(_("There is no such version."))
     return row
 
 
@@ -202,7 +207,7 @@ def revert(history_id: int, base_revision: int, user, comment: str = "") -> Corr
     old = version(history_id)
     correction = Correction.objects.filter(pk=old.id).select_related("record", "content", "page").first()
     if correction is None or not Record.objects.filter(pk=old.record_id).exists():
-        raise Gone("This version belongs to a record or text that has been deleted: there is nothing to revert.")
+        raise Gone(_("This version belongs to a record or text that has been deleted: there is nothing to revert."))
     number = next(v.number for v in versions(correction) if v.history_id == old.history_id)
     t = Target(correction.record, correction.content, correction.page)
     return save_text(t, old.text, base_revision, user, comment or f"Reverted to version {number}")

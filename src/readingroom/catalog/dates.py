@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 
 import edtf
+from django.utils import dates, formats, translation
+from django.utils.translation import pgettext
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -133,9 +135,14 @@ def _display_single(value: str) -> str:
     return f"{qualifier}{text}{suffix}"
 
 
-def display_date(value: str) -> str:
-    """Human form of an EDTF date as archives print it: "February 2, 1944", "circa 1944"."""
+def display_date(value: str, locale: str | None = None) -> str:
+    """Human form of an EDTF date as archives print it: "February 2, 1944", "circa 1944"; in another
+    interface language (a BCP 47 tag: "ru", "zh-Hans") as that language writes dates: "2 февраля 1944 г.",
+    "1944年2月2日". Without a locale, English: citations, exports and the command line use that."""
     value = (value or "").strip()
+    if locale and not locale.lower().startswith("en"):
+        with translation.override(locale.lower()):
+            return _display_localised(value)
     if not value:
         return "undated"
     if "/" in value:
@@ -146,6 +153,75 @@ def display_date(value: str) -> str:
             return f"after {_display_single(first)}"
         return f"{_display_single(first)} – {_display_single(last)}"
     return _display_single(value)
+
+
+# ---- dates in the reader's interface language ---------------------------------------------------
+# Day and month forms come from Django's locale formats (Russian's genitive "2 февраля 1944 г.", Chinese
+# "1944年2月2日"); the rest from this project's catalogues. English keeps the form above unchanged.
+
+def _display_localised(value: str) -> str:
+    if not value:
+        return pgettext("date", "undated")
+    if "/" in value:
+        first, last = value.split("/", 1)
+        if first in {"", ".."}:
+            return pgettext("date", "before %(date)s") % {"date": _single_localised(last)}
+        if last in {"", ".."}:
+            return pgettext("date", "after %(date)s") % {"date": _single_localised(first)}
+        return pgettext("date", "%(first)s – %(last)s") % {"first": _single_localised(first),
+                                                          "last": _single_localised(last)}
+    return _single_localised(value)
+
+
+def _single_localised(value: str) -> str:
+    core, mark = (value[:-1], value[-1]) if value.endswith(("~", "?", "%")) else (value, "")
+    parts = core.split("-")
+    try:
+        if len(parts) == 3:
+            text = formats.date_format(dt.date(int(parts[0]), int(parts[1]), int(parts[2])), "DATE_FORMAT")
+        elif len(parts) == 2 and 1 <= int(parts[1]) <= 12:
+            text = formats.date_format(dt.date(int(parts[0]), int(parts[1]), 1), "YEAR_MONTH_FORMAT")
+        elif "X" in core:
+            text = _decade_localised(int(core.replace("X", "0")))
+        else:
+            text = _year_localised(int(core))
+    except (ValueError, IndexError):
+        text = core
+    if mark in "~%" and mark:
+        text = pgettext("date", "circa %(date)s") % {"date": text}
+    return text + ("?" if mark in "?%" and mark else "")
+
+
+def _year_localised(year: int) -> str:
+    return pgettext("date", "%(year)s") % {"year": year}
+
+
+def _decade_localised(decade: int) -> str:
+    return pgettext("date", "%(decade)ss") % {"decade": decade}
+
+
+def year_name(year: int, locale: str | None = None) -> str:
+    """'1944', '1944 г.', '1944年'."""
+    if not locale or locale.lower().startswith("en"):
+        return str(year)
+    with translation.override(locale.lower()):
+        return _year_localised(year)
+
+
+def decade_name(decade: int, locale: str | None = None) -> str:
+    """'1940s', '1940-е гг.', '1940年代'."""
+    if not locale or locale.lower().startswith("en"):
+        return f"{decade}s"
+    with translation.override(locale.lower()):
+        return _decade_localised(decade)
+
+
+def month_name(month: int, locale: str | None = None) -> str:
+    """The month on its own (a timeline's bar): 'February', 'Февраль', '二月'."""
+    if not locale or locale.lower().startswith("en"):
+        return MONTHS[month - 1]
+    with translation.override(locale.lower()):
+        return str(dates.MONTHS[month])
 
 
 def parse_display_date(text: str) -> str:

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .dates import DateError, display_date, parse_edtf
@@ -37,9 +39,9 @@ class Collection(models.Model):
     """A node of the arrangement tree: collection, series, sub-series. Records hang off any node."""
 
     class Level(models.TextChoices):
-        COLLECTION = "collection", "Collection"
-        SERIES = "series", "Series"
-        SUBSERIES = "subseries", "Sub-series"
+        COLLECTION = "collection", _("Collection")
+        SERIES = "series", _("Series")
+        SUBSERIES = "subseries", _("Sub-series")
 
     identifier = models.CharField(max_length=200, unique=True, help_text="Stable id, e.g. frus1944Quebec or a slug")
     title = models.CharField(max_length=500)
@@ -95,9 +97,9 @@ def new_public_id() -> str:
 
 
 class AccessLevel(models.TextChoices):
-    PUBLIC = "public", "Public"
-    STAFF = "staff", "Staff only"
-    EMBARGOED = "embargoed", "Embargoed until a date"
+    PUBLIC = "public", _("Public")
+    STAFF = "staff", _("Staff only")
+    EMBARGOED = "embargoed", _("Embargoed until a date")
 
 
 def sees_restricted(user) -> bool:
@@ -204,9 +206,9 @@ class Content(models.Model):
     """One content item of a record: the original scan (with its OCR text), a transcript, a translation."""
 
     class Kind(models.TextChoices):
-        SCAN = "scan", "Original Scan"
-        TRANSCRIPT = "transcript", "Transcript"
-        TRANSLATION = "translation", "Translation"
+        SCAN = "scan", _("Original Scan")
+        TRANSCRIPT = "transcript", _("Transcript")
+        TRANSLATION = "translation", _("Translation")
 
     record = models.ForeignKey(Record, related_name="contents", on_delete=models.CASCADE)
     position = models.PositiveIntegerField(default=0)
@@ -235,8 +237,10 @@ class Content(models.Model):
         from .languages import language_name
 
         if self.kind == self.Kind.SCAN:
-            return "Original Scan"
-        return f"{self.get_kind_display()} - {language_name(self.language)}" if self.language else self.get_kind_display()
+            return str(_("Original Scan"))
+        if not self.language:
+            return str(self.get_kind_display())
+        return f"{self.get_kind_display()} - {language_name(self.language, get_language())}"
 
     @property
     def machine_read(self) -> bool:
@@ -269,10 +273,10 @@ class Authority(models.Model):
     """A person, place, organization or subject, with its name variants (Shantung/Shandong)."""
 
     class Kind(models.TextChoices):
-        PERSON = "person", "Person"
-        PLACE = "place", "Place"
-        ORGANIZATION = "organization", "Organization"
-        SUBJECT = "subject", "Subject"
+        PERSON = "person", _("Person")
+        PLACE = "place", _("Place")
+        ORGANIZATION = "organization", _("Organization")
+        SUBJECT = "subject", _("Subject")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     identifier = models.CharField(max_length=200, unique=True, help_text="Stable id, e.g. person-stalin-joseph")
@@ -328,11 +332,11 @@ class RecordAuthority(models.Model):
     """Links a record to an authority with a role (author, recipient, mentioned...)."""
 
     class Role(models.TextChoices):
-        AUTHOR = "author", "Author"
-        RECIPIENT = "recipient", "Recipient"
-        MENTIONED = "mentioned", "Mentioned"
-        SUBJECT = "subject", "Subject"
-        PLACE_OF_WRITING = "written_at", "Place of writing"
+        AUTHOR = "author", _("Author")
+        RECIPIENT = "recipient", _("Recipient")
+        MENTIONED = "mentioned", _("Mentioned")
+        SUBJECT = "subject", _("Subject")
+        PLACE_OF_WRITING = "written_at", _("Place of writing")
 
     record = models.ForeignKey(Record, related_name="authority_links", on_delete=models.CASCADE)
     authority = models.ForeignKey(Authority, related_name="record_links", on_delete=models.CASCADE)
@@ -424,9 +428,9 @@ class Correction(models.Model):
     from so that a concurrent save is caught instead of overwritten. Logic: catalog/corrections.py."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEWED = "reviewed", "Reviewed"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        REVIEWED = "reviewed", _("Reviewed")
+        PUBLISHED = "published", _("Published")
 
     record = models.ForeignKey(Record, related_name="corrections", on_delete=models.CASCADE)
     content = models.ForeignKey(Content, related_name="corrections", on_delete=models.CASCADE)

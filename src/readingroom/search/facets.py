@@ -11,8 +11,11 @@ import time
 from dataclasses import dataclass, field
 
 import tantivy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from tantivy import Occur, Query
 
+from readingroom.catalog.dates import decade_name
 from readingroom.catalog.languages import language_name
 
 from .schema import FACET_FIELDS, INTEGER_FACETS, build_schema
@@ -21,9 +24,9 @@ DIMENSIONS = ["collection", "decade", "year", "type", "language", "classificatio
               "subject", "organization"]
 SIZES = {"collection": 200, "decade": 100, "year": 300, "type": 50, "language": 50, "classification": 30,
          "person": 30, "place": 30, "subject": 30, "organization": 30}
-LABELS = {"collection": "Collection", "decade": "Decade", "year": "Year", "type": "Document type",
-          "language": "Language", "classification": "Classification", "person": "People", "place": "Places",
-          "subject": "Subjects", "organization": "Organizations"}
+LABELS = {"collection": _("Collection"), "decade": _("Decade"), "year": _("Year"), "type": _("Document type"),
+          "language": _("Language"), "classification": _("Classification"), "person": _("People"),
+          "place": _("Places"), "subject": _("Subjects"), "organization": _("Organizations")}
 
 
 @dataclass
@@ -174,9 +177,9 @@ def _label(dimension: str, value: str, names: dict[str, str]) -> str:
     if dimension in {"person", "place", "subject", "organization"}:
         return names.get(value, value)
     if dimension == "language":
-        return language_name(value)
+        return language_name(value, get_language())  # in the reader's interface language
     if dimension == "decade":
-        return f"{value}s"
+        return decade_name(int(value), get_language()) if value.lstrip("-").isdigit() else value
     if dimension == "type":
         return value.capitalize()
     return value

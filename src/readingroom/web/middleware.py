@@ -1,11 +1,13 @@
-"""Response rules that hold on every route, whatever the view: HEAD has no body, and what a signed-in
-reader is served is never stored by a shared cache nor readable by other sites."""
+"""Response rules that hold on every route, whatever the view: HEAD has no body, what a signed-in
+reader is served is never stored by a shared cache nor readable by other sites, and a page in one
+interface language is never served from a cache to a reader of another."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import cc_delim_re, patch_vary_headers
 
 
 class HeadWithoutBody:
@@ -52,4 +54,30 @@ class PrivateWhenSignedIn:
             for header in ("Access-Control-Allow-Origin", "Expires"):
                 if response.has_header(header):
                     del response[header]
+        return response
+
+
+class VaryOnLanguage:
+    """Pages and their JSON twins are in the reader's interface language, chosen by the picker's cookie or
+    else by Accept-Language: a shared cache must key them on both, or it would serve one reader's Russian
+    to another's English. Placed before LocaleMiddleware, so it sees the Vary that one adds. Images,
+    scans and other files say the same in every language, so they keep their cacheability."""
+
+    LANGUAGE_TYPES = ("text/html", "application/json")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith(self.LANGUAGE_TYPES):
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        else:
+            vary = [v for v in cc_delim_re.split(response.get("Vary", "")) if v and v.lower() != "accept-language"]
+            if vary:
+                response["Vary"] = ", ".join(vary)
+            elif response.has_header("Vary"):
+                del response["Vary"]
+            if response.has_header("Content-Language"):
+                del response["Content-Language"]
         return response

@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
-from .views import authorities, collections, documents, home, search
+from .views import authorities, collections, documents, home, language, search
 
 # Record ids may contain a slash (frus1944Quebec/d121), so document routes use a regex that
 # keeps ".json" out of the id.
 urlpatterns = [
     path("", home.home, name="home"),
     path(".json", home.home, {"as_json": True}, name="home-json"),
+    path("language/<str:code>/", language.choose, name="choose-language"),
     path("search/", search.search, name="search"),
     path("search.json", search.search, {"as_json": True}, name="search-json"),
     re_path(r"^document/(?P<public_id>[\w./-]+?)\.json$", documents.document, {"as_json": True}, name="document-json"),

@@ -14,14 +14,16 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr, Upper
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-from readingroom.catalog.dates import MONTHS
+from readingroom.catalog.dates import decade_name, display_date, month_name, year_name
 from readingroom.catalog.models import Authority, Collection, NameVariant, Record, RecordAuthority, Repository
+from readingroom.web.interface_language import current
 from readingroom.web.serializers import record_summary
 
 PER_PAGE = 50
 KINDS = {"people": "person", "places": "place", "organizations": "organization", "subjects": "subject"}
-TITLES = {"people": "People", "places": "Places", "organizations": "Organizations", "subjects": "Subjects"}
+TITLES = {"people": _("People"), "places": _("Places"), "organizations": _("Organizations"), "subjects": _("Subjects")}
 
 
 def index(request: HttpRequest, as_json: bool = False) -> HttpResponse:
@@ -147,29 +149,30 @@ def dates(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     if year is not None:
         decade = year - year % 10
     dated = visible.filter(date_start__isnull=False)
+    locale = current()
     bars: list[dict] = []
     records = None
     if year is None and decade is None:
-        level, heading = "decades", "All dates"
+        level, heading = "decades", _("All dates")
         by_year = dated.annotate(y=ExtractYear("date_start")).values("y").annotate(n=Count("id")).order_by("y")
         decades: dict[int, int] = {}
         for row in by_year:
             decades[row["y"] - row["y"] % 10] = decades.get(row["y"] - row["y"] % 10, 0) + row["n"]
-        bars = [{"label": f"{d}s", "count": n, "query": f"decade={d}"} for d, n in sorted(decades.items())]
+        bars = [{"label": decade_name(d, locale), "count": n, "query": f"decade={d}"} for d, n in sorted(decades.items())]
     elif year is None:
-        level, heading = "years", f"{decade}s"
+        level, heading = "years", decade_name(decade, locale)
         rows = (dated.filter(date_start__year__gte=decade, date_start__year__lte=decade + 9)
                 .annotate(y=ExtractYear("date_start")).values("y").annotate(n=Count("id")).order_by("y"))
         bars = [{"label": str(r["y"]), "count": r["n"], "query": f"year={r['y']}"} for r in rows]
     else:
         in_year = dated.filter(date_start__year=year)
         rows = in_year.annotate(m=ExtractMonth("date_start")).values("m").annotate(n=Count("id")).order_by("m")
-        bars = [{"label": MONTHS[r["m"] - 1], "count": r["n"], "query": f"year={year}&month={r['m']}",
+        bars = [{"label": month_name(r["m"], locale), "count": r["n"], "query": f"year={year}&month={r['m']}",
                  "current": r["m"] == month} for r in rows]
         if month is None:
-            level, heading, records = "months", str(year), in_year
+            level, heading, records = "months", year_name(year, locale), in_year
         else:
-            level, heading = "records", f"{MONTHS[month - 1]} {year}"
+            level, heading = "records", display_date(f"{year:04d}-{month:02d}", locale)
             records = in_year.filter(date_start__month=month)
     page = None
     if records is not None:
@@ -182,6 +185,8 @@ def dates(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "level": level, "heading": heading, "bars": bars, "page": page, "decade": decade, "year": year,
         "month": month, "undated": visible.filter(date_start__isnull=True).count() if level == "decades" else None,
         "page_query": _page_query(request),
+        "decade_label": decade_name(decade, locale) if decade is not None else "",
+        "year_label": year_name(year, locale) if year else "",
     }
     if as_json:
         return JsonResponse({

@@ -12,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readingroom.catalog import corrections
@@ -64,8 +65,8 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
         post = request.POST if request.method == "POST" else None
     except RequestDataTooBig:
         return render(request, "readingroom/corrections/gone.html", status=413, context={
-            "message": f"What you sent is too large to store (a text may have at most "
-                       f"{corrections.MAX_TEXT:,} characters). Nothing was saved."})
+            "message": _("What you sent is too large to store (a text may have at most %(most)s characters). "
+                         "Nothing was saved.") % {"most": f"{corrections.MAX_TEXT:,}"}})
     key = (post or request.GET).get("text") or next((t.key for t in texts if not t.page), texts[0].key if texts else "")
     t = next((t for t in texts if t.key == key), None)
     if texts and t is None:
@@ -96,8 +97,8 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
             status = 400
             context["error"] = str(error)
         else:
-            done = {"save": "Saved as a draft.", "review": "Marked as reviewed.",
-                    "publish": "Published: readers now see this text."}[post["action"]]
+            done = {"save": _("Saved as a draft."), "review": _("Marked as reviewed."),
+                    "publish": _("Published: readers now see this text.")}[post["action"]]
             messages.success(request, done)
             return redirect(edit_url(record, t.key))
     correction = t.correction()
@@ -124,7 +125,7 @@ def _version_text(value: str | None) -> tuple[object, str]:
     try:
         row = corrections.version(int(value[1:] if use_source else value))
     except ValueError:
-        raise corrections.Gone("Choose two versions to compare.") from None
+        raise corrections.Gone(_("Choose two versions to compare.")) from None
     return row, (row.source_text if use_source else row.text)
 
 
@@ -137,10 +138,10 @@ def diff(request: HttpRequest) -> HttpResponse:
     except corrections.Gone as error:
         return gone(request, str(error))
     if old.id != new.id:
-        return gone(request, "These two versions belong to different texts.")
+        return gone(request, _("These two versions belong to different texts."))
     correction = Correction.objects.filter(pk=old.id).select_related("record", "content", "page").first()
     if correction is None:
-        return gone(request, "These versions belong to a record or text that has been deleted.")
+        return gone(request, _("These versions belong to a record or text that has been deleted."))
     numbers = {v.history_id: v.number for v in corrections.versions(correction)}
     parts = corrections.diff(old_text, new_text)
     t = corrections.Target(correction.record, correction.content, correction.page)
@@ -167,7 +168,7 @@ def revert(request: HttpRequest, history_id: int) -> HttpResponse:
         record = Record.objects.get(pk=row.record_id)
         key = f"p{row.page_id}" if row.page_id else f"c{row.content_id}"
         return redirect(edit_url(record, key))
-    messages.success(request, "Reverted: the earlier text is now a new draft version.")
+    messages.success(request, _("Reverted: the earlier text is now a new draft version."))
     t = corrections.Target(correction.record, correction.content, correction.page)
     return redirect(edit_url(correction.record, t.key))
 
@@ -193,7 +194,7 @@ def record_history(request: HttpRequest, public_id: str) -> HttpResponse:
     labels = {t.key: t.label for t in corrections.targets(record)}
     text_versions = [{"row": v, "author": corrections.author(v),
                       "key": (key := f"p{v.page_id}" if v.page_id else f"c{v.content_id}"),
-                      "label": labels.get(key, "a text since removed")} for v in texts[:500]]
+                      "label": labels.get(key, _("a text since removed"))} for v in texts[:500]]
     return render(request, "readingroom/corrections/history.html", {
         "record": record, "entries": list(reversed(entries)), "text_versions": text_versions,
     })

@@ -7,18 +7,19 @@ from django.shortcuts import render
 from readingroom.catalog.dates import display_date
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import Record
+from readingroom.web.interface_language import current
 from readingroom.web.serializers import record_summary
 from readingroom.web.views.browse import collection_tree
 
 
-def archive_languages(visible) -> list[tuple[str, str]]:
-    """(code, name) of the original languages of visible records, most common first."""
+def archive_languages(visible, locale: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the original languages of visible records, most common first; names in `locale`."""
     counts: dict[str, int] = {}
     # Distinct language lists are few (["en"], ["ru"], ["ru", "en"]...) even for a large archive.
     for langs, n in _language_lists(visible):
         for code in langs or []:
             counts[code] = counts.get(code, 0) + n
-    return [(code, language_name(code)) for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [(code, language_name(code, locale)) for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def _language_lists(visible):
@@ -32,7 +33,8 @@ def home(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     roots = collection_tree(visible)
     span = visible.aggregate(first=Min("date_start"), last=Max("date_end"), last_start=Max("date_start"))
     last = max(d for d in (span["last"], span["last_start"]) if d) if (span["last"] or span["last_start"]) else None
-    languages = archive_languages(visible)
+    locale = current()
+    languages = archive_languages(visible, locale)
     recent = visible.order_by("-created", "public_id").only("public_id", "title", "date_edtf")[:12]
     total = visible.count()
     if as_json:
@@ -50,6 +52,6 @@ def home(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         }, json_dumps_params={"ensure_ascii": False})
     return render(request, "readingroom/home.html", {
         "collections": roots, "recent": recent, "total": total, "languages": languages,
-        "first": display_date(span["first"].isoformat()) if span["first"] else None,
-        "last": display_date(last.isoformat()) if last else None,
+        "first": display_date(span["first"].isoformat(), locale) if span["first"] else None,
+        "last": display_date(last.isoformat(), locale) if last else None,
     })

@@ -13,6 +13,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from readingroom import search as searching
 from readingroom.search import DIMENSIONS
@@ -120,7 +121,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "results": results,
         "first": first,
         "sorts": [{"key": key, "label": label, "current": key == results.sort}
-                  for key, label in (("relevance", "Relevance"), ("date", "Date ↑"), ("-date", "Date ↓"))],
+                  for key, label in (("relevance", _("Relevance")), ("date", _("Date ↑")), ("-date", _("Date ↓")))],
         "date_from": params.get("from", "")[:100],
         "date_to": params.get("to", "")[:100],
         "json_url": twin if len(twin) <= ALTERNATE_LINK_MAX else None,
@@ -144,7 +145,7 @@ def _run(request: HttpRequest, params: QueryDict, q: str, approximate: str) -> t
         searching.attach_records(results, request.user)
     except ValueError as exc:  # Tantivy refusing a query the parser let through: say so, do not fail
         log.warning("search failed for %r: %s", q[:200], exc)
-        results = searching.SearchResults(q, 0, [], [], ["This search could not be run; try fewer or simpler terms."],
+        results = searching.SearchResults(q, 0, [], [], [_("This search could not be run; try fewer or simpler terms.")],
                                        1, PER_PAGE, "relevance")
         status = 400
     if not results.available:
