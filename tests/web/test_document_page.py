@@ -28,7 +28,7 @@ def test_page_shows_the_seed_fields_in_order(client, seed_record):
     html = html[html.index("<main"):]
     order = [
         "February 2, 1944",
-        "<h1 id=\"record-title\">Telegram re Stalin Harriman Conversation on Japanese Troops</h1>",
+        "<h1 id=\"record-title\" translate=\"no\">Telegram re Stalin Harriman Conversation on Japanese Troops</h1>",
         "Citation:",
         "&quot;Telegram re Stalin Harriman Conversation on Japanese Troops&quot;, February 2, 1944",
         "Summary:",

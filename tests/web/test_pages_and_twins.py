@@ -53,8 +53,8 @@ def test_friendly_404(client, archive):
 def test_language_attributes_on_non_english_text(client, archive):
     html = client.get("/document/frus1944v04/d1/").content.decode()
     # Its Russian translation is read beside the English transcript: each side carries its language.
-    assert '<div class="text translation plain" lang="ru" dir="ltr">' in html
-    assert '<div class="text original plain" lang="en" dir="ltr">' in html
+    assert '<div class="text translation plain" lang="ru" dir="ltr" translate="no">' in html
+    assert '<div class="text original plain" lang="en" dir="ltr" translate="no">' in html
     html = client.get("/person/person-stalin-joseph/").content.decode()
     assert '<li lang="ru">Сталин, Иосиф Виссарионович' in html
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from readingroom.catalog import citations as catalog_citations
 from readingroom.catalog.languages import language_name
@@ -23,7 +24,7 @@ from readingroom.catalog.originals import original_language
 
 # Styles offered on the page; the keys are what readers see in URLs (?style=).
 CSL_STYLES = {
-    "chicago": ("chicago-notes-bibliography", "Chicago (notes and bibliography)"),
+    "chicago": ("chicago-notes-bibliography", _("Chicago (notes and bibliography)")),
     "apa": ("apa", "APA"),
     "mla": ("modern-language-association", "MLA"),
 }
@@ -211,9 +212,10 @@ def _csl_json_text(record: Record, translation: str | None = None) -> str:
 
 
 FORMATS: dict[str, CiteFormat] = {
-    "txt": CiteFormat("txt", "Chicago (plain text)", "text/plain; charset=utf-8", chicago),
+    "txt": CiteFormat("txt", _("Chicago (plain text)"), "text/plain; charset=utf-8", chicago),
     "bib": CiteFormat("bib", "BibTeX", "application/x-bibtex; charset=utf-8", bibtex),
-    "ris": CiteFormat("ris", "RIS (EndNote, Zotero, Mendeley)", "application/x-research-info-systems; charset=utf-8", ris),
+    "ris": CiteFormat("ris", _("RIS (EndNote, Zotero, Mendeley)"), "application/x-research-info-systems; charset=utf-8",
+                      ris),
     "csl.json": CiteFormat("csl.json", "CSL-JSON", "application/vnd.citationstyles.csl+json; charset=utf-8",
                            _csl_json_text),
 }

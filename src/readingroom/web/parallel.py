@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
+
 from readingroom.catalog.languages import base_language, language_code, language_name, script_direction
 from readingroom.catalog.models import Content
 from readingroom.catalog.originals import original_content, translations
@@ -113,7 +115,7 @@ def _block(content: Content, text: str, terms: list[str], split: bool) -> TextBl
     html = content.markup if content.kind != Content.Kind.SCAN and content.markup else plain_text_html(text)
     return TextBlock(
         content=content, language=language, direction=script_direction(language) if language else "ltr",
-        name=language_name(language) if language else "", html=highlight_html(html, terms),
+        name=language_name(language, get_language()) if language else "", html=highlight_html(html, terms),
         paragraphs=[highlight_html(plain_text_html(p), terms) for p in parts],
     )
 

@@ -217,7 +217,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         "highwire": citations.highwire_tags(record, translation),
         "coins": citations.coins(record, translation),
         "permalink": record_url(record),
-        "languages": [language_name(c) for c in record.languages],
+        "languages": [language_name(c, get_language()) for c in record.languages],
         "people": groups.get("person", []),
         "places": groups.get("place", []),
         "organizations": groups.get("organization", []),
