@@ -22,7 +22,15 @@ from readingroom.catalog.models import (
     RecordAuthority,
 )
 
-from .schema import DISPLAY_FIELDS, JOINED_FIELD, LANGUAGE_STEMMERS, searchable, space_cjk, written_field
+from .schema import (
+    DISPLAY_FIELDS,
+    JOINED_FIELD,
+    LANGUAGE_STEMMERS,
+    has_cjk,
+    searchable,
+    space_cjk,
+    written_field,
+)
 from .variants import VariantMap
 
 BATCH_SIZE = 500
@@ -174,6 +182,8 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
         stemmer = base_language(language) if language else ""
         if stemmer in LANGUAGE_STEMMERS:
             doc.setdefault(f"text_{stemmer}", []).append(text)
+            if stemmer not in doc.setdefault("stemmed", []):
+                doc["stemmed"].append(stemmer)
     for name, values in (("transcript", transcripts), ("translation", translations), ("ocr", ocr),
                          ("notes", record.notes)):
         if values:
@@ -234,7 +244,8 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
         doc["year"] = [f["date_start"].year]
         doc["decade"] = [f["date_start"].year // 10 * 10]
     for name in CJK_SPACED_FIELDS:
-        if name in doc:
+        # One scan decides: text without CJK characters is neither folded nor spaced (most of an archive).
+        if name in doc and any(has_cjk(value) for value in doc[name]):
             if name in DISPLAY_FIELDS:
                 _keep_written(doc, name)
             doc[name] = [searchable(value) for value in doc[name]]

@@ -11,8 +11,8 @@ from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
 from .scripts import fold_han
 
-SCHEMA_VERSION = 7  # 5: a second, public index in each generation; 6: CJK characters set apart;
-# 7: Han text folded to Simplified (scripts.py), the text as written kept beside it
+SCHEMA_VERSION = 8  # 5: a second, public index in each generation; 6: CJK characters set apart;
+# 7: Han text folded to Simplified (scripts.py), the text as written kept beside it; 8: `stemmed` stored
 
 # English is the default analysis: most holdings are English, and queries are typed in English.
 ENGLISH = "en"
@@ -83,6 +83,11 @@ _CJK_SPACED = re.compile(f" ?([{_CJK}]) ?")
 # (，。「」 and the full-width forms) counts as CJK there, or snippets read 自由 ， 在.
 _CJK_JOINS = _CJK + "\u3000-\u303f\uff00-\uffef"
 _CJK_GAP = re.compile(f"([{_CJK_JOINS}])((?:</?b>)*) ((?:</?b>)*)(?=[{_CJK_JOINS}])")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether `text` has a Chinese, Japanese or Korean character (Han ones included)."""
+    return _CJK_CHAR.search(text) is not None
 
 
 def space_cjk(text: str) -> str:
@@ -163,6 +168,8 @@ def build_schema() -> tantivy.Schema:
     for code in LANGUAGE_STEMMERS:
         sb.add_text_field(f"text_{code}", tokenizer_name=code)
     sb.add_text_field(JOINED_FIELD, tokenizer_name=ENGLISH, index_option="freq")
+    # The stemmed languages a record's texts are in: only those records get a snippet made by stemming.
+    sb.add_text_field("stemmed", stored=True, tokenizer_name="raw")
     for name in ("person", "place", "subject", "organization", "type", "language", "classification"):
         sb.add_text_field(name, tokenizer_name=FOLDED)
     sb.add_text_field("collection", tokenizer_name=ENGLISH)

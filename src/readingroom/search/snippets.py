@@ -11,6 +11,7 @@ are marked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
@@ -58,15 +59,15 @@ class StemMatcher:
     """Whether a word is one of the query's words as some language's stemmer sees it (правах for право,
     Rechten for Recht, libres for libre). Only words sharing a query word's first letters are stemmed."""
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], languages: Iterable[str] = _STEM_ANALYZERS) -> None:
         self._analyzers = analyzers()
-        self._targets: dict[str, set[str]] = {code: set() for code in _STEM_ANALYZERS}
+        self._targets: dict[str, set[str]] = {code: set() for code in languages if code in _STEM_ANALYZERS}
         self._prefixes: set[str] = set()
         for word in words:
             for token in self._analyzers[FOLDED].analyze(word):
                 self._prefixes.add(token[:_PREFIX])
-                for code in _STEM_ANALYZERS:
-                    self._targets[code].update(self._analyzers[code].analyze(token))
+                for code, targets in self._targets.items():
+                    targets.update(self._analyzers[code].analyze(token))
 
     def __bool__(self) -> bool:
         return bool(self._prefixes)
@@ -75,13 +76,13 @@ class StemMatcher:
         folded = self._analyzers[FOLDED].analyze(candidate)
         if len(folded) != 1 or folded[0][:_PREFIX] not in self._prefixes:
             return False
-        return any(stem in self._targets[code] for code in _STEM_ANALYZERS
+        return any(stem in targets for code, targets in self._targets.items()
                    for stem in self._analyzers[code].analyze(folded[0]))
 
 
-def stemmed_snippet(text: str, words: list[str], max_chars: int = SNIPPET_CHARS) -> str | None:
-    """A snippet around the words of `text` that some language's stemmer makes one of the query's words."""
-    matcher = StemMatcher(words)
+def stemmed_snippet(text: str, words: list[str], languages: Iterable[str], max_chars: int = SNIPPET_CHARS) -> str | None:
+    """A snippet around the words of `text` that the stemmer of one of `languages` makes one of the query's words."""
+    matcher = StemMatcher(words, languages)
     if not matcher or not text:
         return None
     return _marked_snippet(text, matcher, max_chars)
@@ -170,10 +171,12 @@ class Highlighter:
             snippet = self.generators[name].snippet_from_doc(doc)
             if snippet.highlighted():
                 return SnippetResult(snippet_html(snippet, doc, name), name, name == "ocr")
-        # A word found by a content language's stemmer, in a field Tantivy cannot make snippets of.
-        for name in SNIPPET_FIELDS:
+        # A word found by a content language's stemmer, in a field Tantivy cannot make snippets of. Only
+        # records with texts in such a language: reading every word of the others cost half the result page.
+        stemmed = doc.get_all("stemmed")
+        for name in SNIPPET_FIELDS if stemmed else ():
             text = written_text(doc, name)
-            if text and (html := stemmed_snippet(text, self.searched)):
+            if text and (html := stemmed_snippet(text, self.searched, stemmed)):
                 return SnippetResult(unspace_cjk(html), name, name == "ocr")
         # Otherwise (a date-only or name-variant match): the start of the best text, plainly.
         for name in SNIPPET_FIELDS:
