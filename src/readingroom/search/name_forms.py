@@ -23,8 +23,6 @@ import re
 from functools import lru_cache
 
 import iuliia
-from pypinyin import lazy_pinyin
-from pypinyin.style import wadegiles
 
 from .scripts import fold_han
 
@@ -59,13 +57,23 @@ def cyrillic_spellings(name: str) -> tuple[str, ...]:
     return (plain,) if plain != name else ()
 
 
-# pypinyin's to_wade_glides passes a syllable whose Wade-Giles form is spelled the same (hai, lai) on to
-# its initial/final rules, which turn it into hei, lei; its own table has them right, so it is read first.
-_WADE_GILES = {**dict(wadegiles._convert_table), **dict(wadegiles._except_table)}
+@lru_cache(maxsize=1)
+def _pypinyin():
+    """pypinyin and its Wade-Giles table, loaded on the first Chinese name: its dictionaries take about
+    50 MB, which an archive without Chinese names (and every process that never builds the variant map)
+    should not pay."""
+    from pypinyin import lazy_pinyin
+    from pypinyin.style import wadegiles
+
+    # pypinyin's to_wade_glides passes a syllable whose Wade-Giles form is spelled the same (hai, lai) on to
+    # its initial/final rules, which turn it into hei, lei; its own table has them right, so it is read first.
+    table = {**dict(wadegiles._convert_table), **dict(wadegiles._except_table)}
+    return lazy_pinyin, wadegiles.to_wade_glides, table
 
 
 def _wade_giles(syllable: str) -> str:
-    return _WADE_GILES.get(syllable) or wadegiles.to_wade_glides(syllable).replace("v", "ü")
+    _, to_wade_giles, table = _pypinyin()
+    return table.get(syllable) or to_wade_giles(syllable).replace("v", "ü")
 
 
 def _surname_length(name: str) -> int:
@@ -82,6 +90,7 @@ def _personal(syllables: list[str], surname: int, hyphen: str) -> str:
 def chinese_forms(name: str, kind: str = "person") -> tuple[str, ...]:
     """Pinyin and Wade-Giles forms of a name in Han characters (Simplified or Traditional)."""
     name = fold_han(name.strip())
+    lazy_pinyin = _pypinyin()[0]
     pinyin = lazy_pinyin(name, v_to_u=True)
     if not all(s.isalpha() for s in pinyin):
         return ()  # a character pypinyin has no reading for
