@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 def slugify_name(text: str) -> str:
     """'Gdańsk' -> 'gdansk'; a name in another script keeps its letters ('Молотов' -> 'молотов', '毛泽东')."""
     decomposed = unicodedata.normalize("NFKD", text)
-    if not any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in decomposed):
+    if decomposed.isascii() or not any(
+            ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in decomposed):
         # Latin names are folded to ASCII, as identifiers stored before other scripts were kept.
         folded = decomposed.encode("ascii", "ignore").decode("ascii").lower()
         return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:150] or "unnamed"
