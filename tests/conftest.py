@@ -42,3 +42,14 @@ def isolated_data_dir(tmp_path: Path, settings) -> Path:
     settings.READINGROOM_IIIF_CACHE_DIR = data / "cache" / "iiif"
     settings.READINGROOM_BASE_URL = "http://testserver"
     return data
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A signed-in client of a staff member (not a superuser): what an archivist correcting texts uses."""
+    from django.test import Client
+
+    django_user_model.objects.create_user("editor", "editor@example.org", "a-long-password", is_staff=True)
+    client = Client()
+    assert client.login(username="editor", password="a-long-password")
+    return client

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.test import Client
 
 from readingroom.catalog import corrections
@@ -15,14 +14,6 @@ from readingroom.search import writer
 EDIT = "/document/209771/edit/"
 OLD = "The Ambassador inquired where the new line would run."
 NEW = "The Ambassador wondered aloud whether Vladivostok would be held."
-
-
-@pytest.fixture
-def editor(db, django_user_model) -> Client:
-    django_user_model.objects.create_user("editor", "editor@example.org", "a-long-password", is_staff=True)
-    client = Client()
-    assert client.login(username="editor", password="a-long-password")
-    return client
 
 
 def transcript(archive) -> Content:

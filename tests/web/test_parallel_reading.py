@@ -8,7 +8,6 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.test import Client
 
 from readingroom.catalog.models import AccessLevel, Content, Page, Record
 from readingroom.web.parallel import corresponds, paragraphs
@@ -29,14 +28,6 @@ def rows(html: str) -> list[tuple[str, str, str, str]]:
 @pytest.fixture
 def udhr(db) -> Record:
     return udhr_record()
-
-
-@pytest.fixture
-def staff(db, django_user_model) -> Client:
-    django_user_model.objects.create_user("editor", "editor@example.org", "a-long-password", is_staff=True)
-    client = Client()
-    assert client.login(username="editor", password="a-long-password")
-    return client
 
 
 def test_the_original_beside_a_translation_row_by_row(client, udhr):
@@ -200,28 +191,28 @@ def test_json_twin_lists_contents_with_language_tag_and_name(client, udhr):
     ]
 
 
-def test_restricted_record_with_translations_stays_hidden(client, staff, db):
+def test_restricted_record_with_translations_stays_hidden(client, editor, db):
     udhr_record("udhr-staff", access_level=AccessLevel.STAFF)
     for url in ("/document/udhr-staff/", "/document/udhr-staff/?translation=ru", "/document/udhr-staff.json",
                 "/document/udhr-staff/cite.bib?translation=ru", "/document/udhr-staff/cite.txt?translation=he&style=apa"):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "Все люди" not in response.content.decode() and "人人生而自由" not in response.content.decode()
-    html = staff.get("/document/udhr-staff/", {"translation": "ru"}).content.decode()
+    html = editor.get("/document/udhr-staff/", {"translation": "ru"}).content.decode()
     assert rows(html)[0][2] == "ru" and "Not public: Staff only" in html
 
 
-def test_day_two_corrections_and_added_or_removed_translations(client, staff, udhr):
+def test_day_two_corrections_and_added_or_removed_translations(client, editor, udhr):
     # A correction of the Russian translation (saved, reviewed, published) shows in the pair at once.
     russian = udhr.contents.get(language="ru")
     edit, key = f"{URL}edit/", f"c{russian.pk}"
     corrected = RU.replace("Статья 3", "Статья третья")
     for action, body in (("save", corrected), ("review", None), ("publish", None)):
-        revision = int(re.search(r'name="revision" value="(\d+)"', staff.get(edit, {"text": key}).content.decode()).group(1))
+        revision = int(re.search(r'name="revision" value="(\d+)"', editor.get(edit, {"text": key}).content.decode()).group(1))
         data = {"text": key, "action": action, "revision": str(revision), "comment": "heading"}
         if body is not None:
             data["body"] = body
-        assert staff.post(edit, data).status_code == 302
+        assert editor.post(edit, data).status_code == 302
     html = client.get(URL, {"translation": "ru"}).content.decode()
     assert rows(html)[4][3] == "Статья третья" and "Corrected" in html.split("pair-rows")[0]
 
