@@ -244,3 +244,15 @@ def test_day_two_corrections_and_added_or_removed_translations(client, editor, u
     assert 'id="parallel"' not in html and "translation-unknown" not in html
     assert 'id="content-1" role="tabpanel" aria-labelledby="tab-1" lang="zh-Hans" dir="ltr"' in html
     assert "Original in Chinese (Simplified)." in html and "Translated from" not in html
+
+
+def test_one_paragraph_each_side_is_shown_without_a_note_about_alignment(client, db):
+    # The demo's UDHR articles are one paragraph each: nothing to align, and nothing that fails to correspond.
+    record = udhr_record("udhr-one")
+    for content in record.contents.all():
+        content.text = content.text.split("\n\n")[1]
+        content.save()
+    html = client.get("/document/udhr-one/", {"translation": "en"}).content.decode()
+    assert '<section class="parallel whole" id="parallel"' in html
+    assert "alignment-note" not in html
+    assert "do not correspond" not in html

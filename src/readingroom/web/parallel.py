@@ -66,6 +66,7 @@ class Pair:
     original: TextBlock
     translation: TextBlock
     aligned: bool
+    single: bool = False  # one paragraph on each side: nothing to align, and nothing that fails to correspond
 
     @property
     def columns(self) -> list[TextBlock]:
@@ -131,5 +132,8 @@ def build_pair(contents: list[Content], languages: list[str], translation: Conte
     o_text, t_text = original_text(original), translation.text
     # Importer markup (FRUS TEI) carries structure the plain paragraphs would lose: shown whole, never split.
     plain = not (original.markup and original.kind != Content.Kind.SCAN) and not translation.markup
-    aligned = plain and corresponds(paragraphs(o_text), paragraphs(t_text))
-    return Pair(_block(original, o_text, terms, aligned), _block(translation, t_text, terms, aligned), aligned)
+    o_paragraphs, t_paragraphs = paragraphs(o_text), paragraphs(t_text)
+    aligned = plain and corresponds(o_paragraphs, t_paragraphs)
+    single = len(o_paragraphs) <= 1 and len(t_paragraphs) <= 1
+    return Pair(_block(original, o_text, terms, aligned), _block(translation, t_text, terms, aligned), aligned,
+                single)
