@@ -177,7 +177,7 @@ def _single_localised(value: str, governed: bool = False) -> str:
     """`governed`: the date follows a word such as "before", "after" or "circa", which in Russian takes the
     genitive: "до марта 1944 г.", not "до Март 1944 г."."""
     core, mark = (value[:-1], value[-1]) if value.endswith(("~", "?", "%")) else (value, "")
-    governed = governed or mark in "~%" and bool(mark)
+    governed = governed or (bool(mark) and mark in "~%")
     parts = core.split("-")
     try:
         if len(parts) == 3:
