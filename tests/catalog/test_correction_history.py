@@ -62,9 +62,10 @@ def test_audit_list_shows_an_admin_title_edit_with_its_author(staff, tmp_path):
     assert page.status_code == 200
     html = page.content.decode()
     assert "cataloguer" in html
-    assert "<del>Telegram re Stalin Harriman Conversation on Japanese Troops</del>" in html
-    assert "<ins>Telegram on Japanese troop movements</ins>" in html
-    assert "Access level" in html and "<ins>staff</ins>" in html
+    # Record data as catalogued (marked so, for translation tools); a coded value by its label.
+    assert '<del translate="no">Telegram re Stalin Harriman Conversation on Japanese Troops</del>' in html
+    assert '<ins translate="no">Telegram on Japanese troop movements</ins>' in html
+    assert "Access level" in html and "<del>Public</del> → <ins>Staff only</ins>" in html
     latest = record.history.latest()
     assert latest.history_user == user and latest.history_type == "~"
     # The record is staff-only now: the public still gets nothing, and the audit page is staff-only.

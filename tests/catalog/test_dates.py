@@ -44,3 +44,24 @@ def test_printed_dates(printed, edtf):
 def test_impossible_day_is_refused():
     with pytest.raises(DateError):
         parse_display_date("February 30, 1944")
+
+
+@pytest.mark.parametrize(
+    ("value", "ru", "zh"),
+    [
+        # "до", "после" and "около" take the genitive: the month's Django MONTHS_ALT form, the decade's "-х".
+        ("/1944-03", "до марта 1944 г.", "1944年3月之前"),
+        ("1944-03/", "после марта 1944 г.", "1944年3月之后"),
+        ("../1944-02", "до февраля 1944 г.", "1944年2月之前"),
+        ("1944-03~", "около марта 1944 г.", "约1944年3月"),
+        ("/1944-03-02", "до 2 марта 1944 г.", "1944年3月2日之前"),
+        ("194X/", "после 1940-х гг.", "1940年代之后"),
+        ("/1944", "до 1944 г.", "1944年之前"),
+        # On its own, a month keeps its nominative form, and English is unchanged.
+        ("1944-03", "Март 1944 г.", "1944年3月"),
+    ],
+)
+def test_before_and_after_in_russian_and_chinese(value, ru, zh):
+    assert display_date(value, "ru") == ru
+    assert display_date(value, "zh-Hans") == zh
+    assert "марта" not in display_date(value) and "月" not in display_date(value)

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = ["ru", "zh-hans"]
 # Words that are the same in every interface language: names of things, not interface text.
 # Names, the same in every language (citation formats among them).
-SAME_IN_EVERY_LANGUAGE = {"readingroom", "IIIF", "OCR", "JSON", "OR", "BibTeX", "APA", "MLA", "CSL-JSON"}
+SAME_IN_EVERY_LANGUAGE = {"readingroom", "IIIF", "OCR", "JSON", "OR", "BibTeX", "APA", "MLA", "CSL-JSON", "Wikidata", "VIAF",
+                          "GeoNames"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ATTRIBUTES = ("placeholder", "aria-label", "alt", "title")
 
@@ -26,6 +27,9 @@ PAGES = [
     "/",
     "/search/?q=Stalin",
     "/search/?q=nothingmatchesthisword",
+    # A query with something wrong in every part: each is said in the reader's language.
+    "/search/?q=Stalin)+title:+date:1944-13&from=someday&to=1944-99",
+    "/search/?q=%22%22",
     "/browse/",
     "/browse/collections/",
     "/browse/dates/",
@@ -56,6 +60,8 @@ class InterfaceText(HTMLParser):
         skip = self.skipped() or values.get("translate") == "no" or tag in {"head", "script", "style"}
         if not skip:
             self.texts.extend(values[a].strip() for a in ATTRIBUTES if values.get(a))
+            if tag == "input" and values.get("type") in {"submit", "button", "reset"} and values.get("value"):
+                self.texts.append(values["value"].strip())  # a button's label
         if tag not in VOID:
             self.stack.append(skip)
 
@@ -74,7 +80,8 @@ def interface_texts(html: str) -> set[str]:
     return {t for t in parser.texts if any(c.isalpha() for c in t) and t not in SAME_IN_EVERY_LANGUAGE}
 
 
-def left_in_english(client, url: str, language: str) -> set[str]:
+def left_in_english(client, url: str, language: str, region: str | None = None) -> set[str]:
+    """`region`: check the page from this marker on (an admin page's own content, after Django's chrome)."""
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     try:
@@ -82,7 +89,10 @@ def left_in_english(client, url: str, language: str) -> set[str]:
     finally:
         del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert english.status_code == other.status_code
-    return interface_texts(english.content.decode()) & interface_texts(other.content.decode())
+    texts = [r.content.decode() for r in (english, other)]
+    if region:
+        texts = [t[t.index(region):] for t in texts]
+    return interface_texts(texts[0]) & interface_texts(texts[1])
 
 
 @pytest.fixture
@@ -201,3 +211,151 @@ def test_a_day_two_edit_shows_in_every_language(client, archive):
     assert "5 марта 1944 г." in client.get("/browse/dates/?year=1944&month=3").content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     assert "1944年3月5日" in client.get("/search/", {"q": "Stalin"}).content.decode()
+
+
+def test_the_checker_reads_button_labels():
+    html = '<form><input type="submit" value="Merge them"><input type="hidden" name="post" value="yes"></form>'
+    assert interface_texts(html) == {"Merge them"}
+
+
+BAD_QUERY = {"q": "Stalin) title: date:1944-13 (((((((((((Harriman", "from": "someday", "to": "1944-99"}
+
+
+def test_search_messages_in_the_interface_language(client, archive):
+    def messages(language: str) -> list[str]:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client.get("/search.json", BAD_QUERY).json()["messages"]
+
+    english = messages("en")
+    # The English stays as it was written (tests and clients rely on it).
+    assert "An unmatched “)” was ignored." in english and "“title:” needs something after it; it was ignored." in english
+    assert "The “from” date “someday” is not a date; it was ignored." in english
+    assert len(english) == 6, english
+    russian, chinese = messages("ru"), messages("zh-hans")
+    assert len(russian) == len(chinese) == len(english)
+    assert "Непарная «)» не учтена." in russian and "“date:1944-13”不是有效日期（可尝试 date:1944-02 或 date:1944-02..1944-06），已忽略。" in chinese
+    assert not set(russian) & set(english) and not set(chinese) & set(english)
+    # The page says the same as its twin.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get("/search/", BAD_QUERY).content.decode()
+    assert "Начальная дата «someday» не является датой; она не учтена." in page
+
+
+def test_long_query_message_counts_in_russian(client, archive):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    words = " ".join(f"w{n}" for n in range(40))
+    assert client.get("/search.json", {"q": words}).json()["messages"] == [
+        "Запрос был длинным: учтены только первые 32 слова."]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert client.get("/search.json", {"q": "x" * 2100}).json()["messages"] == ["查询过长：只使用了前 2000 个字符。"]
+
+
+# Where an admin page's own content starts: before it, Django's header and sidebar (model names stay English).
+ADMIN_CONTENT = '<div id="content"'
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    # The account's name is shown on every admin page ("Welcome, ..."): digits only, so it is no word.
+    user = django_user_model.objects.create_superuser("1944", "archivist@example.org", "a-long-password")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_document_page_with_ocr_quality(superuser_client, archive, language):
+    url = f"/document/{archive.seed.public_id}/"
+    assert left_in_english(superuser_client, url, language) == set()
+    superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = superuser_client.get(url).content.decode()
+    assert {"ru": "Качество OCR", "zh-hans": "OCR 质量"}[language] in html
+    assert {"ru": "Доля ошибок в символах (CER)", "zh-hans": "字符错误率（CER）"}[language] in html
+    # Day two: a page waiting to be read again is counted, in the reader's words.
+    archive.page.ocr_status = archive.page.OcrStatus.PENDING
+    archive.page.save()
+    html = superuser_client.get(url).content.decode()
+    assert {"ru": "1 ожидает распознавания", "zh-hans": "1 页等待 OCR"}[language] in html
+    del superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert left_in_english(superuser_client, url, language) == set()
+
+
+def _duplicate_of_stalin():
+    from readingroom.catalog.models import Authority
+
+    return Authority.objects.create(kind="person", identifier="person-stalin-2", preferred_name="Joseph Stalin")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_admin_merge_pages_in_every_language(superuser_client, archive, language):
+    from readingroom.catalog.models import Authority, AuthorityMerge
+
+    duplicate = _duplicate_of_stalin()
+    pages = ["/admin/catalog/authority/duplicates/", "/admin/catalog/authority/duplicates/?kind=person"]
+    for url in pages:
+        assert left_in_english(superuser_client, url, language, ADMIN_CONTENT) == set(), url
+    superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    listing = superuser_client.get(pages[0]).content.decode()
+    assert {"ru": "одинаковое имя: joseph stalin", "zh-hans": "名称相同：joseph stalin"}[language] in listing
+    assert "Joseph Stalin" in listing and {"ru": "Оставить эту", "zh-hans": "保留此条"}[language] in listing
+    # The action's confirmation page, then the merge itself with its message.
+    chosen = {"action": "merge_selected", "_selected_action": [str(archive.stalin.pk), str(duplicate.pk)]}
+    confirm = superuser_client.post("/admin/catalog/authority/", chosen)
+    del superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    english = superuser_client.post("/admin/catalog/authority/", chosen, HTTP_ACCEPT_LANGUAGE="en")
+    assert confirm.status_code == english.status_code == 200
+    contents = [r.content.decode() for r in (confirm, english)]
+    assert interface_texts(contents[0][contents[0].index(ADMIN_CONTENT):]) & interface_texts(
+        contents[1][contents[1].index(ADMIN_CONTENT):]) == set()
+    superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    done = superuser_client.post("/admin/catalog/authority/", {**chosen, "post": "yes", "keep": str(archive.stalin.pk)},
+                                 follow=True)
+    said = [str(m) for m in done.context["messages"]]
+    assert said and all({"ru": "присоединена к", "zh-hans": "并入"}[language] in m for m in said), said
+    assert Authority.objects.get(pk=duplicate.pk).merged_into_id == archive.stalin.pk
+    # Day two: the merge record's undo page, the undo, and refusing a second undo.
+    merge = AuthorityMerge.objects.get()
+    del superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert left_in_english(superuser_client, f"/admin/catalog/authoritymerge/{merge.pk}/undo/", language,
+                           ADMIN_CONTENT) == set()
+    superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    # Pages of Django's own, with this project's links among their tools.
+    tools = {f"/admin/catalog/authoritymerge/{merge.pk}/change/": ("Undo this merge", "Отменить это объединение", "撤销此次合并"),
+             "/admin/catalog/authority/": ("Likely duplicates", "Вероятные дубликаты", "可能的重复项")}
+    for url, (english_text, *translated) in tools.items():
+        html = superuser_client.get(url).content.decode()
+        assert f">{english_text}<" not in html and translated[LANGUAGES.index(language)] in html, url
+    undone = superuser_client.post(f"/admin/catalog/authoritymerge/{merge.pk}/undo/", follow=True)
+    again = superuser_client.post(f"/admin/catalog/authoritymerge/{merge.pk}/undo/", follow=True)
+    said = [str(m) for m in undone.context["messages"]] + [str(m) for m in again.context["messages"]]
+    words = {"ru": ("отменено", "Ничего не изменено: объединение"), "zh-hans": ("已撤销", "未作任何更改：第")}[language]
+    assert words[0] in said[0] and words[1] in said[1], said
+    assert Authority.objects.get(pk=duplicate.pk).merged_into_id is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_audit_list_after_an_edit(superuser_client, archive, language):
+    from readingroom.catalog.models import AccessLevel
+
+    archive.seed.title = "Telegram, corrected title"
+    archive.seed.access_level = AccessLevel.STAFF
+    archive.seed.container = ""
+    archive.seed.save()
+    url = f"/document/{archive.seed.public_id}/history/"
+    assert left_in_english(superuser_client, url, language) == set()
+    superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = superuser_client.get(url).content.decode()
+    expected = {"ru": ["Заглавие", "Уровень доступа", "Только для сотрудников", "Коробка"],
+                "zh-hans": ["题名", "访问级别", "仅限工作人员", "档案盒"]}[language]
+    assert all(word in html for word in expected), [w for w in expected if w not in html]
+    assert "Telegram, corrected title" in html  # the record's own data, as catalogued
+
+
+@pytest.mark.parametrize(("language", "shown"), [("ru", "до марта 1944 г."), ("zh-hans", "1944年3月之前"),
+                                                  ("en", "before March 1944")])
+def test_before_a_month_after_an_edit(client, archive, language, shown):
+    archive.seed.date_edtf = "/1944-03"
+    archive.seed.save()
+    search.drain()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert shown in client.get(f"/document/{archive.seed.public_id}/").content.decode()
+    assert shown in client.get("/search/", {"q": "Stalin Harriman Japanese"}).content.decode()

@@ -12,7 +12,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import corrections
@@ -59,10 +62,10 @@ class RecordAdmin(SimpleHistoryAdmin):  # "History" lists every version with its
     inlines = [ContentInline, RecordAuthorityInline]
     fieldsets = [
         (None, {"fields": ["public_id", "title", "date_edtf", ("date_start", "date_end"), "summary"]}),
-        ("Description", {"fields": ["document_type", "classification", "languages", "place_of_writing", "signed_by"]}),
-        ("Provenance", {"fields": ["repository", "collection", "container", "folder", "source_reference", "source_url", "position"]}),
-        ("Rights and access", {"fields": ["rights", "access_level", "embargo_until"]}),
-        ("History", {"fields": ["created", "updated", "import_source"], "classes": ["collapse"]}),
+        (gettext_lazy("Description"), {"fields": ["document_type", "classification", "languages", "place_of_writing", "signed_by"]}),
+        (gettext_lazy("Provenance"), {"fields": ["repository", "collection", "container", "folder", "source_reference", "source_url", "position"]}),
+        (gettext_lazy("Rights and access"), {"fields": ["rights", "access_level", "embargo_until"]}),
+        (gettext_lazy("History"), {"fields": ["created", "updated", "import_source"], "classes": ["collapse"]}),
     ]
 
     def save_formset(self, request, form, formset, change) -> None:
@@ -130,7 +133,7 @@ class MergedFromInline(admin.TabularInline):
 
     model = Authority
     fk_name = "merged_into"
-    verbose_name, verbose_name_plural = "merged duplicate", "merged duplicates"
+    verbose_name, verbose_name_plural = gettext_lazy("merged duplicate"), gettext_lazy("merged duplicates")
     fields = readonly_fields = ["identifier", "preferred_name", "dates", "wikidata", "viaf", "geonames"]
     extra = 0
     can_delete = False
@@ -141,11 +144,11 @@ class MergedFromInline(admin.TabularInline):
 
 
 class MergedFilter(admin.SimpleListFilter):
-    title = "merged"
+    title = gettext_lazy("merged")
     parameter_name = "merged"
 
     def lookups(self, request, model_admin):
-        return [("no", "In use"), ("yes", "Merged into another")]
+        return [("no", _("In use")), ("yes", _("Merged into another"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
@@ -163,13 +166,15 @@ def _merge_all(request: HttpRequest, keep_pk: int, other_pks: list[int]) -> list
         with transaction.atomic():
             done = [merge(keep_pk, pk, by=_who(request)) for pk in other_pks]
     except MergeError as exc:
-        messages.error(request, f"Nothing was merged: {exc}.")
+        messages.error(request, _("Nothing was merged: %(reason)s.") % {"reason": exc})
         return []
     for record in done:
         url = reverse("admin:catalog_authoritymerge_change", args=[record.pk])
-        messages.success(request, format_html('Merged {} into {} (<a href="{}">merge #{}</a>, which can be undone).{}',
-                                              record.merged_identifier, record.kept_identifier, url, record.pk,
-                                              f" {record.note}" if record.note else ""))
+        # The translated sentence is trusted markup; every value put into it is escaped.
+        done = _('Merged %(merged)s into %(kept)s (<a href="%(url)s">merge #%(number)s</a>, which can be undone).') % {
+            "merged": escape(record.merged_identifier), "kept": escape(record.kept_identifier), "url": escape(url),
+            "number": record.pk}
+        messages.success(request, mark_safe(done + (f" {escape(record.note)}" if record.note else "")))  # noqa: S308
     return done
 
 
@@ -196,11 +201,11 @@ class AuthorityAdmin(admin.ModelAdmin):
         return [path("duplicates/", self.admin_site.admin_view(self.duplicates_view), name="catalog_authority_duplicates"),
                 *super().get_urls()]
 
-    @admin.action(description="Merge selected authorities", permissions=["change"])
+    @admin.action(description=gettext_lazy("Merge selected authorities"), permissions=["change"])
     def merge_selected(self, request: HttpRequest, queryset) -> HttpResponse | None:
         authorities = list(queryset.order_by("preferred_name", "pk"))
         if len(authorities) < 2:
-            self.message_user(request, "Select two or more authorities to merge.", messages.WARNING)
+            self.message_user(request, _("Select two or more authorities to merge."), messages.WARNING)
             return None
         if request.POST.get("post") == "yes":
             keep = request.POST.get("keep", "")
@@ -208,13 +213,13 @@ class AuthorityAdmin(admin.ModelAdmin):
             if chosen:
                 _merge_all(request, chosen[0].pk, [a.pk for a in authorities if a.pk != chosen[0].pk])
                 return None
-            self.message_user(request, "Choose the authority to keep.", messages.ERROR)
+            self.message_user(request, _("Choose the authority to keep."), messages.ERROR)
         counts = dict(RecordAuthority.objects.filter(authority__in=authorities).order_by().values("authority")
                       .annotate(n=Count("id")).values_list("authority", "n"))
         for authority in authorities:
             authority.record_count = counts.get(authority.pk, 0)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "authorities": authorities,
-                   "title": "Merge authorities", "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+                   "title": _("Merge authorities"), "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
         return TemplateResponse(request, "admin/catalog/authority/merge_confirmation.html", context)
 
     def duplicates_view(self, request: HttpRequest) -> HttpResponse:
@@ -226,14 +231,14 @@ class AuthorityAdmin(admin.ModelAdmin):
             if keep.isdigit() and others:
                 _merge_all(request, int(keep), others)
             else:
-                messages.error(request, "Nothing was merged: choose one authority to keep and at least one other.")
+                messages.error(request, _("Nothing was merged: choose one authority to keep and at least one other."))
             return HttpResponseRedirect(request.get_full_path())
         kind = request.GET.get("kind") or None
         if kind not in Authority.Kind.values:
             kind = None
         page = Paginator(likely_duplicates(kind), 50).get_page(request.GET.get("page"))
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "page": page,
-                   "kind": kind, "kinds": Authority.Kind.choices, "title": "Likely duplicate authorities"}
+                   "kind": kind, "kinds": Authority.Kind.choices, "title": _("Likely duplicate authorities")}
         return TemplateResponse(request, "admin/catalog/authority/duplicates.html", context)
 
 
@@ -268,13 +273,13 @@ class AuthorityMergeAdmin(admin.ModelAdmin):
             try:
                 undo(pk, by=_who(request))
             except MergeError as exc:
-                messages.error(request, f"Nothing was changed: {exc}.")
+                messages.error(request, _("Nothing was changed: %(reason)s.") % {"reason": exc})
             else:
-                messages.success(request, f"Merge #{pk} undone: {record.merged_identifier} and "
-                                          f"{record.kept_identifier} are separate again.")
+                messages.success(request, _("Merge #%(number)s undone: %(merged)s and %(kept)s are separate again.")
+                                 % {"number": pk, "merged": record.merged_identifier, "kept": record.kept_identifier})
             return HttpResponseRedirect(change_url)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "merge": record,
-                   "title": f"Undo merge #{pk}", "change_url": change_url}
+                   "title": _("Undo merge #%(number)s") % {"number": pk}, "change_url": change_url}
         return TemplateResponse(request, "admin/catalog/authoritymerge/undo_confirmation.html", context)
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "readingroom.catalog"
     label = "catalog"
-    verbose_name = "Catalogue"
+    verbose_name = _("Catalogue")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 import edtf
-from django.utils import dates, formats, translation
+from django.utils import dateformat, dates, formats, translation
 from django.utils.translation import pgettext
 
 MONTHS = [
@@ -165,22 +165,30 @@ def _display_localised(value: str) -> str:
     if "/" in value:
         first, last = value.split("/", 1)
         if first in {"", ".."}:
-            return pgettext("date", "before %(date)s") % {"date": _single_localised(last)}
+            return pgettext("date", "before %(date)s") % {"date": _single_localised(last, governed=True)}
         if last in {"", ".."}:
-            return pgettext("date", "after %(date)s") % {"date": _single_localised(first)}
+            return pgettext("date", "after %(date)s") % {"date": _single_localised(first, governed=True)}
         return pgettext("date", "%(first)s – %(last)s") % {"first": _single_localised(first),
                                                           "last": _single_localised(last)}
     return _single_localised(value)
 
 
-def _single_localised(value: str) -> str:
+def _single_localised(value: str, governed: bool = False) -> str:
+    """`governed`: the date follows a word such as "before", "after" or "circa", which in Russian takes the
+    genitive: "до марта 1944 г.", not "до Март 1944 г."."""
     core, mark = (value[:-1], value[-1]) if value.endswith(("~", "?", "%")) else (value, "")
+    governed = governed or (bool(mark) and mark in "~%")
     parts = core.split("-")
     try:
         if len(parts) == 3:
             text = formats.date_format(dt.date(int(parts[0]), int(parts[1]), int(parts[2])), "DATE_FORMAT")
         elif len(parts) == 2 and 1 <= int(parts[1]) <= 12:
-            text = formats.date_format(dt.date(int(parts[0]), int(parts[1]), 1), "YEAR_MONTH_FORMAT")
+            month = dt.date(int(parts[0]), int(parts[1]), 1)
+            # A Django date format, translated: Russian's "E" is the month's genitive (Django's MONTHS_ALT).
+            text = dateformat.format(month, pgettext("date format of a month after before/after/circa", "F Y")
+                                     if governed else formats.get_format("YEAR_MONTH_FORMAT"))
+        elif "X" in core and governed:
+            text = pgettext("date after before/after/circa", "%(decade)ss") % {"decade": int(core.replace("X", "0"))}
         elif "X" in core:
             text = _decade_localised(int(core.replace("X", "0")))
         else:

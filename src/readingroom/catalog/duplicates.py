@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from .models import Authority
 
@@ -100,10 +101,10 @@ def likely_duplicates(kind: str | None = None) -> list[DuplicateGroup]:
 def _reason(key: tuple) -> str:
     _kind, what, value = key
     if what == "name":
-        return f"same name: {value}"
+        return _("same name: %(name)s") % {"name": value}
     if what == "initials":
-        return f"same name but for initials: {value}"
-    return f"same {EXTERNAL_IDS[what]} id: {value}"
+        return _("same name but for initials: %(name)s") % {"name": value}
+    return _("same %(source)s id: %(value)s") % {"source": EXTERNAL_IDS[what], "value": value}
 
 
 def _count_records(candidates: list[Candidate]) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Authority, AuthorityMerge, NameVariant, Record, RecordAuthority
 from .signals import announce, names_changed
@@ -23,7 +24,8 @@ CHUNK = 500  # ids per IN (...) clause, well under SQLite's limit on query param
 
 
 class MergeError(Exception):
-    """A merge or undo that cannot be done; nothing was changed."""
+    """A merge or undo that cannot be done; nothing was changed. Its message is in the active language:
+    the admin's reader's, English on the command line."""
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -32,25 +34,29 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 
 
 def _locked(pk: int, what: str) -> Authority:
+    """`what`: the message if there is none, with a %(pk)s placeholder."""
     found = Authority.objects.select_for_update().filter(pk=pk).first()
     if found is None:
-        raise MergeError(f"no authority with id {pk} (the one {what})")
+        raise MergeError(what % {"pk": pk})
     return found
 
 
 def merge(kept_pk: int, other_pk: int, by: str = "") -> AuthorityMerge:
     """Merge authority `other_pk` into `kept_pk`: names, external ids, blank fields and record links."""
     if kept_pk == other_pk:
-        raise MergeError("an authority cannot be merged into itself")
+        raise MergeError(_("an authority cannot be merged into itself"))
     with transaction.atomic():
-        kept, other = _locked(kept_pk, "to keep"), _locked(other_pk, "to merge")
+        kept, other = (_locked(kept_pk, _("no authority with id %(pk)s (the one to keep)")),
+                       _locked(other_pk, _("no authority with id %(pk)s (the one to merge)")))
         for authority in (kept, other):
             if authority.merged_into_id is not None:
-                raise MergeError(f"{authority.identifier} was already merged into "
-                                 f"{authority.current().identifier}")
+                raise MergeError(_("%(merged)s was already merged into %(kept)s")
+                                 % {"merged": authority.identifier, "kept": authority.current().identifier})
         if kept.kind != other.kind:
-            raise MergeError(f"{other.identifier} is a {other.kind} and {kept.identifier} a {kept.kind}: "
-                             "only authorities of one kind can be merged")
+            raise MergeError(_("%(other)s is a %(other_kind)s and %(kept)s a %(kept_kind)s: only authorities of "
+                               "one kind can be merged") % {"other": other.identifier, "kept": kept.identifier,
+                                                            "other_kind": other.get_kind_display().lower(),
+                                                            "kept_kind": kept.get_kind_display().lower()})
 
         links = _move_links(kept, other)
         variants = [[v.name, v.language, v.note] for v in other.variants.order_by("name")]
@@ -118,23 +124,28 @@ def undo(merge_pk: int, by: str = "") -> AuthorityMerge:
     with transaction.atomic():
         record = AuthorityMerge.objects.select_for_update().filter(pk=merge_pk).first()
         if record is None:
-            raise MergeError(f"no merge with id {merge_pk}")
+            raise MergeError(_("no merge with id %(pk)s") % {"pk": merge_pk})
         if record.undone is not None:
-            raise MergeError(f"merge #{record.pk} was already undone on {record.undone:%Y-%m-%d %H:%M}")
+            raise MergeError(_("merge #%(number)s was already undone on %(when)s")
+                             % {"number": record.pk, "when": f"{record.undone:%Y-%m-%d %H:%M}"})
         for authority, identifier in ((record.kept, record.kept_identifier), (record.merged, record.merged_identifier)):
             if authority is None:
-                raise MergeError(f"merge #{record.pk} cannot be undone: {identifier} was deleted since")
-        kept, other = _locked(record.kept_id, "kept"), _locked(record.merged_id, "merged away")
+                raise MergeError(_("merge #%(number)s cannot be undone: %(identifier)s was deleted since")
+                                 % {"number": record.pk, "identifier": identifier})
+        kept, other = (_locked(record.kept_id, _("no authority with id %(pk)s (the one kept)")),
+                       _locked(record.merged_id, _("no authority with id %(pk)s (the one merged away)")))
         if other.merged_into_id != kept.pk:
-            raise MergeError(f"merge #{record.pk} cannot be undone: {other.identifier} is no longer merged into "
-                             f"{kept.identifier}")
+            raise MergeError(_("merge #%(number)s cannot be undone: %(merged)s is no longer merged into %(kept)s")
+                             % {"number": record.pk, "merged": other.identifier, "kept": kept.identifier})
         active = AuthorityMerge.objects.filter(undone__isnull=True)
         # Undone in reverse order only: a later merge into (or of) the kept one may have dropped links this
         # undo would take away.
         later = active.filter(merged=kept).first() or active.filter(kept=kept, pk__gt=record.pk).order_by("-pk").first()
         if later is not None:
-            raise MergeError(f"merge #{record.pk} cannot be undone before the later merge #{later.pk} "
-                             f"({later.merged_identifier} into {later.kept_identifier}): undo that one first")
+            raise MergeError(_("merge #%(number)s cannot be undone before the later merge #%(later)s (%(merged)s "
+                               "into %(kept)s): undo that one first")
+                             % {"number": record.pk, "later": later.pk, "merged": later.merged_identifier,
+                                "kept": later.kept_identifier})
 
         touched = _restore_links(kept, other, record.links)
         kept.variants.filter(name__in=record.added_names).delete()

@@ -390,10 +390,10 @@ class Page(models.Model):
     """One page of a scan: the stored original image (never modified) and what OCR read from it."""
 
     class OcrStatus(models.TextChoices):
-        PENDING = "pending", "Waiting for OCR"
-        DONE = "done", "Read"
-        FAILED = "failed", "Failed"
-        TEXT_LAYER = "text_layer", "Text from the PDF's own text layer"
+        PENDING = "pending", _("Waiting for OCR")
+        DONE = "done", _("Read")
+        FAILED = "failed", _("Failed")
+        TEXT_LAYER = "text_layer", _("Text from the PDF's own text layer")
 
     content = models.ForeignKey(Content, related_name="pages", on_delete=models.CASCADE)
     position = models.PositiveIntegerField(default=0)

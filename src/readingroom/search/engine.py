@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import tantivy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from tantivy import FieldType, Occur, Order, Query
 
 from readingroom.catalog.models import sees_restricted
@@ -109,7 +110,10 @@ def date_bounds(date_from: str | None, date_to: str | None) -> tuple[Query | Non
         try:
             span = parse_edtf(value)
         except DateError:
-            messages.append(f"The “{which}” date {value!r} is not a date; it was ignored.")
+            # Whole sentences per field, so a translation can decline "from" and "to" as it needs.
+            wrong = (_("The “from” date “%(value)s” is not a date; it was ignored.") if which == "from"
+                     else _("The “to” date “%(value)s” is not a date; it was ignored."))
+            messages.append(wrong % {"value": value})
             continue
         if which == "from" and span.start:
             start = day_number(span.start)
@@ -194,8 +198,8 @@ def unavailable_message(exc: IndexUnavailable) -> str:
     from .store import IndexMissing
 
     if isinstance(exc, IndexMissing):
-        return "Search is not ready yet: the index is being built. Please try again in a minute."
-    return "Search is being repaired and will be back shortly. Please try again in a minute."
+        return _("Search is not ready yet: the index is being built. Please try again in a minute.")
+    return _("Search is being repaired and will be back shortly. Please try again in a minute.")
 
 
 def _search(parsed, messages, q, user, selection, sort, page, per_page, date_from, date_to, with_facets,

@@ -11,7 +11,8 @@
 
 Nothing here raises on input: an unbalanced quote ends at the end of the query, a stray parenthesis
 or a lone "-" is ignored, an empty "title:" is dropped, and very long input is cut to MAX_TERMS terms.
-What was dropped is reported in `messages` so the page can say so.
+What was dropped is reported in `messages` so the page can say so, in the reader's interface language
+(the active one when the query is parsed; English on the command line).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 import tantivy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tantivy import FieldType, Occur, Query
 
 from readingroom.catalog.dates import DateError, parse_edtf
@@ -179,7 +182,7 @@ class Parser:
                 items.append(node)
             elif self.peek() is not None and self.peek().kind == "rp":
                 self.take()
-                self.messages.append("An unmatched “)” was ignored.")
+                self.messages.append(_("An unmatched “)” was ignored."))
         return _simplify(And(items))
 
     def or_expr(self) -> object | None:
@@ -235,7 +238,7 @@ class Parser:
     def fielded(self, name: str) -> object | None:
         nxt = self.peek()
         if nxt is None or nxt.kind not in {"word", "phrase", "lp"}:
-            self.messages.append(f"“{name}:” needs something after it; it was ignored.")
+            self.messages.append(_("“%(field)s:” needs something after it; it was ignored.") % {"field": name})
             return None
         self.take()
         if name == "date":
@@ -254,7 +257,9 @@ class Parser:
         self.terms += 1
         if self.terms > MAX_TERMS:
             if self.terms == MAX_TERMS + 1:
-                self.messages.append(f"The query was long: only its first {MAX_TERMS} terms were used.")
+                self.messages.append(ngettext("The query was long: only its first %(count)d term was used.",
+                                              "The query was long: only its first %(count)d terms were used.",
+                                              MAX_TERMS) % {"count": MAX_TERMS})
             return None
         return Phrase(text, field_name) if tok.kind == "phrase" else Word(text, field_name)
 
@@ -264,12 +269,13 @@ class Parser:
             first = parse_edtf(low) if low else None
             last = parse_edtf(high) if sep and high else first
         except DateError:
-            self.messages.append(f"“date:{text}” is not a date (try date:1944-02 or date:1944-02..1944-06); ignored.")
+            self.messages.append(_("“date:%(text)s” is not a date (try date:1944-02 or date:1944-02..1944-06); ignored.")
+                                 % {"text": text})
             return None
         start = day_number(first.start) if first and first.start else 0
         end = day_number(last.end) if last and last.end else 99991231
         if start == 0 and end == 99991231:
-            self.messages.append(f"“date:{text}” is not a date; ignored.")
+            self.messages.append(_("“date:%(text)s” is not a date; ignored.") % {"text": text})
             return None
         return DateRange(start, end)
 
@@ -290,12 +296,12 @@ def _limit_nesting(tokens: list[Tok], messages: list[str]) -> list[Tok]:
                 dropped -= 1
                 continue
             if not depth:
-                messages.append("An unmatched “)” was ignored.")
+                messages.append(_("An unmatched “)” was ignored."))
                 continue
             depth -= 1
         kept.append(tok)
     if dropped:
-        messages.append("Parentheses nested too deeply were ignored.")
+        messages.append(_("Parentheses nested too deeply were ignored."))
     return kept
 
 
@@ -465,7 +471,7 @@ def compile_node(node: object | None, fuzzy: bool = True, joined: bool = True, f
                 clauses.append((Occur.Must, q))
         if not clauses:
             return None
-        if all(occur == Occur.MustNot for occur, _ in clauses):
+        if all(occur == Occur.MustNot for occur, _clause in clauses):
             clauses.insert(0, (Occur.Must, Query.all_query()))
         return Query.boolean_query(clauses)
     return None
@@ -531,7 +537,9 @@ def parse(raw: str | None, fuzzy: bool = True, expand: bool = True, joined: bool
     text = raw
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        messages.append(f"The query was long: only its first {MAX_QUERY_CHARS} characters were used.")
+        messages.append(ngettext("The query was long: only its first %(count)d character was used.",
+                                 "The query was long: only its first %(count)d characters were used.",
+                                 MAX_QUERY_CHARS) % {"count": MAX_QUERY_CHARS})
     tree = Parser(lex(text), messages).parse()
     if expand and tree is not None:
         tree = expand_variants(tree, variants.load())
@@ -540,7 +548,7 @@ def parse(raw: str | None, fuzzy: bool = True, expand: bool = True, joined: bool
     exact = compile_node(tree, fuzzy=False, joined=joined, fallback=False) if marks else None
     if query is None:
         if raw.strip() and tree is None and not messages:
-            messages.append("Nothing searchable in the query; showing all records.")
+            messages.append(_("Nothing searchable in the query; showing all records."))
         query = Query.all_query()
     return ParsedQuery(raw=raw, tree=tree, query=query, messages=messages, dates=_dates(tree),
                        has_text=_has_text(tree), exact=exact)

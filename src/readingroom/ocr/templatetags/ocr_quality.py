@@ -13,7 +13,8 @@ register = template.Library()
 def ocr_quality(record) -> dict | None:
     figures = record_quality(record)
     if figures and figures["quality"]:
-        figures["cer_display"] = f"{figures['quality']['cer']:.2%}"
-        figures["wer_display"] = f"{figures['quality']['wer']:.2%}"
-        figures["distance_display"] = f"{figures['quality']['similarity_error']:.2%}"
+        # Percentages as numbers, so the template writes them in the reader's locale ("1,25%" in Russian).
+        figures["cer_percent"] = figures["quality"]["cer"] * 100
+        figures["wer_percent"] = figures["quality"]["wer"] * 100
+        figures["distance_percent"] = figures["quality"]["similarity_error"] * 100
     return figures

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readingroom.catalog import corrections
+from readingroom.catalog.field_names import is_coded, record_field_label, record_field_value
 from readingroom.catalog.models import Correction, Record
 
 ACTIONS = {"save": corrections.save_text, "review": corrections.review, "publish": corrections.publish}
@@ -173,9 +174,6 @@ def revert(request: HttpRequest, history_id: int) -> HttpResponse:
     return redirect(edit_url(correction.record, t.key))
 
 
-FIELD_LABELS = {f.name: f.verbose_name for f in Record._meta.get_fields() if hasattr(f, "verbose_name")}
-
-
 @staff_only
 @require_GET
 def record_history(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -187,7 +185,8 @@ def record_history(request: HttpRequest, public_id: str) -> HttpResponse:
         changes = []
         if previous is not None and row.history_type == "~":
             delta = row.diff_against(previous, foreign_keys_are_objs=True)
-            changes = [(FIELD_LABELS.get(c.field, c.field), c.old, c.new) for c in delta.changes]
+            changes = [(record_field_label(c.field), record_field_value(c.field, c.old),
+                        record_field_value(c.field, c.new), is_coded(c.field)) for c in delta.changes]
         entries.append({"row": row, "author": corrections.author(row), "changes": changes})
     texts = (Correction.history.filter(record_id=record.pk).select_related("history_user")
              .order_by("-history_date", "-history_id"))
