@@ -92,3 +92,20 @@ def test_restricted_records_stay_hidden_when_found_through_a_transliteration():
     assert ids("Khrushchev") == []
     from types import SimpleNamespace
     assert ids("Khrushchev", user=SimpleNamespace(is_staff=True, is_authenticated=True)) == ["ru-secret"]
+
+
+def test_a_russian_surname_is_found_in_every_case():
+    # Russian text declines the name (Молотову, с Молотовым, о Молотове); the stemmer cuts the nominative
+    # Молотов to "молот" but the other cases to "молотов", so the genitive is searched beside the name.
+    molotov = AuthorityRef("person", "Molotov, Vyacheslav", "mentioned", variants=["Молотов, Вячеслав Михайлович"])
+    stored("ru-dat", "Посол передал телеграмму Молотову.", "ru", [molotov])
+    stored("ru-ins", "Беседа с Молотовым о Японии.", "ru")
+    stored("ru-pre", "Посол говорил о Молотове.", "ru")
+    writer.rebuild()
+    for query in ("Molotov", "Молотов"):
+        assert sorted(ids(query)) == ["ru-dat", "ru-ins", "ru-pre"], query
+    # The declined name is marked in the result's snippet too.
+    [hit] = [h for h in search("Molotov").hits if h.public_id == "ru-ins"]
+    assert "<b>Молотовым</b>" in hit.snippet.html
+    assert name_forms.surname_cases("Молотов") == ("Молотова",)
+    assert name_forms.surname_cases("Громыко") == () and name_forms.surname_cases("Molotov") == ()

@@ -51,6 +51,17 @@ def latin_forms(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in forms if not has_cyrillic(f)))
 
 
+# Russian surnames in -ов/-ев/-ёв/-ин/-ын decline (Молотову, с Молотовым, о Молотове). Snowball's Russian
+# stemmer reads the nominative's -ов as an ending (Молотов -> молот) but cuts every other case, and the
+# feminine, to the whole surname (молотов): searching the genitive beside the name finds all of them.
+_DECLINED_SURNAME = re.compile(r"^[\u0400-\u04ff]+(?:ов|ев|ёв|ин|ын)$", re.IGNORECASE)
+
+
+def surname_cases(name: str) -> tuple[str, ...]:
+    """'Молотов' -> ('Молотова',): a one-word Russian surname's form whose stem is the surname itself."""
+    return (name + "а",) if _DECLINED_SURNAME.match(name) else ()
+
+
 def cyrillic_spellings(name: str) -> tuple[str, ...]:
     """Other Cyrillic spellings of a name: ё written е."""
     plain = name.replace("ё", "е").replace("Ё", "Е")

@@ -29,6 +29,7 @@ from readingroom.catalog.dates import DateError, parse_edtf
 
 from . import variants
 from .documents import day_number
+from .name_forms import surname_cases
 from .schema import (
     ENGLISH,
     FIELD_PREFIXES,
@@ -329,10 +330,10 @@ def expand_variants(node: object | None, names: variants.VariantMap) -> object |
     """Replace names that have known variants (single words, runs of adjacent words, or phrases)."""
     if isinstance(node, Word):
         group = names.group_for(tuple(variants.fold_tokens(node.text)))
-        return Variants(group.names, node.field) if group and _variant_field_ok(node.field) else node
+        return Variants(_with_cases(group.names), node.field) if group and _variant_field_ok(node.field) else node
     if isinstance(node, Phrase):
         group = names.group_for(tuple(variants.fold_tokens(node.text)))
-        return Variants(group.names, node.field) if group and _variant_field_ok(node.field) else node
+        return Variants(_with_cases(group.names), node.field) if group and _variant_field_ok(node.field) else node
     if isinstance(node, Not):
         return Not(expand_variants(node.node, names))
     if isinstance(node, Or):
@@ -340,6 +341,11 @@ def expand_variants(node: object | None, names: variants.VariantMap) -> object |
     if isinstance(node, And):
         return _simplify(And(_expand_runs(node.items, names)))
     return node
+
+
+def _with_cases(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A group's names and the declined forms that find a Russian surname in any case (name_forms)."""
+    return (*names, *(case for name in names for case in surname_cases(name)))
 
 
 def _variant_field_ok(field_name: str | None) -> bool:
@@ -357,7 +363,7 @@ def _expand_runs(items: list, names: variants.VariantMap) -> list:
             if len(run) == n and all(isinstance(w, Word) and w.field is None for w in run):
                 group = names.group_for(tuple(variants.fold_tokens(" ".join(w.text for w in run))))
                 if group:
-                    out.append(Variants(group.names))
+                    out.append(Variants(_with_cases(group.names)))
                     i += n
                     matched = True
                     break
