@@ -32,11 +32,15 @@ def test_the_forms_come_from_the_published_systems():
     assert name_forms.generated_names("subject", ("Молотов",)) == ()
 
 
+def molotov(role: str = "mentioned") -> AuthorityRef:
+    """A Latin authority with a Cyrillic variant."""
+    return AuthorityRef("person", "Molotov, Vyacheslav", role, variants=["Молотов, Вячеслав Михайлович"])
+
+
 def test_molotov_in_either_script():
     # A Latin authority with a Cyrillic variant, linked to a record whose text is Russian only; a
     # second record, English, mentions him without any link.
-    molotov = AuthorityRef("person", "Molotov, Vyacheslav", "author", variants=["Молотов, Вячеслав Михайлович"])
-    stored("ru-1", "Молотов сообщил послу о решении правительства.", "ru", [molotov])
+    stored("ru-1", "Молотов сообщил послу о решении правительства.", "ru", [molotov("author")])
     stored("en-1", "Molotov told the Ambassador of the decision.", "en")
     stored("ru-2", "Посол сообщил о решении правительства.", "ru")
     writer.rebuild()
@@ -97,8 +101,7 @@ def test_restricted_records_stay_hidden_when_found_through_a_transliteration():
 def test_a_russian_surname_is_found_in_every_case():
     # Russian text declines the name (Молотову, с Молотовым, о Молотове); the stemmer cuts the nominative
     # Молотов to "молот" but the other cases to "молотов", so the genitive is searched beside the name.
-    molotov = AuthorityRef("person", "Molotov, Vyacheslav", "mentioned", variants=["Молотов, Вячеслав Михайлович"])
-    stored("ru-dat", "Посол передал телеграмму Молотову.", "ru", [molotov])
+    stored("ru-dat", "Посол передал телеграмму Молотову.", "ru", [molotov()])
     stored("ru-ins", "Беседа с Молотовым о Японии.", "ru")
     stored("ru-pre", "Посол говорил о Молотове.", "ru")
     writer.rebuild()
