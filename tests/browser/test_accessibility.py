@@ -29,22 +29,26 @@ def _violations(page) -> list[str]:
             for v in result["violations"]]
 
 
-@pytest.mark.parametrize("width", [1366, 375])
-def test_pages_pass_axe(chromium, live_server, archive, width):
+def axe_problems(chromium, base_url: str, urls: list[str], width: int) -> dict[str, list[str]]:
+    """axe's WCAG findings on each page at a viewport width; only the pages with findings are listed."""
     # axe is the test's script, added inline: the site's CSP (tested in test_content_security_policy.py)
     # would refuse it.
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": width, "height": 900},
-                                   bypass_csp=True)
+    context = chromium.new_context(base_url=base_url, viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
     found = {}
-    for url in PAGES:
+    for url in urls:
         page.goto(url)
         page.wait_for_load_state("networkidle")
         problems = _violations(page)
         if problems:
             found[url] = problems
     context.close()
-    assert found == {}
+    return found
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_pages_pass_axe(chromium, live_server, archive, width):
+    assert axe_problems(chromium, live_server.url, PAGES, width) == {}
 
 
 def test_the_check_catches_a_real_problem(chromium):

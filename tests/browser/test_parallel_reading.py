@@ -89,15 +89,7 @@ def test_picker_without_javascript(chromium, live_server, udhr):
 
 @pytest.mark.parametrize("width", [1366, 375])
 def test_the_pair_passes_axe(chromium, live_server, udhr, width):
-    from tests.browser.test_accessibility import _violations
+    from tests.browser.test_accessibility import axe_problems
 
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": width, "height": 900},
-                                   bypass_csp=True)
-    page = context.new_page()
-    found = {}
-    for url in (URL + "?translation=he", URL + "?translation=xx&q=liberty"):
-        page.goto(url)
-        page.wait_for_load_state("networkidle")
-        found[url] = _violations(page)
-    context.close()
-    assert found == {url: [] for url in found}
+    assert axe_problems(chromium, live_server.url, [URL + "?translation=he", URL + "?translation=xx&q=liberty"],
+                        width) == {}
