@@ -24,10 +24,11 @@ from functools import lru_cache
 
 import iuliia
 
-from .scripts import fold_han
+from .scripts import HAN, fold_han
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_HAN_NAME = re.compile("^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,6}$")
+CYRILLIC = "\u0400-\u04ff"
+_CYRILLIC = re.compile(f"[{CYRILLIC}]")
+_HAN_NAME = re.compile(f"^[{HAN}]{{2,6}}$")
 CYRILLIC_SCHEMAS = (iuliia.ALA_LC_ALT, iuliia.BGN_PCGN, iuliia.SCIENTIFIC, iuliia.WIKIPEDIA)
 # Kinds of authority whose names are transliterated: people and places (an organization's name is
 # translated, not transliterated, and subjects are words).
@@ -54,7 +55,7 @@ def latin_forms(name: str) -> tuple[str, ...]:
 # Russian surnames in -ов/-ев/-ёв/-ин/-ын decline (Молотову, с Молотовым, о Молотове). Snowball's Russian
 # stemmer reads the nominative's -ов as an ending (Молотов -> молот) but cuts every other case, and the
 # feminine, to the whole surname (молотов): searching the genitive beside the name finds all of them.
-_DECLINED_SURNAME = re.compile(r"^[\u0400-\u04ff]+(?:ов|ев|ёв|ин|ын)$", re.IGNORECASE)
+_DECLINED_SURNAME = re.compile(f"^[{CYRILLIC}]+(?:ов|ев|ёв|ин|ын)$", re.IGNORECASE)
 
 
 def surname_cases(name: str) -> tuple[str, ...]:

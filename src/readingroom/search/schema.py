@@ -9,7 +9,7 @@ from functools import cache
 import tantivy
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
-from .scripts import fold_han
+from .scripts import HAN, fold_han
 
 SCHEMA_VERSION = 8  # 5: a second, public index in each generation; 6: CJK characters set apart;
 # 7: Han text folded to Simplified (scripts.py), the text as written kept beside it; 8: `stemmed` stored
@@ -76,7 +76,7 @@ INTEGER_FACETS = {"decade": "decade", "year": "year"}
 # stands, without a dictionary of words. Only text that has such characters pays for this: Tantivy's
 # regex tokenizer did the same for every text at a third of the rebuild's speed. Snippets and titles
 # made from the stored (spaced) text are joined again by `unspace_cjk`.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK = f"\u3040-\u30ff{HAN}\uac00-\ud7af"  # kana, Han, Hangul
 _CJK_CHAR = re.compile(f"([{_CJK}])")
 _CJK_SPACED = re.compile(f" ?([{_CJK}]) ?")
 # A space between two CJK characters, with a snippet's <b> marks on either side of it; CJK punctuation

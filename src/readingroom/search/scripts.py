@@ -18,7 +18,10 @@ from functools import cache
 
 import opencc
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Han characters: the CJK unified ideographs, extension A and the compatibility ideographs. The one
+# definition search uses wherever it asks "is this Chinese?".
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{HAN}]")
 _lock = threading.Lock()
 
 

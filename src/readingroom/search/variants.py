@@ -15,9 +15,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from .name_forms import generated_names, has_cyrillic, is_han_name, surname
+from .name_forms import CYRILLIC, generated_names, has_cyrillic, is_han_name, surname
 from .schema import FOLDED, analyzers
-from .scripts import fold_han
+from .scripts import HAN, fold_han
 
 MAX_NAME_TOKENS = 4
 
@@ -139,7 +139,7 @@ def _joined(known: VariantGroup | None, group: VariantGroup) -> VariantGroup:
 
 
 # Characters that make a preferred name worth transliterating although it has no variants.
-_OTHER_SCRIPT = "[\u0400-\u04ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_OTHER_SCRIPT = f"[{CYRILLIC}{HAN}]"
 
 
 def _authorities():
