@@ -131,6 +131,7 @@ def test_demo_loads_every_sample_reads_the_scans_and_indexes_them(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Sample records: 4 files: 13 imported, 0 updated, 0 unchanged, 0 failed" in result.stdout
     assert "Sample scans: 2 pages read by OCR" in result.stdout
+    assert "Sample themes: 1 created, 0 already there" in result.stdout
 
     scan = json.loads(run_cli(data, "export", "209771-typed-scan").stdout)
     scan_text = next(c["text"] for c in scan["contents"] if c["kind"] == "scan")
@@ -150,6 +151,7 @@ def test_demo_loads_every_sample_reads_the_scans_and_indexes_them(tmp_path):
     assert "udhr-article-26" in run_cli(data, "search", "образование").stdout
     again = run_cli(data, "demo", "--no-serve")
     assert "Sample records: 4 files: 0 imported, 0 updated, 13 unchanged, 0 failed" in again.stdout, again.stderr
+    assert "Sample themes: 0 created, 1 already there" in again.stdout
 
 
 def _children(pid: int) -> list[int]:

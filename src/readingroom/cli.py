@@ -458,7 +458,7 @@ IMPORT_HOOKS: list[str] = ["readingroom.search.hooks"]
 
 # Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
 # OCR first, so the index built next holds the text it read.
-DEMO_HOOKS: list[str] = ["readingroom.ocr.demo", "readingroom.search.hooks"]
+DEMO_HOOKS: list[str] = ["readingroom.ocr.demo", "readingroom.search.hooks", "readingroom.catalog.theme_files"]
 
 
 def main() -> None:

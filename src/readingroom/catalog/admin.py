@@ -288,3 +288,6 @@ class PageAdmin(admin.ModelAdmin):
     list_display = ["content", "position", "ocr_status", "confidence"]
     list_filter = ["ocr_status"]
     raw_id_fields = ["content"]
+
+
+from . import themes_admin  # noqa: E402,F401  (registers the theme admin)

@@ -26,11 +26,12 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
-from readingroom.catalog.models import Authority, Collection, Record, RecordAuthority
+from readingroom.catalog.models import Authority, Collection, Record, RecordAuthority, Theme
 from readingroom.catalog.signals import names_changed, records_changed
 from readingroom.web.access import collections_holding
 
@@ -61,6 +62,8 @@ def advance_generation() -> None:
 
 @receiver(records_changed, dispatch_uid="web-sitemap-records-changed")
 @receiver(names_changed, dispatch_uid="web-sitemap-names-changed")
+@receiver(post_save, sender=Theme, dispatch_uid="web-sitemap-theme-saved")  # published, unpublished, renamed
+@receiver(post_delete, sender=Theme, dispatch_uid="web-sitemap-theme-deleted")
 def _catalogue_changed(sender, **kwargs) -> None:
     advance_generation()
     if connection.in_atomic_block:
@@ -107,6 +110,11 @@ def _urls(section: str, number: int) -> Iterator[tuple[str, str | None]]:
     if section == "pages":
         if number == 0:
             yield "/", None
+            themes = list(Theme.objects.published().order_by("position", "pk").only("slug", "updated"))
+            if themes:
+                yield "/themes/", None
+            for theme in themes:  # drafts never: the sitemap is built for the public whoever asks
+                yield theme.get_absolute_url(), theme.updated.date().isoformat()
     elif section == "records":
         rows = (Record.objects.public().filter(pk__gte=low, pk__lt=high).order_by("pk")
                 .values_list("public_id", "updated"))
