@@ -12,19 +12,23 @@ import pytest
 from readingroom.catalog.models import AccessLevel, Record
 from readingroom.search import writer
 
-BAR = re.compile(r'<li><a href="([^"]+)"( aria-current="true" class="current")?><span class="label">([^<]+)</span> '
-                 r'<span class="count">(\d+)<span class="visually-hidden">[^<]*</span></span><span class="bar h(\d+)">')
-ROW = re.compile(r'<tr><th scope="row"><a href="([^"]+)">([^<]+)</a></th><td>(\d+)</td></tr>')
+# A bar is a link (href) or a button of the search form (toggle=dimension:value).
+BAR = re.compile(r'<li>(?:<a href="([^"]+)"( aria-current="true" class="current")?|<button type="submit" '
+                 r'name="toggle" value="([^"]+)" aria-pressed="(?:false|(true))"(?: class="current")?)>'
+                 r'<span class="label">([^<]+)</span> <span class="count">(\d+)<span class="visually-hidden">[^<]*'
+                 r'</span></span><span class="bar h(\d+)">')
+ROW = re.compile(r'<tr><th scope="row">(?:<a href="([^"]+)">|<button class="link" type="submit" name="toggle" '
+                 r'value="([^"]+)">)([^<]+)</(?:a|button)></th><td>(\d+)</td></tr>')
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
 
 def bars(page: str) -> list[dict]:
-    found = [{"href": html_lib.unescape(m[1]), "current": bool(m[2]), "label": m[3], "count": int(m[4]),
-              "step": int(m[5])} for m in BAR.finditer(page)]
+    found = [{"href": html_lib.unescape(m[1] or ""), "toggle": m[3] or "", "current": bool(m[2] or m[4]),
+              "label": m[5], "count": int(m[6]), "step": int(m[7])} for m in BAR.finditer(page)]
     # The table under "As a table" holds the same data, row for bar.
-    rows = [(html_lib.unescape(m[1]), m[2], int(m[3])) for m in ROW.finditer(page)]
-    assert rows == [(b["href"], b["label"], b["count"]) for b in found]
+    rows = [(html_lib.unescape(m[1] or ""), m[2] or "", m[3], int(m[4])) for m in ROW.finditer(page)]
+    assert rows == [(b["href"], b["toggle"], b["label"], b["count"]) for b in found]
     return found
 
 
@@ -90,27 +94,38 @@ def search_bars(client, url: str, **params) -> list[dict]:
     return bars(response.content.decode())
 
 
+def press(client, form: dict, bar: dict) -> str:
+    """Submit the search form with a bar's button, as a browser does: the address it leads to."""
+    response = client.get("/search/", {**form, "toggle": bar["toggle"]})
+    assert response.status_code == 302
+    return response["Location"]
+
+
 def test_search_histogram_drills_down_keeping_the_query_and_counts_what_matches(client, spread):
     matching = Record.objects.public().filter(title__icontains="Stalin") | Record.objects.public().filter(
         authority_links__authority=spread.stalin)
     matching = Record.objects.filter(pk__in=matching.values("pk"))
     decades = search_bars(client, "/search/", q="Stalin")
     assert as_counts(decades) == database_counts(matching, "decades") == {"1930s": 1, "1940s": 7, "1950s": 2}
-    forties = next(b["href"] for b in decades if b["label"] == "1940s")
-    assert forties.startswith("/search/?") and "q=Stalin" in forties and "f.decade=1940" in forties
+    forties = press(client, {"q": "Stalin"}, next(b for b in decades if b["label"] == "1940s"))
+    assert forties == "/search/?q=Stalin&f.decade=1940"
     years = search_bars(client, forties)
     assert as_counts(years) == database_counts(matching, "years", 1940) == {"1944": 7}
-    months = search_bars(client, years[0]["href"])
+    in_1944 = press(client, {"q": "Stalin", "f.decade": "1940"}, years[0])
+    months = search_bars(client, in_1944)
     assert as_counts(months) == database_counts(matching, "months", 1944)
     february = next(b for b in months if b["label"] == "February")
-    data = client.get(february["href"].replace("/search/", "/search.json")).json()
+    address = press(client, {"q": "Stalin", "f.decade": "1940", "f.year": "1944"}, february)
+    assert address == "/search/?q=Stalin&f.decade=1940&f.year=1944&f.month=1944-02"
+    data = client.get(address.replace("/search/", "/search.json")).json()
     assert data["total"] == february["count"] == 2
     assert {r["id"] for r in data["results"]} == {"209771", "frus1944v04/d2"}
-    assert [b["label"] for b in search_bars(client, february["href"]) if b["current"]] == ["February"]
+    assert [b["label"] for b in search_bars(client, address) if b["current"]] == ["February"]
     # Other facets are kept: only the telegrams of the FRUS chapter.
-    narrowed = search_bars(client, "/search/", q="Stalin", **{"f.collection": "frus1944v04-ch1"})
+    form = {"q": "Stalin", "f.collection": "frus1944v04-ch1"}
+    narrowed = search_bars(client, "/search/", **form)
     assert as_counts(narrowed) == {"1940s": 6}
-    assert all("f.collection=frus1944v04-ch1" in b["href"] for b in narrowed)
+    assert press(client, form, narrowed[0]) == "/search/?q=Stalin&f.collection=frus1944v04-ch1&f.decade=1940"
 
 
 def test_search_histogram_never_counts_restricted_records(client, spread):

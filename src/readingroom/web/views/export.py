@@ -1,12 +1,12 @@
 """A search's results to take away: /search/export.csv (.ris, .bib, .csl.json) with the search page's own
-parameters. The first EXPORT_LIMIT records in the page's order; the page says so when a search finds more,
+parameters (the page's download buttons submit its form there). The first EXPORT_LIMIT records in the page's order; the page says so when a search finds more,
 and the response's headers give both numbers. Read-only, like the search page."""
 
 from __future__ import annotations
 
 import logging
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +20,9 @@ EXPORT_LIMIT = 1000
 BATCH = 100  # search's largest page
 
 
-def links(params: QueryDict) -> list[tuple[str, str]]:
-    """(format name, address) for the search page's download links: the search as it is, any page."""
-    kept = params.copy()
-    kept.pop("page", None)
-    query = kept.urlencode()
-    return [(fmt.label, f"/search/export.{fmt.extension}?{query}") for fmt in result_sets.FORMATS.values()]
+# (format name, address) of the search page's download buttons: each submits the page's form to its address,
+# so the query travels in the form once, not in four links.
+FORMS = [(fmt.label, f"/search/export.{fmt.extension}") for fmt in result_sets.FORMATS.values()]
 
 
 class Unavailable(Exception):

@@ -130,8 +130,8 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "approximate_asked": approximate == "always",
         "max_query": searching.MAX_QUERY_CHARS,
         # Lane D (issue 13): the date histogram and the downloads of this result set.
-        "histogram": search_timeline.histogram(request, results),
-        "exports": export.links(params), "export_limit": export.EXPORT_LIMIT,
+        "histogram": search_timeline.histogram(results),
+        "exports": export.FORMS, "export_limit": export.EXPORT_LIMIT,
     }
     response = render(request, "readingroom/search.html", context, status=status)
     for key, value in _retry(status).items():
