@@ -39,7 +39,7 @@ def test_russian_chosen_with_the_picker_stays(english_reader, archive):
     assert reader.url.endswith("/browse/dates/?year=1944")
     expect(reader.locator("html")).to_have_attribute("lang", "ru")
     expect(reader.get_by_role("link", name="Обзор", exact=True).first).to_be_visible()
-    expect(reader.locator("ol.timeline")).to_contain_text("Февраль")
+    expect(reader.locator("ol.histogram-bars")).to_contain_text("Февраль")
 
     # The next page and a reload stay Russian.
     reader.get_by_role("link", name="Февраль").click()

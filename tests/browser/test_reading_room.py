@@ -30,8 +30,8 @@ def test_home_and_browse(reader, archive):
 
     reader.get_by_role("link", name="Browse", exact=True).first.click()
     reader.get_by_role("link", name="By date").click()
-    expect(reader.locator("ol.timeline")).to_contain_text("1940s")
-    expect(reader.locator("ol.timeline")).not_to_contain_text("1950s")  # only the restricted record is there
+    expect(reader.locator("ol.histogram-bars")).to_contain_text("1940s")
+    expect(reader.locator("ol.histogram-bars")).not_to_contain_text("1950s")  # only the restricted record is there
     reader.get_by_role("link", name=re.compile("1940s")).click()
     reader.get_by_role("link", name=re.compile("1944")).click()
     reader.get_by_role("link", name=re.compile("February")).click()

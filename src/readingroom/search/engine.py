@@ -241,18 +241,23 @@ def _search(parsed, messages, q, user, selection, sort, page, per_page, date_fro
                          approximate=mode)
 
 
+def _hit_score(value) -> float:
+    """A hit's score; sorted by date it is the record's date, which an undated record has not."""
+    return 0.0 if value is None else float(value)
+
+
 def _hits(searcher: tantivy.Searcher, text_query: Query, raw_hits, with_snippets: bool,
           words: list[str] | None = None, searched: list[str] | None = None) -> list[Hit]:
     addresses = [address for _score, address in raw_hits]
     pks = searcher.fast_field_values("pk", addresses)
     if not (with_snippets and raw_hits):
-        return [Hit(pk=int(pk), score=float(score), title_html="", snippet=None, _searcher=searcher,
+        return [Hit(pk=int(pk), score=_hit_score(score), title_html="", snippet=None, _searcher=searcher,
                     _address=address) for (score, address), pk in zip(raw_hits, pks, strict=True)]
     highlighter = Highlighter(searcher, text_query, words, searched)
     hits: list[Hit] = []
     for (score, address), pk in zip(raw_hits, pks, strict=True):
         doc = searcher.doc(address)
-        hits.append(Hit(pk=int(pk), score=float(score), title_html=highlighter.title(doc),
+        hits.append(Hit(pk=int(pk), score=_hit_score(score), title_html=highlighter.title(doc),
                         snippet=highlighter.snippet(doc), indexed_id=doc.get_first("public_id")))
     return hits
 

@@ -15,16 +15,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from tantivy import Occur, Query
 
-from readingroom.catalog.dates import decade_name
+from readingroom.catalog.dates import decade_name, display_date
 from readingroom.catalog.languages import language_name
 
+from . import months
 from .schema import FACET_FIELDS, INTEGER_FACETS, build_schema
 
-DIMENSIONS = ["collection", "decade", "year", "type", "language", "classification", "person", "place",
+DIMENSIONS = ["collection", "decade", "year", "month", "type", "language", "classification", "person", "place",
               "subject", "organization"]
-SIZES = {"collection": 200, "decade": 100, "year": 300, "type": 50, "language": 50, "classification": 30,
+SIZES = {"collection": 200, "decade": 100, "year": 300, "month": 240, "type": 50, "language": 50, "classification": 30,
          "person": 30, "place": 30, "subject": 30, "organization": 30}
-LABELS = {"collection": _("Collection"), "decade": _("Decade"), "year": _("Year"), "type": _("Document type"),
+LABELS = {"collection": _("Collection"), "decade": _("Decade"), "year": _("Year"), "month": _("Month"), "type": _("Document type"),
           "language": _("Language"), "classification": _("Classification"), "person": _("People"),
           "place": _("Places"), "subject": _("Subjects"), "organization": _("Organizations")}
 
@@ -66,13 +67,16 @@ def clean_selection(raw: dict[str, list[str]]) -> dict[str, list[str]]:
         if dimension not in DIMENSIONS:
             continue
         kept = [v for v in dict.fromkeys(values) if v and len(v) <= 300
-                and (dimension not in INTEGER_FACETS or v.lstrip("-").isdigit())]
+                and (dimension not in INTEGER_FACETS or v.lstrip("-").isdigit())
+                and (dimension != months.DIMENSION or months.parse(v))]
         if kept:
             selection[dimension] = kept[:20]
     return selection
 
 
 def selection_filter(dimension: str, values: list[str]) -> Query:
+    if dimension == months.DIMENSION:
+        return months.month_filter(values)
     schema = build_schema()
     name = field_of(dimension)
     terms = [int(v) for v in values] if dimension in INTEGER_FACETS else values
@@ -98,10 +102,19 @@ def count_facets(searcher: tantivy.Searcher, base: Query, selection: dict[str, l
         if dimension in dimensions:
             others = [f for d, f in filters.items() if d != dimension]
             plans.append((combine(base, others), [dimension]))
+    month_years = months.years_to_count(selection)[:SIZES[months.DIMENSION] // 12]
     for query, dims in plans:
-        request = {d: {"terms": {"field": field_of(d), "size": SIZES[d]}} for d in dims}
+        # Months are counted only within the selected years (see months.py); otherwise not at all.
+        dims = [d for d in dims if d != months.DIMENSION or month_years]
+        if not dims:
+            continue
+        request = {d: months.aggregation(month_years) if d == months.DIMENSION else
+                   {"terms": {"field": field_of(d), "size": SIZES[d]}} for d in dims}
         result = searcher.aggregate(query, request)
         for d in dims:
+            if d == months.DIMENSION:
+                counts[d] = months.buckets(result.get(d, {}))
+                continue
             buckets = result.get(d, {}).get("buckets", [])
             counts[d] = [(str(b["key"]), int(b["doc_count"])) for b in buckets if b.get("doc_count")]
     return counts
@@ -168,6 +181,8 @@ def present(counts: dict[str, list[tuple[str, int]]], selection: dict[str, list[
             values = [FacetValue(v, _label(dimension, v, names), c, v in chosen) for v, c in pairs]
             if dimension in INTEGER_FACETS:
                 values.sort(key=lambda fv: int(fv.value))
+            elif dimension == months.DIMENSION:
+                values.sort(key=lambda fv: months.parse(fv.value) or (0, 0))
         if values:
             facets.append(Facet(dimension, LABELS[dimension], values))
     return facets
@@ -180,6 +195,8 @@ def _label(dimension: str, value: str, names: dict[str, str]) -> str:
         return language_name(value, get_language())  # in the reader's interface language
     if dimension == "decade":
         return decade_name(int(value), get_language()) if value.lstrip("-").isdigit() else value
+    if dimension == months.DIMENSION:
+        return display_date(value, get_language())
     if dimension == "type":
         return value.capitalize()
     return value

@@ -4,7 +4,7 @@ are matched before the foundation's `/document/<id>.json`, which would otherwise
 
 from django.urls import path, re_path
 
-from .views import browse, corrections, documents, iiif, sitemap, themes
+from .views import browse, corrections, documents, export, iiif, sitemap, themes
 
 ID = r"(?P<public_id>[\w./-]+?)"
 urlpatterns = [
@@ -35,6 +35,7 @@ urlpatterns = [
     path("themes.json", themes.index, {"as_json": True}, name="themes-json"),
     path("themes/<slug:slug>/", themes.theme, name="theme"),
     path("themes/<slug:slug>.json", themes.theme, {"as_json": True}, name="theme-json"),
+    re_path(r"^search/export\.(?P<fmt>csv|ris|bib|csl\.json)$", export.export, name="search-export"),
     path("sitemap.xml", sitemap.sitemap, name="sitemap"),
     re_path(r"^sitemap-(?P<section>[a-z]+)-(?P<number>\d{1,9})\.xml$", sitemap.sitemap_part, name="sitemap-part"),
     path("robots.txt", sitemap.robots, name="robots"),

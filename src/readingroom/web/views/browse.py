@@ -18,11 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from readingroom.catalog.dates import decade_name, display_date, month_name, year_name
 from readingroom.catalog.models import Authority, Collection, NameVariant, Record, RecordAuthority, Repository
+from readingroom.web import histogram
 from readingroom.web.interface_language import current
 from readingroom.web.serializers import record_summary
 
 PER_PAGE = 50
 KINDS = {"people": "person", "places": "place", "organizations": "organization", "subjects": "subject"}
+CAPTIONS = {"decades": (_("Records by decade"), _("Decade")), "years": (_("Records by year"), _("Year")),
+            "months": (_("Records by month"), _("Month")), "records": (_("Records by month"), _("Month"))}
 TITLES = {"people": _("People"), "places": _("Places"), "organizations": _("Organizations"), "subjects": _("Subjects")}
 
 
@@ -178,11 +181,11 @@ def dates(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     if records is not None:
         page = Paginator(records.order_by("date_start", "public_id").only("public_id", "title", "date_edtf"),
                          PER_PAGE).get_page(request.GET.get("page"))
-    peak = max((b["count"] for b in bars), default=0)
-    for bar in bars:
-        bar["percent"] = round(100 * bar["count"] / peak) if peak else 0
+    caption, unit = CAPTIONS[level]
+    chart = histogram.build(caption, unit, [
+        histogram.Bar(b["label"], b["count"], f"?{b['query']}", bool(b.get("current"))) for b in bars])
     context = {
-        "level": level, "heading": heading, "bars": bars, "page": page, "decade": decade, "year": year,
+        "level": level, "heading": heading, "bars": bars, "histogram": chart, "page": page, "decade": decade, "year": year,
         "month": month, "undated": visible.filter(date_start__isnull=True).count() if level == "decades" else None,
         "page_query": _page_query(request),
         "decade_label": decade_name(decade, locale) if decade is not None else "",

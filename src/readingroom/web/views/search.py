@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from readingroom import search as searching
 from readingroom.search import DIMENSIONS
+from readingroom.web import search_timeline
 from readingroom.web.serializers import collection_summary
+from readingroom.web.views import export
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
@@ -127,6 +129,9 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "json_url": twin if len(twin) <= ALTERNATE_LINK_MAX else None,
         "approximate_asked": approximate == "always",
         "max_query": searching.MAX_QUERY_CHARS,
+        # Lane D (issue 13): the date histogram and the downloads of this result set.
+        "histogram": search_timeline.histogram(results),
+        "exports": export.FORMS, "export_limit": export.EXPORT_LIMIT,
     }
     response = render(request, "readingroom/search.html", context, status=status)
     for key, value in _retry(status).items():
