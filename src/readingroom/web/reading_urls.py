@@ -4,7 +4,7 @@ are matched before the foundation's `/document/<id>.json`, which would otherwise
 
 from django.urls import path, re_path
 
-from .views import browse, corrections, documents, iiif, sitemap
+from .views import browse, corrections, documents, iiif, map, sitemap
 
 ID = r"(?P<public_id>[\w./-]+?)"
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns = [
     re_path(r"^browse/(?P<plural>people|places|organizations|subjects)/$", browse.authorities, name="browse-authorities"),
     re_path(r"^browse/(?P<plural>people|places|organizations|subjects)\.json$", browse.authorities, {"as_json": True},
             name="browse-authorities-json"),
+    path("map/", map.place_map, name="map"),
+    path("map.json", map.place_map, {"as_json": True}, name="map-json"),
     path("sitemap.xml", sitemap.sitemap, name="sitemap"),
     re_path(r"^sitemap-(?P<section>[a-z]+)-(?P<number>\d{1,9})\.xml$", sitemap.sitemap_part, name="sitemap-part"),
     path("robots.txt", sitemap.robots, name="robots"),
