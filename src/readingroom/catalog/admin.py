@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -190,6 +191,13 @@ class AuthorityAdmin(admin.ModelAdmin):
     readonly_fields = ["merged_into"]
     inlines = [NameVariantInline, MergedFromInline]
     actions = ["merge_selected"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Coordinates typed in without a word on their source are the editor's: say so, and who.
+        typed = {"latitude", "longitude"} & set(form.changed_data)
+        if typed and "coordinates_source" not in form.changed_data and obj.has_coordinates:
+            obj.coordinates_source = f"entered by staff ({_who(request)}, {timezone.localdate():%Y-%m-%d})"
+        super().save_model(request, obj, form, change)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(request, queryset, search_term)

@@ -10,6 +10,7 @@ import datetime as dt
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -287,6 +288,17 @@ class Authority(models.Model):
     viaf = models.CharField("VIAF id", max_length=50, blank=True)
     geonames = models.CharField("GeoNames id", max_length=50, blank=True)
     source = models.CharField(max_length=500, blank=True, help_text="Where the name and variants were verified")
+    # A place's position (WGS 84), never guessed: from the gazetteer, GeoNames (catalog/coordinates.py) or staff.
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)],
+                                   help_text="Decimal degrees, -90 (south) to 90 (north), e.g. 52.22977")
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)],
+                                    help_text="Decimal degrees, -180 (west) to 180 (east), e.g. 21.01178")
+    coordinates_source = models.CharField(max_length=500, blank=True,
+                                          help_text="Where the coordinates came from (staff edits say so by themselves)")
+    country_code = models.CharField(max_length=2, blank=True,
+                                    help_text="ISO 3166 country code (e.g. PL), for the map's list of places by region")
     # Set when staff merged this duplicate into another authority (catalog/merging.py): the row stays, so
     # its old URL redirects, a re-import of its source links to the kept one, and the merge can be undone.
     merged_into = models.ForeignKey("self", null=True, blank=True, related_name="merged_from", editable=False,
@@ -304,6 +316,15 @@ class Authority(models.Model):
 
     def all_names(self) -> list[str]:
         return [self.preferred_name, *(v.name for v in self.variants.all())]
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        self.country_code = self.country_code.strip().upper()
 
     def current(self) -> Authority:
         """The authority this one now stands for: itself, or the one it was merged into (merges can chain)."""

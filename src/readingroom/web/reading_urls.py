@@ -4,7 +4,7 @@ are matched before the foundation's `/document/<id>.json`, which would otherwise
 
 from django.urls import path, re_path
 
-from .views import browse, corrections, documents, export, iiif, sitemap, themes
+from .views import browse, corrections, documents, export, iiif, map, sitemap, themes
 
 ID = r"(?P<public_id>[\w./-]+?)"
 urlpatterns = [
@@ -36,6 +36,8 @@ urlpatterns = [
     path("themes/<slug:slug>/", themes.theme, name="theme"),
     path("themes/<slug:slug>.json", themes.theme, {"as_json": True}, name="theme-json"),
     re_path(r"^search/export\.(?P<fmt>csv|ris|bib|csl\.json)$", export.export, name="search-export"),
+    path("map/", map.place_map, name="map"),
+    path("map.json", map.place_map, {"as_json": True}, name="map-json"),
     path("sitemap.xml", sitemap.sitemap, name="sitemap"),
     re_path(r"^sitemap-(?P<section>[a-z]+)-(?P<number>\d{1,9})\.xml$", sitemap.sitemap_part, name="sitemap-part"),
     path("robots.txt", sitemap.robots, name="robots"),

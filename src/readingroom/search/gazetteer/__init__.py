@@ -7,6 +7,7 @@ of the catalogue. Loading adds what is missing and never overwrites: staff edits
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 GAZETTEER = Path(__file__).resolve().parent / "places.json"
@@ -30,6 +31,7 @@ def load_into(authority_model, variant_model, path: Path = GAZETTEER) -> tuple[i
         if not authority.source:
             authority.source = entry["source"]
             authority.save(update_fields=["source"])
+        _fill_coordinates(authority_model, authority, entry.get("coordinates"))
         known = {n.lower() for n in variant_model.objects.filter(authority=authority).values_list("name", flat=True)}
         known.add(authority.preferred_name.lower())
         for variant in entry["variants"]:
@@ -40,6 +42,23 @@ def load_into(authority_model, variant_model, path: Path = GAZETTEER) -> tuple[i
             known.add(variant["name"].lower())
             made_variants += 1
     return made_authorities, made_variants
+
+
+def _fill_coordinates(authority_model, authority, coordinates: dict | None) -> None:
+    """The entry's position, GeoNames id and country, only where the authority has none: coordinates staff
+    typed in (or a note of theirs in `coordinates_source`) stay. A `source` starting "none:" says why there
+    is no position, and keeps the GeoNames lookup from guessing one (a province named like a city).
+    Written with update(): coordinates are not indexed, so no record is re-indexed for them."""
+    if not coordinates or authority.latitude is not None or authority.coordinates_source:
+        return
+    changes = {"coordinates_source": coordinates["source"]}
+    if "latitude" in coordinates:
+        changes.update(latitude=Decimal(str(coordinates["latitude"])), longitude=Decimal(str(coordinates["longitude"])))
+    if coordinates.get("geonames") and not authority.geonames:
+        changes["geonames"] = str(coordinates["geonames"])
+    if coordinates.get("country") and not authority.country_code:
+        changes["country_code"] = coordinates["country"]
+    authority_model.objects.filter(pk=authority.pk, latitude__isnull=True).update(**changes)
 
 
 def load() -> tuple[int, int]:

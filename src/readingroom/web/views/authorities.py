@@ -37,6 +37,9 @@ def authority(request: HttpRequest, kind: str, identifier: str, as_json: bool = 
     if as_json:
         data = authority_detail(item)
         data["url"] = item.get_absolute_url()
+        if item.kind == Authority.Kind.PLACE:
+            data["coordinates"] = ({"latitude": float(item.latitude), "longitude": float(item.longitude),
+                                    "source": item.coordinates_source} if item.has_coordinates else None)
         data["records"] = [{**record_summary(link.record), "role": link.role} for link in page.object_list]
         data["page"], data["pages"], data["count"] = page.number, page.paginator.num_pages, page.paginator.count
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,25 @@
+"""/map/: the places of the records this reader may see, on an offline world map (Leaflet over Natural
+Earth outlines, web/static/readingroom/map.js) above a list of the places by region that works without
+JavaScript; /map.json: the same places as a GeoJSON FeatureCollection."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from readingroom.catalog.models import Record
+from readingroom.web.interface_language import current
+from readingroom.web.place_map import feature_collection, map_labels, places_by_region
+
+
+def place_map(request: HttpRequest, as_json: bool = False) -> HttpResponse:
+    visible = Record.objects.visible_to(request.user)
+    places = feature_collection(visible)
+    if as_json:
+        return JsonResponse(places, json_dumps_params={"ensure_ascii": False})
+    locale = current()
+    regions, unplaced = places_by_region(visible, locale)
+    return render(request, "readingroom/map.html", {
+        "places": places, "map_labels": map_labels(places, locale), "regions": regions, "unplaced": unplaced,
+        "located": len(places["features"]),
+    })

