@@ -18,7 +18,9 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 @pytest.fixture
 def themes(transactional_db):
     archive = sample_archive.build()
-    return archive, theme_fixtures.build(archive)
+    built = theme_fixtures.build(archive)
+    theme_fixtures.locate_places()
+    return archive, built
 
 
 def _loaded(page, image) -> None:
@@ -51,6 +53,10 @@ def test_themes_list_and_page(chromium, live_server, themes, device):
     expect(page.get_by_role("heading", level=2, name="Conversations in Moscow")).to_be_visible()
     expect(page.locator(".theme-timeline li > .when")).to_have_text(["January 1, 1944", "February 2, 1944"])
     expect(page.locator(".theme-places")).to_contain_text("Shandong")
+    # The small map marks the places of the visible records only (the secret place has coordinates too).
+    page.wait_for_selector(".theme-places section.place-map[data-ready=true]")
+    expect(page.locator(".theme-places .leaflet-marker-icon.place-marker[title=Shandong]")).to_be_visible()
+    expect(page.locator(f".leaflet-marker-icon[title='{theme_fixtures.SECRET_PLACE}']")).to_have_count(0)
     main = page.locator("main")
     expect(main).not_to_contain_text(archive.restricted.title)
     expect(main).not_to_contain_text(theme_fixtures.SECRET_PLACE)

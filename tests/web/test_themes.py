@@ -3,6 +3,7 @@ records and drafts kept from the public, and what happens after the records chan
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -188,3 +189,20 @@ def test_no_themes_yet(client, archive):
     assert "No themes yet." in html
     assert client.get("/themes.json").json() == {"count": 0, "themes": []}
     assert client.get("/themes/no-such-theme/").status_code == 404
+
+
+def _theme_map(html: str) -> list[str] | None:
+    found = re.search(r'<script id="theme-map-data" type="application/json">(.*?)</script>', html, re.S)
+    return None if found is None else [f["properties"]["name"] for f in json.loads(found.group(1))["features"]]
+
+
+def test_the_theme_map_marks_the_places_of_visible_records_only(client, editor, archive, themes):
+    assert _theme_map(client.get("/themes/stalin-1944/").content.decode()) is None  # no place has coordinates
+    theme_fixtures.locate_places()
+    public = _theme_map(client.get("/themes/stalin-1944/").content.decode())
+    assert "Shandong" in public and theme_fixtures.SECRET_PLACE not in public
+    assert theme_fixtures.SECRET_PLACE in _theme_map(editor.get("/themes/stalin-1944/").content.decode())
+    # Day two: the record naming Shandong is restricted, and its place leaves the map with it.
+    Record.objects.filter(pk=archive.seed.pk).update(access_level=AccessLevel.STAFF)
+    after = _theme_map(client.get("/themes/stalin-1944/").content.decode()) or []
+    assert "Shandong" not in after and theme_fixtures.SECRET_PLACE not in after

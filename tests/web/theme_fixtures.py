@@ -38,3 +38,9 @@ def build(archive: SampleArchive) -> Themes:
     draft = Theme.objects.create(title="A theme still being written", slug="draft-theme", overview="Not ready.")
     ThemeEntry.objects.create(theme=draft, record=archive.seed)
     return Themes(theme, draft, moscow, later)
+
+
+def locate_places() -> None:
+    """Coordinates for the theme's places, the secret one included, so a map of them has something to hide."""
+    Authority.objects.filter(preferred_name="Shandong").update(latitude=36.4, longitude=118.4, coordinates_source="test")
+    Authority.objects.filter(preferred_name=SECRET_PLACE).update(latitude=10, longitude=10, coordinates_source="test")

@@ -23,6 +23,8 @@ from readingroom.catalog.models import (
 )
 from readingroom.web import markdown
 from readingroom.web.access import sees_restricted
+from readingroom.web.interface_language import current
+from readingroom.web.place_map import feature_collection, map_labels
 from readingroom.web.serializers import record_summary
 from readingroom.web.views.documents import UNDATED
 
@@ -133,8 +135,11 @@ def theme(request: HttpRequest, slug: str, as_json: bool = False) -> HttpRespons
     if as_json:
         return JsonResponse(_theme_json(item, cover, groups, timeline, places, staff),
                             json_dumps_params={"ensure_ascii": False})
+    # The small map draws the same visible records as the list of places beside it.
+    geojson = feature_collection(Record.objects.filter(pk__in=[e.record_id for e in entries]))
     return render(request, "readingroom/theme.html", {
         "theme": item, "cover": cover, "groups": groups, "timeline": timeline, "theme_places": places,
+        "theme_map": geojson if geojson["features"] else None, "theme_map_labels": map_labels(geojson, current()),
         "record_count": len(entries), "staff": staff,
     })
 
