@@ -456,3 +456,6 @@ class Correction(models.Model):
     def __str__(self) -> str:
         where = f"page {self.page.position + 1} of " if self.page_id else ""
         return f"{where}{self.content} ({self.get_state_display()})"
+
+
+from .relations import Relation  # noqa: E402,F401  (record relations: catalog/relations.py)
