@@ -98,13 +98,15 @@ def related_groups(record: Record, visible: models.QuerySet) -> list[RelatedGrou
     in `visible` (what the reader may see) are listed. Two queries."""
     fields = ("public_id", "title", "date_edtf", "date_start")
     outgoing = (Relation.objects.filter(source=record, target__in=visible)
-                .select_related("target").only("kind", *(f"target__{f}" for f in fields)))
+                .select_related("target").only("kind", "note", *(f"target__{f}" for f in fields)))
     incoming = (Relation.objects.filter(target=record, source__in=visible)
-                .select_related("source").only("kind", *(f"source__{f}" for f in fields)))
+                .select_related("source").only("kind", "note", *(f"source__{f}" for f in fields)))
     buckets: dict[tuple[str, bool], list[Record]] = {}
     for rel in outgoing:
+        rel.target.relation_note = rel.note
         buckets.setdefault((rel.kind, False), []).append(rel.target)
     for rel in incoming:
+        rel.source.relation_note = rel.note
         symmetric = rel.kind == Relation.Kind.SAME_CONVERSATION
         buckets.setdefault((rel.kind, not symmetric), []).append(rel.source)
     groups = []
