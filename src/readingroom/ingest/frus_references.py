@@ -76,12 +76,17 @@ def _kind(anchor: etree._Element, note: etree._Element | None, ref: etree._Eleme
     return "mentions", False
 
 
-def _note_text(note: etree._Element | None, limit: int = 400) -> str:
+def _note_text(note: etree._Element | None, ref: etree._Element | None = None, limit: int = 300) -> str:
+    """The note as the relation's note: whole when short, else the sentence that holds the reference."""
     if note is None:
         return ""
-    text = plain_text(note, skip_notes=False)
     label = f"Note {note.get('n')}: " if note.get("n") else ""
-    text = label + text
+    text = plain_text(note, skip_notes=False)
+    if len(text) > limit and ref is not None:
+        tail = re.split(r"(?<=\.)\s", (ref.tail or ""), maxsplit=1)[0]
+        tail = re.sub(r"\s+", " ", tail)
+        text = f"… {_last_sentence(_text_before(ref, note))} {plain_text(ref)}{tail}"
+    text = label + text.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -114,8 +119,9 @@ def document_references(doc: etree._Element, volume_id: str, doc_id: str) -> lis
             continue
         note = _enclosing(ref, tag=NOTE)
         kind, inverse = _kind(note if note is not None else ref, note, ref)
-        add(ReferenceItem(kind=kind, target=target, note=_note_text(note) or _last_sentence(plain_text(
-            _enclosing(ref, BLOCKS) or ref)), inverse=inverse))
+        block = _enclosing(ref, BLOCKS)
+        add(ReferenceItem(kind=kind, target=target, inverse=inverse, note=_note_text(note, ref) or _last_sentence(
+            plain_text(block if block is not None else ref))))
     for note in doc.iter(NOTE):
         word = _SUPRA.match(plain_text(note, skip_notes=False))
         if word:

@@ -55,9 +55,15 @@ class ImportSummary:
             f"{c['unchanged']} unchanged, {c['failed']} failed"
             + (f", {len(self.problems) - c['failed']} warnings" if len(self.problems) > c["failed"] else "")
             + (f", {c['withdrawn']} withdrawn (now staff-only)" if c["withdrawn"] else "")
-            + (f"; references to other records: {c['linked']} linked, {c['unresolved']} unresolved"
-               if c["linked"] or c["unresolved"] else "")
         )
+
+    def references_line(self) -> str:
+        """Relations found in the sources (ingest/relations.py); "" when no record referred to another."""
+        c = self.counts
+        if not c["linked"] and not c["unresolved"]:
+            return ""
+        return (f"References to other records: {c['linked']} linked"
+                + (f", {c['unresolved']} not linked (no single record matches)" if c["unresolved"] else ""))
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Path | Problem]:
