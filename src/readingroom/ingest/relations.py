@@ -23,6 +23,7 @@ from readingroom.catalog.models import Content, Record, RecordAuthority, Relatio
 from .records import ParsedRecord, ReferenceItem
 from .text_references import TextReference
 
+CHUNK = 500  # ids per IN (...): within every database's limit on query parameters
 _PAGE_MARK = re.compile(r'class="pb" data-page="([^"]*)"|<sup class="fn"><a [^>]*>([^<]*)</a></sup>')
 
 
@@ -60,17 +61,29 @@ class _VolumePages:
 class _Resolver:
     def __init__(self) -> None:
         self.pages: dict[str, _VolumePages] = {}
+        self.volumes: dict[str, tuple[dict[str, int], dict[int, list[int]]]] = {}
+
+    def _volume(self, volume: str) -> tuple[dict[str, int], dict[int, list[int]]]:
+        """A volume's documents by id and by position: one query however many references it holds."""
+        if volume not in self.volumes:
+            by_id: dict[str, int] = {}
+            by_position: dict[int, list[int]] = {}
+            for pk, public_id, position in Record.objects.filter(public_id__startswith=f"{volume}/").values_list(
+                    "pk", "public_id", "position"):
+                by_id[public_id.split("/", 1)[1]] = pk
+                by_position.setdefault(position, []).append(pk)
+            self.volumes[volume] = (by_id, by_position)
+        return self.volumes[volume]
 
     def targets(self, record: Record, item: ReferenceItem) -> list[list[int]]:
         """For each thing the reference names, the records it could be (linked only when exactly one)."""
         target = item.target
         volume = record.public_id.split("/", 1)[0]
         if "document" in target:
-            return [list(Record.objects.filter(public_id=f"{volume}/{target['document']}").values_list("pk", flat=True))]
+            found = self._volume(volume)[0].get(str(target["document"]))
+            return [[found] if found is not None else []]
         if "step" in target:
-            return [list(Record.objects.filter(public_id__startswith=f"{volume}/",
-                                               position=record.position + int(target["step"]))
-                         .exclude(pk=record.pk).values_list("pk", flat=True))]
+            return [self._volume(volume)[1].get(record.position + int(target["step"]), [])]
         if "page" in target:
             if volume not in self.pages:
                 self.pages[volume] = _VolumePages(volume)
@@ -110,8 +123,10 @@ def _states_number(record_pk: int, number: str) -> bool:
 def link_references(parsed: Iterable[ParsedRecord], origin: str) -> LinkCounts:
     """Replace the relations of `origin` stated by these records with what their references resolve to now."""
     parsed = list(parsed)
-    records = {r.public_id: r for r in Record.objects.filter(public_id__in=[p.public_id for p in parsed])
-               .only("pk", "public_id", "position", "date_start", "collection_id")}
+    ids = [p.public_id for p in parsed]
+    records = {r.public_id: r for start in range(0, len(ids), CHUNK)
+               for r in Record.objects.filter(public_id__in=ids[start:start + CHUNK])
+               .only("pk", "public_id", "position", "date_start")}
     resolver = _Resolver()
     counts = LinkCounts()
     wanted: dict[tuple[int, int, str], str] = {}
@@ -136,11 +151,12 @@ def link_references(parsed: Iterable[ParsedRecord], origin: str) -> LinkCounts:
               if key[2] != Relation.Kind.MENTIONS or key[:2] not in stronger}
     counts.linked = len(wanted)
     with transaction.atomic():
-        existing = {(r.source_id, r.target_id, r.kind): r for r in
-                    Relation.objects.filter(origin=origin, source_id__in=[r.pk for r in records.values()])}
+        pks = [r.pk for r in records.values()]
+        existing = {(r.source_id, r.target_id, r.kind): r for start in range(0, len(pks), CHUNK)
+                    for r in Relation.objects.filter(origin=origin, source_id__in=pks[start:start + CHUNK])}
         stale = [r.pk for key, r in existing.items() if key not in wanted]
-        if stale:
-            Relation.objects.filter(pk__in=stale).delete()
+        for start in range(0, len(stale), CHUNK):
+            Relation.objects.filter(pk__in=stale[start:start + CHUNK]).delete()
         for key, note in wanted.items():
             if key in existing and existing[key].note != note:
                 Relation.objects.filter(pk=existing[key].pk).update(note=note)
