@@ -128,6 +128,8 @@ def import_(
         console.print(f"[red]error[/red] {problem}" if problem.fatal else f"[yellow]warning[/yellow] {problem}",
                       markup=True, highlight=False, soft_wrap=True)
     out.print(summary.line())
+    if summary.references_line():
+        out.print(summary.references_line())
     after_changes()
     prepare_pyramids()
     if not summary.ok:

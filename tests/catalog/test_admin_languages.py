@@ -41,6 +41,8 @@ def change_data(record: Record, **overrides: str) -> dict[str, str]:
         "contents-0-kind": content.kind, "contents-0-language": content.language, "contents-0-label": "",
         "contents-0-text": content.text,
         "authority_links-TOTAL_FORMS": "0", "authority_links-INITIAL_FORMS": "0",
+        "relations_out-TOTAL_FORMS": "0", "relations_out-INITIAL_FORMS": "0",
+        "relations_in-TOTAL_FORMS": "0", "relations_in-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

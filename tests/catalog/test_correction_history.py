@@ -48,6 +48,8 @@ def admin_change(client: Client, record: Record, **overrides: str):
         "source_url": record.source_url, "position": "0", "rights": "", "access_level": record.access_level,
         "embargo_until": "", "contents-TOTAL_FORMS": "0", "contents-INITIAL_FORMS": "0",
         "authority_links-TOTAL_FORMS": "0", "authority_links-INITIAL_FORMS": "0",
+        "relations_out-TOTAL_FORMS": "0", "relations_out-INITIAL_FORMS": "0",
+        "relations_in-TOTAL_FORMS": "0", "relations_in-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return client.post(f"/admin/catalog/record/{record.pk}/change/", data)

@@ -71,6 +71,8 @@ def test_admin_pages_work_for_cataloguing(admin_client):
         "folder": "", "source_reference": "", "source_url": "", "position": "0", "rights": "", "access_level": "public",
         "contents-TOTAL_FORMS": "0", "contents-INITIAL_FORMS": "0",
         "authority_links-TOTAL_FORMS": "0", "authority_links-INITIAL_FORMS": "0",
+        "relations_out-TOTAL_FORMS": "0", "relations_out-INITIAL_FORMS": "0",
+        "relations_in-TOTAL_FORMS": "0", "relations_in-INITIAL_FORMS": "0",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     created = Record.objects.get(public_id="2")

@@ -33,6 +33,7 @@ from .models import (
     Page,
     Record,
     RecordAuthority,
+    Relation,
     Repository,
 )
 
@@ -51,6 +52,30 @@ class RecordAuthorityInline(admin.TabularInline):
     autocomplete_fields = ["authority"]
 
 
+class RelationOutInline(admin.TabularInline):
+    """Relations this record states: "this record replies to ..."."""
+
+    model = Relation
+    fk_name = "source"
+    extra = 1
+    fields = ["kind", "target", "note", "origin"]
+    autocomplete_fields = ["target"]
+    verbose_name = "relation to another record"
+    verbose_name_plural = "Relations to other records"
+
+
+class RelationInInline(admin.TabularInline):
+    """Relations other records state about this one, shown so both directions are visible here."""
+
+    model = Relation
+    fk_name = "target"
+    extra = 0
+    fields = ["source", "kind", "note", "origin"]
+    autocomplete_fields = ["source"]
+    verbose_name = "relation from another record"
+    verbose_name_plural = "Relations from other records (read backwards: that record replies to this one...)"
+
+
 @admin.register(Record)
 class RecordAdmin(SimpleHistoryAdmin):  # "History" lists every version with its author (see also /document/<id>/history/)
     form = RecordAdminForm
@@ -60,7 +85,7 @@ class RecordAdmin(SimpleHistoryAdmin):  # "History" lists every version with its
     readonly_fields = ["date_start", "date_end", "created", "updated", "import_source"]
     autocomplete_fields = ["collection", "repository"]
     date_hierarchy = "date_start"
-    inlines = [ContentInline, RecordAuthorityInline]
+    inlines = [ContentInline, RecordAuthorityInline, RelationOutInline, RelationInInline]
     fieldsets = [
         (None, {"fields": ["public_id", "title", "date_edtf", ("date_start", "date_end"), "summary"]}),
         (gettext_lazy("Description"), {"fields": ["document_type", "classification", "languages", "place_of_writing", "signed_by"]}),

@@ -480,3 +480,4 @@ class Correction(models.Model):
 
 
 from .themes import Theme, ThemeEntry, ThemeSection  # noqa: E402,F401  (models of the themes app part)
+from .relations import Relation  # noqa: E402,F401  (record relations: catalog/relations.py)

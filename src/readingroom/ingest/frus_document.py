@@ -11,6 +11,7 @@ from lxml import etree
 
 from readingroom.catalog.dates import DateError, parse_edtf
 
+from .frus_references import document_references
 from .records import AuthorityRef, CollectionRef, ContentItem, ParsedRecord, Problem
 from .tei_transcript import FRUS_NS, HSG_DOCUMENTS, TEI_NS, XML_ID, TranscriptBuilder, local_name, plain_text
 
@@ -289,6 +290,7 @@ def convert_document(doc: etree._Element, doc_id: str, volume: Volume, collectio
         contents=[ContentItem(kind="transcript", language="en", label="Transcript - English", text=transcript.text,
                               markup=transcript.markup, footnotes=transcript.footnotes, page_breaks=page_breaks)],
         authorities=authorities,
+        references=document_references(doc, volume.identifier, doc_id),
     )
     return ConvertedDocument(record, problems, transcript.last_page)
 

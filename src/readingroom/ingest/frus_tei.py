@@ -61,6 +61,7 @@ class FrusTeiFormat:
     # One file is one whole volume: read to its end, it tells which documents the volume no longer has
     # (ingest/missing.py). A fatal problem while reading (truncated, malformed) stops that check.
     whole_volumes = True
+    states_references = True  # cross-references between documents (ingest/frus_references.py)
 
     def accepts(self, path: Path) -> bool:
         if path.suffix.lower() != ".xml" or not path.is_file():

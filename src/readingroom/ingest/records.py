@@ -94,6 +94,21 @@ class AuthorityRef:
 
 
 @dataclass
+class ReferenceItem:
+    """What a record's source says about another record, before it is resolved to one (ingest/relations.py).
+
+    `target` is one of {"document": "d12"} (a document of the same volume), {"page": "188", "footnote": "3"}
+    (the document that begins on a printed page, or holds that footnote there), {"step": -1} (the volume's
+    previous document: "Supra."), or {"date": "1944-02-02", "numbers": ["123"]} (a telegram named by date).
+    `inverse`: the other record is the source ("For the text of the reply, see p. 190")."""
+
+    kind: str  # a Relation.Kind value: replies_to | mentions | ...
+    target: dict
+    note: str = ""
+    inverse: bool = False
+
+
+@dataclass
 class ParsedRecord:
     public_id: str
     title: str
@@ -121,6 +136,9 @@ class ParsedRecord:
     # Texts named by the source that could not be read this time, as (position in contents, kind, language):
     # a re-import keeps what is stored for them rather than deleting it (pipeline.store_record).
     unread_texts: list[tuple[int, str, str]] = field(default_factory=list)
+    # Other records its source refers to. Not digested: relations are resolved again on every import, so an
+    # unchanged record still links to a target that arrived since (ingest/relations.py).
+    references: list[ReferenceItem] = field(default_factory=list)
 
     def checksum(self) -> str:
         """A digest of everything stored, so a re-import can tell 'unchanged' from 'updated'."""
@@ -129,6 +147,7 @@ class ParsedRecord:
         # An unstated access level digests as "public", its meaning for new records, so checksums stored
         # before access could be left unstated still match.
         fields = {**self.__dict__, "access_level": self.access_level or "public"}
+        del fields["references"]
         if not self.unread_texts:
             del fields["unread_texts"]  # so checksums stored before the field existed still match
         payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_fields_or_text)

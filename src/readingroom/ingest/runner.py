@@ -13,12 +13,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from readingroom.catalog.models import Relation
+
 from . import prefetch
 from .formats import format_for
 from .missing import FileIds, Volumes, report_missing
 from .pipeline import Outcome, RecordStore, StoreError, store_record
 from .prefetch import read_ahead
 from .records import ParsedRecord, Problem
+from .relations import link_references
 
 # Records stored per transaction: big enough that commits are rare, small enough that an interrupted
 # import redoes little.
@@ -53,6 +56,14 @@ class ImportSummary:
             + (f", {len(self.problems) - c['failed']} warnings" if len(self.problems) > c["failed"] else "")
             + (f", {c['withdrawn']} withdrawn (now staff-only)" if c["withdrawn"] else "")
         )
+
+    def references_line(self) -> str:
+        """Relations found in the sources (ingest/relations.py); "" when no record referred to another."""
+        c = self.counts
+        if not c["linked"] and not c["unresolved"]:
+            return ""
+        return (f"References to other records: {c['linked']} linked"
+                + (f", {c['unresolved']} not linked (no single record matches)" if c["unresolved"] else ""))
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Path | Problem]:
@@ -136,6 +147,7 @@ def import_file(
         return
     store = RecordStore()
     batch: list[ParsedRecord] = []
+    stored: list[ParsedRecord] = []  # what the file held and is in the catalogue: its references are linked last
     # Formats whose files hold whole volumes: which documents this one holds, and whether it was read to its
     # end with no fatal problem (only then can it tell which documents its volume no longer has).
     held = FileIds() if getattr(fmt, "whole_volumes", False) else None
@@ -158,19 +170,34 @@ def import_file(
                 continue
             batch.append(item)
             if len(batch) >= BATCH_SIZE:
-                _store_batch(batch, str(path), store, summary, on_record)
+                stored.extend(_store_batch(batch, str(path), store, summary, on_record))
                 batch = []
     except OSError as exc:
         complete = False
         _fail(summary, Problem(str(path), f"cannot read: {exc.strerror or exc}"))
     if batch:
-        _store_batch(batch, str(path), store, summary, on_record)
+        stored.extend(_store_batch(batch, str(path), store, summary, on_record))
+    _link(stored, fmt, str(path), summary)
     if held is not None:
         summary.volumes.file_read(str(path), held, complete)
 
 
+def _link(stored: list[ParsedRecord], fmt, source: str, summary: ImportSummary) -> None:
+    """Relations the file's records state (ingest/relations.py), once all of them are stored."""
+    if not any(item.references for item in stored) and not getattr(fmt, "states_references", False):
+        return
+    origin = Relation.Origin.FRUS if fmt.name == "frus_tei" else Relation.Origin.TEXT
+    try:
+        counts = link_references(stored, origin)
+    except DatabaseError as exc:
+        summary.problems.append(Problem(source, f"references to other records not linked: {exc}", fatal=False))
+        return
+    summary.counts["linked"] += counts.linked
+    summary.counts["unresolved"] += counts.unresolved
+
+
 def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, summary: ImportSummary,
-                 on_record: Callable[[ParsedRecord, Outcome | None], None] | None) -> None:
+                 on_record: Callable[[ParsedRecord, Outcome | None], None] | None) -> list[ParsedRecord]:
     """One transaction for the batch: an interrupted import loses at most this batch, which the next run
     stores again. If the batch fails, its records are stored one by one so only the bad one is lost."""
     try:
@@ -185,6 +212,7 @@ def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, sum
             summary.counts[outcome.value] += 1
         if on_record:
             on_record(item, outcome)
+    return [item for item, outcome in zip(batch, outcomes, strict=True) if outcome is not None]
 
 
 def _store_one(item: ParsedRecord, source: str, summary: ImportSummary) -> Outcome | None:

@@ -18,8 +18,9 @@ from readingroom.catalog.dates import DateError, parse_display_date
 from readingroom.catalog.languages import language_code, language_name
 
 from .formats import register
-from .records import CollectionRef, ContentItem, ParsedRecord, Problem, RepositoryRef
+from .records import CollectionRef, ContentItem, ParsedRecord, Problem, ReferenceItem, RepositoryRef
 from .text_files import TextFileError, read_text
+from .text_references import find_references
 
 LABELS = ("Citation:", "Summary:", "Original Language:", "Contents:")
 CLASSIFICATIONS = ("TOP SECRET", "SECRET", "CONFIDENTIAL", "RESTRICTED", "UNCLASSIFIED")
@@ -54,6 +55,7 @@ class Citation:
 
 class SeedExportFormat:
     name = "archive page export"
+    states_references = True  # "Reurtel", "reference your telegram of ..." (ingest/text_references.py)
 
     def accepts(self, path: Path) -> bool:
         return path.is_file() and path.suffix.lower() in {".txt", ".text", ""}
@@ -183,8 +185,23 @@ def parse_export(text: str, fallback_id: str = "") -> tuple[ParsedRecord, list[s
         folder=citation.folder,
         source_url=citation.url,
         contents=items,
+        references=_text_references(items),
     )
     return record, warnings
+
+
+def _text_references(items: list[ContentItem]) -> list[ReferenceItem]:
+    """Telegrams the text refers to, by date and number (ingest/text_references.py); the clean transcript
+    when there is one, since OCR noise garbles exactly these abbreviations."""
+    texts = [i.text for i in items if i.kind != "scan"] or [i.text for i in items]
+    found: list[ReferenceItem] = []
+    for reference in (ref for text in texts for ref in find_references(text)):
+        target = {"month": reference.month, "day": reference.day, "year": reference.year,
+                  "numbers": list(reference.numbers)}
+        item = ReferenceItem(kind=reference.kind, target=target, note=reference.phrase)
+        if item not in found:
+            found.append(item)
+    return found
 
 
 def parse_citation(text: str, title: str, date_text: str) -> Citation:

@@ -21,6 +21,7 @@ from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name, script_direction
 from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority
 from readingroom.catalog.originals import translation_languages
+from readingroom.catalog.relations import RelatedGroup, related_groups
 from readingroom.standards import citations
 from readingroom.web.highlight import (
     MARK,
@@ -84,6 +85,49 @@ def neighbours(request: HttpRequest, record: Record) -> tuple[Record | None, Rec
     previous = siblings.filter(before).order_by("-position", "-sort_date", "-public_id").first()
     following = siblings.filter(after).first()
     return previous, following
+
+
+# "Same day" lists at most this many records; the date timeline has the rest.
+SAME_DAY_LIMIT = 50
+
+
+@dataclass
+class SameDay:
+    day: dt.date
+    records: list[Record]
+    total: int
+    more_url: str
+
+
+def same_day(request: HttpRequest, record: Record) -> SameDay | None:
+    """Every visible record dated exactly the record's day (a single day both start and end), across all
+    collections; none for a record dated to a month, a year or a span, whose "day" is not one day."""
+    if record.date_start is None or record.date_start != record.date_end:
+        return None
+    day = record.date_start
+    others = (Record.objects.visible_to(request.user).filter(date_start=day, date_end=day).exclude(pk=record.pk)
+              .annotate(collection_title=Coalesce("collection__title", Value("")))
+              .order_by("collection_title", "position", "public_id")
+              .only("public_id", "title", "date_edtf", "date_start"))
+    shown = list(others[:SAME_DAY_LIMIT])
+    total = len(shown) if len(shown) < SAME_DAY_LIMIT else others.count()
+    more = f"{reverse('browse-dates')}?{urlencode({'year': day.year, 'month': day.month})}"
+    return SameDay(day, shown, total, more)
+
+
+def _brief(record: Record) -> dict:
+    return {"id": record.public_id, "title": record.title, "date": record.date_edtf or None,
+            "url": record.get_absolute_url()}
+
+
+def relations_json(groups: list[RelatedGroup], day: SameDay | None) -> dict:
+    return {
+        "related": [{"relation": g.key, "records": [{**_brief(r), "note": r.relation_note} for r in g.records]}
+                    for g in groups],
+        "same_day": ({"date": day.day.isoformat(), "total": day.total,
+                      "more": day.more_url if day.total > len(day.records) else None,
+                      "records": [_brief(r) for r in day.records]} if day else None),
+    }
 
 
 @dataclass
@@ -183,6 +227,8 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
             "iiif_manifest": (reverse("iiif-manifest", args=[record.public_id])
                               if any(c.pages.all() for c in record.contents.all()) else None),
         }
+        data.update(relations_json(related_groups(record, Record.objects.visible_to(request.user)),
+                                   same_day(request, record)))
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     groups: dict[str, list[RecordAuthority]] = {}
     for link in record.authority_links.all():
@@ -225,6 +271,8 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         "searchable_pdf": has_searchable_pdf(contents),
         "previous": previous,
         "next": following,
+        "related_groups": related_groups(record, Record.objects.visible_to(request.user)),
+        "same_day": same_day(request, record),
         "viewer_data": {
             "pages": [
                 {"number": sp.number, "id": sp.page.pk, "width": sp.page.width, "height": sp.page.height,
