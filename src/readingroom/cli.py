@@ -449,6 +449,7 @@ def places(
                 out.print(f"check: {authority.identifier} ({authority.preferred_name}) is GeoNames {match.what} "
                           f"{match.geonameid} {match.name!r} ({match.country_code or '-'}, population "
                           f"{match.population:,}): {why}", highlight=False, markup=False)
+    ambiguous = {authority.pk: match for authority, match in report.ambiguous} if locate else {}
     missing = list(coordinates.without_coordinates().order_by("preferred_name", "pk"))
     if missing:
         table = Table(title="Places without coordinates")
@@ -456,8 +457,11 @@ def places(
         table.add_column("Name", ratio=1)
         table.add_column("Why", ratio=2)
         for authority in missing:
-            table.add_row(authority.identifier, authority.preferred_name,
-                          authority.coordinates_source or "not found in the GeoNames data")
+            match = ambiguous.get(authority.pk)
+            why = (f"ambiguous: {match.rivals + 1} GeoNames cities have that name and none is much larger "
+                   f"(largest {match.name!r}, {match.country_code}, {match.population:,}); type them in the admin"
+                   if match else authority.coordinates_source or "not found in the GeoNames data")
+            table.add_row(authority.identifier, authority.preferred_name, why)
         out.print(table)
     located = coordinates.located_places().count()
     summary = f"{located} places with coordinates, {len(missing)} without"

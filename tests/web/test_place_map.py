@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from readingroom.catalog.merging import merge
+from readingroom.catalog.merging import merge, undo
 from readingroom.catalog.models import AccessLevel, Record, RecordAuthority
 from readingroom.web.place_map import feature_collection
 from tests import places_fixtures
@@ -82,6 +82,28 @@ def test_day_two_a_new_place_link_and_a_merge(client, places):
     assert found["place-warsaw"]["properties"]["decades"] == {"1930": 1, "1940": 2, "1950": 1}
     kyiv_record.delete()
     assert "place-kyiv" not in features(client)
+
+
+def test_a_merge_gives_the_kept_place_the_position_it_lacked_and_undo_takes_it_back(client, places):
+    unlocated = places_fixtures.place("place-warschau", "Warschau")
+    unlocated.coordinates_source = "none: staff could not tell which Warschau"
+    unlocated.save()
+    places_fixtures.record("g1", "1939-10-01", unlocated)
+    assert "place-warschau" not in features(client)
+    done = merge(unlocated.pk, places.warsaw.pk)  # the one kept has no position: it takes Warsaw's
+    unlocated.refresh_from_db()
+    assert (unlocated.latitude, unlocated.longitude) == (places.warsaw.latitude, places.warsaw.longitude)
+    assert unlocated.coordinates_source == places.warsaw.coordinates_source
+    assert features(client)["place-warschau"]["properties"]["records"] == 4
+    undo(done.pk)
+    unlocated.refresh_from_db()
+    assert unlocated.latitude is None and unlocated.coordinates_source.startswith("none: staff could not tell")
+    assert "place-warschau" not in features(client) and features(client)["place-warsaw"]["properties"]["records"] == 3
+    # A place that has a position keeps it: merging another into it moves no coordinates.
+    london_at = (places.london.latitude, places.london.longitude)
+    merge(places.london.pk, places.warsaw.pk)
+    places.london.refresh_from_db()
+    assert (places.london.latitude, places.london.longitude) == london_at
 
 
 def test_without_javascript_the_map_page_lists_places_by_region(client, places):

