@@ -479,5 +479,5 @@ class Correction(models.Model):
         return f"{where}{self.content} ({self.get_state_display()})"
 
 
-from .themes import Theme, ThemeEntry, ThemeSection  # noqa: E402,F401  (models of the themes app part)
 from .relations import Relation  # noqa: E402,F401  (record relations: catalog/relations.py)
+from .themes import Theme, ThemeEntry, ThemeSection  # noqa: E402,F401  (models of the themes app part)
