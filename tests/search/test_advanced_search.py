@@ -9,43 +9,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from readingroom.catalog.models import Record, Repository
-from readingroom.ingest.records import AuthorityRef, CollectionRef, ContentItem, ParsedRecord, RepositoryRef
 from readingroom.search import writer
 from readingroom.search.advanced import FIELDS, compile_fields
 
 from .conftest import STAFF
-from .corpus import MADE_UP, store_all
+from .corpus import HOOVER, SECRET_REPOSITORY, advanced_records, store_all
 
-HOOVER = "Hoover Institution Library & Archives"
-SECRET_REPOSITORY = "Vault of Unlisted Papers"
 STATE = "Office of the Historian"
-
-
-def extra_records() -> list[ParsedRecord]:
-    """A public record with a subject, an organization and a repository of its own, and a restricted
-    one whose repository, type and classification no public record has."""
-    return [
-        ParsedRecord(
-            public_id="adv-lend-lease", title="Memorandum of conversation on Lend-Lease shipments",
-            date_edtf="1944-05-12", document_type="memorandum of conversation", classification="SECRET",
-            languages=["fr"], collection=MADE_UP, repository=RepositoryRef(HOOVER, "Stanford, CA"),
-            contents=[ContentItem("transcript", "fr", "Les livraisons du prêt-bail par Mourmansk continuent.")],
-            authorities=[AuthorityRef("subject", "Lend-lease operations", "subject"),
-                         AuthorityRef("organization", "United States. Department of State", "mentioned")],
-        ),
-        ParsedRecord(
-            public_id="adv-vault", title="Vault inventory of sealed cables", date_edtf="1946-01-03",
-            document_type="inventory", classification="EYES ONLY", languages=["de"], access_level="staff",
-            collection=CollectionRef("vault-files", "Vault files"),
-            repository=RepositoryRef(SECRET_REPOSITORY),
-            contents=[ContentItem("transcript", "de", "Versiegelte Kabel aus Berlin.")],
-        ),
-    ]
 
 
 @pytest.fixture
 def advanced(archive):
-    store_all(extra_records())
+    store_all(advanced_records())
     # The FRUS volume's repository, given to its collection: its records inherit it.
     from readingroom.catalog.models import Collection
 

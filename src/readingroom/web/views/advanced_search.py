@@ -96,7 +96,7 @@ def _fields(values: dict[str, str], errors: dict[str, str], lists: dict[str, lis
         if choices is not None and value and value not in {v for v, _label in choices}:
             choices = [(value, value), *choices]  # a value from a hand-made address stays visible
         fields.append(Field(name, label, hint, group, value, errors.get(name, ""), choices,
-                            placeholder="1944-02" if name in {"from", "to"} else ""))
+                            placeholder={"from": "1944-02", "to": "1944-06"}.get(name, "")))
     return fields
 
 
