@@ -27,6 +27,10 @@ from readingroom.web.serializers import collection_summary
 log = logging.getLogger(__name__)
 PER_PAGE = 20
 ALTERNATE_LINK_MAX = 500  # the JSON twin's <link> repeats the query: left out for longer ones
+# "Your query" and "Link to this search" repeat the query too: shown up to these lengths, so the page
+# grows by a long query once (the box holds it, the address bar is its link).
+SHOWN_QUERY_MAX = 500
+SHOWN_LINK_MAX = 2000
 
 
 def _selection(params: QueryDict) -> dict[str, list[str]]:
@@ -161,7 +165,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         # The advanced form's other fields travel as hidden fields of the page's one form.
         "carried": [(key, compiled.used[key]) for key in ADVANCED_FIELDS
                     if key in compiled.used and key not in {"from", "to"}],
-        "compiled_query": built,
+        "compiled_query": built if len(built) <= SHOWN_QUERY_MAX and len(link) <= SHOWN_LINK_MAX else "",
         "permalink": link,
         "json_url": twin if len(twin) <= ALTERNATE_LINK_MAX else None,
         "approximate_asked": approximate == "always",
