@@ -15,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from readingroom.catalog.dates import DateError, DateSpan, parse_edtf
 
-from .query import MAX_QUERY_CHARS
-
 # The form's parameters, in the order a query is built and a permalink lists them.
 WORD_FIELDS = ("all", "phrase", "any", "none", "title")
 VALUE_FIELDS = ("person", "place", "subject", "organization", "collection", "repository", "type", "language",
@@ -155,10 +153,8 @@ def compile_fields(values: Mapping[str, str], q: str = "") -> Compiled:
     if dates:
         low, high = dates.get("from", ("",))[0], dates.get("to", ("",))[0]
         parts.append(f"date:{low}" if low == high else f"date:{low}..{high}")
-    typed = (_typed(q) if parts else clean(q)) if clean(q) else ""
-    compiled.query = " ".join(p for p in (typed, *parts) if p)
+    if not parts:
+        compiled.query = q if q and q.strip() else ""  # a typed query alone is searched exactly as typed
+    else:
+        compiled.query = " ".join(p for p in (_typed(q) if clean(q) else "", *parts) if p)
     return compiled
-
-
-def too_long(compiled: Compiled) -> bool:
-    return len(compiled.query) > MAX_QUERY_CHARS
