@@ -137,8 +137,10 @@ def check(server: Server, path: str, method: str = "GET") -> tuple[int, bytes]:
 
 COMMON = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-DIMENSIONS = ["collection", "decade", "year", "type", "language", "classification", "person", "place", "subject",
-              "organization", "nonsense"]
+DIMENSIONS = ["collection", "repository", "decade", "year", "type", "language", "classification", "person", "place",
+              "subject", "organization", "nonsense"]
+ADVANCED_FIELDS = ["all", "phrase", "any", "none", "title", "person", "place", "subject", "organization", "collection",
+                   "repository", "type", "language", "classification", "from", "to"]
 
 
 @COMMON
@@ -151,6 +153,17 @@ def test_search(server, q, dims, date_from, date_to, sort, page, approx, json_tw
     query = urlencode([(k, v.encode("utf-8", "surrogatepass")) for k, v in params])
     status, body = check(server, ("/search.json?" if json_twin else "/search/?") + query)
     if json_twin and status == 200:
+        json.loads(body)
+
+
+@COMMON
+@given(fields=st.lists(st.tuples(st.sampled_from(ADVANCED_FIELDS), hostile_text(600)), max_size=8),
+       q=hostile_text(), route=st.sampled_from(["/search/advanced/?", "/search/?", "/search.json?"]))
+def test_advanced_search_fields(server, fields, q, route):
+    params = [("q", q), *fields] if route != "/search/advanced/?" else fields
+    query = urlencode([(k, v.encode("utf-8", "surrogatepass")) for k, v in params])
+    status, body = check(server, route + query)
+    if route == "/search.json?" and status == 200:
         json.loads(body)
 
 

@@ -102,6 +102,32 @@ def made_up_records() -> list[ParsedRecord]:
     ]
 
 
+HOOVER = "Hoover Institution Library & Archives"
+SECRET_REPOSITORY = "Vault of Unlisted Papers"
+
+
+def advanced_records() -> list[ParsedRecord]:
+    """A public record with a subject, an organization and a repository of its own, and a restricted
+    one whose repository, type and classification no public record has."""
+    return [
+        ParsedRecord(
+            public_id="adv-lend-lease", title="Memorandum of conversation on Lend-Lease shipments",
+            date_edtf="1944-05-12", document_type="memorandum of conversation", classification="SECRET",
+            languages=["fr"], collection=MADE_UP, repository=RepositoryRef(HOOVER, "Stanford, CA"),
+            contents=[ContentItem("transcript", "fr", "Les livraisons du prêt-bail par Mourmansk continuent.")],
+            authorities=[AuthorityRef("subject", "Lend-lease operations", "subject"),
+                         AuthorityRef("organization", "United States. Department of State", "mentioned")],
+        ),
+        ParsedRecord(
+            public_id="adv-vault", title="Vault inventory of sealed cables", date_edtf="1946-01-03",
+            document_type="inventory", classification="EYES ONLY", languages=["de"], access_level="staff",
+            collection=CollectionRef("vault-files", "Vault files"),
+            repository=RepositoryRef(SECRET_REPOSITORY),
+            contents=[ContentItem("transcript", "de", "Versiegelte Kabel aus Berlin.")],
+        ),
+    ]
+
+
 def store_all(records: list[ParsedRecord]) -> None:
     for parsed in records:
         store_record(parsed, source="tests")

@@ -30,6 +30,10 @@ PAGES = [
     # A query with something wrong in every part: each is said in the reader's language.
     "/search/?q=Stalin)+title:+date:1944-13&from=someday&to=1944-99",
     "/search/?q=%22%22",
+    "/search/?person=Stalin&from=1944&f.repository=nowhere",
+    "/search/advanced/",
+    # The form with a mistake in two fields: each is said beside its field, in the reader's language.
+    "/search/advanced/?from=1944-13&to=1943&title=" + "x" * 501,
     "/browse/",
     "/browse/collections/",
     "/browse/dates/",

@@ -19,6 +19,7 @@ PAGES = [
     ("/collection/frus1944v04-ch1/", "/collection/frus1944v04-ch1.json"),
     ("/document/209771/", "/document/209771.json"),
     ("/document/frus1944v04/d2/", "/document/frus1944v04/d2.json"),
+    ("/search/advanced/", "/search/advanced.json"),
 ]
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import Signal, receiver
 
-from .models import Authority, Collection, Content, Footnote, NameVariant, Record, RecordAuthority
+from .models import Authority, Collection, Content, Footnote, NameVariant, Record, RecordAuthority, Repository
 
 # kwargs: pks (list of Record primary keys; the records may be gone)
 records_changed = Signal()
@@ -75,3 +76,15 @@ def _collection(sender, instance: Collection, **kwargs) -> None:
     if kwargs.get("signal") is post_save:
         ids = Collection.subtree_pks(instance.pk)
         announce(Record.objects.filter(collection_id__in=ids).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Repository, dispatch_uid="catalog-repository-saved")
+@receiver(pre_delete, sender=Repository, dispatch_uid="catalog-repository-deleting")
+def _repository(sender, instance: Repository, **kwargs) -> None:
+    """A repository's name is indexed with each record it holds, directly or through its collections'
+    tree. Before a delete: the database then clears the links without a save, and they cannot be found."""
+    collections: list[int] = []
+    for pk in Collection.objects.filter(repository=instance).values_list("pk", flat=True):
+        collections.extend(Collection.subtree_pks(pk))
+    announce(Record.objects.filter(Q(repository=instance) | Q(collection_id__in=collections))
+             .values_list("pk", flat=True))

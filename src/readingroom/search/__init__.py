@@ -1,6 +1,7 @@
 """Search: the one module callers outside this package import.
 
-Reading: `search`, `attach_records`, `more_like_this` and the result types. Writing (never inside a
+Reading: `search`, `attach_records`, `more_like_this` and the result types; `compile_fields` turns the
+advanced form's fields into a query. Writing (never inside a
 request): `drain`, `rebuild`, `check`, `needs_rebuild`, under the one writer lock. For highlighting:
 `name_variants`, `fold_word`, `fold_han` (Traditional as Simplified) and `StemMatcher`. Field names,
 the schema and Tantivy itself stay private to the package. Loaded lazily: this package is also a Django app, imported before models are ready."""
@@ -12,6 +13,7 @@ from importlib import import_module
 _EXPORTS = {
     "search": "engine", "attach_records": "engine", "more_like_this": "engine", "SearchResults": "engine",
     "Hit": "engine", "WIDEN_BELOW": "engine", "MAX_QUERY_CHARS": "query",
+    "compile_fields": "advanced", "Compiled": "advanced", "ADVANCED_FIELDS": "advanced.FIELDS", "MAX_FIELD_CHARS": "advanced",
     "Facet": "facets", "FacetValue": "facets", "DIMENSIONS": "facets",
     "drain": "writer", "rebuild": "writer", "check": "writer", "needs_rebuild": "writer",
     "record_count": "writer", "WriteReport": "writer",

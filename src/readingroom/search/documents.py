@@ -20,6 +20,7 @@ from readingroom.catalog.models import (
     NameVariant,
     Record,
     RecordAuthority,
+    Repository,
 )
 
 from .schema import (
@@ -58,7 +59,7 @@ def hyphen_joins(text: str) -> str:
 
 RECORD_FIELDS = ("id", "public_id", "title", "summary", "access_level", "embargo_until", "document_type",
                  "classification", "languages", "date_start", "date_end", "collection_id", "place_of_writing",
-                 "signed_by")
+                 "signed_by", "repository_id")
 
 
 @dataclass
@@ -138,10 +139,18 @@ def record_batches(pks: Iterable[int] | None = None, batch_size: int = BATCH_SIZ
 
 
 class CollectionPaths:
-    """Collection ancestry, read once per build: collections are few and records many."""
+    """Collection ancestry and repository names, read once per build: both are few and records many."""
 
     def __init__(self) -> None:
-        self._nodes = {c.pk: c for c in Collection.objects.only("id", "identifier", "title", "parent_id")}
+        self._nodes = {c.pk: c for c in Collection.objects.only("id", "identifier", "title", "parent_id",
+                                                                "repository_id")}
+        self._repositories = dict(Repository.objects.values_list("id", "name"))
+
+    def repository(self, repository_id: int | None, chain: list[Collection]) -> str | None:
+        """The record's own repository, else its top collection's: the one its citation names."""
+        if repository_id is None and chain:
+            repository_id = chain[0].repository_id
+        return self._repositories.get(repository_id) if repository_id is not None else None
 
     def chain(self, pk: int | None) -> list[Collection]:
         chain: list[Collection] = []
@@ -227,6 +236,10 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
     if chain:
         doc["collection"] = [" ; ".join(f"{c.title} {c.identifier}" for c in chain)]
         doc["f_collection"] = [c.identifier for c in chain]
+    repository = collections.repository(f["repository_id"], chain)
+    if repository:
+        doc["repository"] = [repository]
+        doc["f_repository"] = [repository]
     if f["document_type"]:
         doc["type"] = [f["document_type"]]
         doc["f_type"] = [f["document_type"].lower()]
@@ -255,7 +268,7 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
 
 # Text fields whose words are searched: CJK characters in them are set apart (schema.space_cjk).
 CJK_SPACED_FIELDS = ("title", "summary", "transcript", "translation", "ocr", "notes", "names", "person", "place",
-                     "subject", "organization", "collection", *(f"text_{code}" for code in LANGUAGE_STEMMERS))
+                     "subject", "organization", "collection", "repository", *(f"text_{code}" for code in LANGUAGE_STEMMERS))
 
 
 def _keep_written(doc: dict, name: str) -> None:

@@ -21,11 +21,12 @@ from readingroom.catalog.languages import language_name
 from . import months
 from .schema import FACET_FIELDS, INTEGER_FACETS, build_schema
 
-DIMENSIONS = ["collection", "decade", "year", "month", "type", "language", "classification", "person", "place",
-              "subject", "organization"]
-SIZES = {"collection": 200, "decade": 100, "year": 300, "month": 240, "type": 50, "language": 50, "classification": 30,
-         "person": 30, "place": 30, "subject": 30, "organization": 30}
-LABELS = {"collection": _("Collection"), "decade": _("Decade"), "year": _("Year"), "month": _("Month"), "type": _("Document type"),
+DIMENSIONS = ["collection", "repository", "decade", "year", "month", "type", "language", "classification", "person",
+              "place", "subject", "organization"]
+SIZES = {"collection": 200, "repository": 100, "decade": 100, "year": 300, "month": 240, "type": 50, "language": 50,
+         "classification": 30, "person": 30, "place": 30, "subject": 30, "organization": 30}
+LABELS = {"collection": _("Collection"), "repository": _("Repository"), "decade": _("Decade"), "year": _("Year"),
+          "month": _("Month"), "type": _("Document type"),
           "language": _("Language"), "classification": _("Classification"), "person": _("People"),
           "place": _("Places"), "subject": _("Subjects"), "organization": _("Organizations")}
 

@@ -5,9 +5,9 @@
     a OR b, a | b     either
     NOT a, -a         must not match
     ( ... )           grouping
-    title: person: place: subject: organization: collection: type: language: classification: id:
+    title: person: place: subject: organization: collection: repository: type: language: classification: id:
     date:1944-02      records dated within (overlapping) that EDTF date
-    date:1944-02..1944-06
+    date:1944-02..1944-06, date:1944-02.., date:..1944-06   (open at one end)
 
 Nothing here raises on input: an unbalanced quote ends at the end of the query, a stray parenthesis
 or a lone "-" is ignored, an empty "title:" is dropped, and very long input is cut to MAX_TERMS terms.
@@ -268,7 +268,7 @@ class Parser:
         low, sep, high = text.partition("..")
         try:
             first = parse_edtf(low) if low else None
-            last = parse_edtf(high) if sep and high else first
+            last = (parse_edtf(high) if high else None) if sep else first
         except DateError:
             self.messages.append(_("“date:%(text)s” is not a date (try date:1944-02 or date:1944-02..1944-06); ignored.")
                                  % {"text": text})

@@ -11,8 +11,9 @@ from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
 from .scripts import HAN, fold_han
 
-SCHEMA_VERSION = 8  # 5: a second, public index in each generation; 6: CJK characters set apart;
-# 7: Han text folded to Simplified (scripts.py), the text as written kept beside it; 8: `stemmed` stored
+SCHEMA_VERSION = 9  # 5: a second, public index in each generation; 6: CJK characters set apart;
+# 7: Han text folded to Simplified (scripts.py), the text as written kept beside it; 8: `stemmed` stored;
+# 9: the repository (its name) as a field and a facet
 
 # English is the default analysis: most holdings are English, and queries are typed in English.
 ENGLISH = "en"
@@ -51,6 +52,7 @@ FIELD_PREFIXES = {
     "language": "language",
     "lang": "language",
     "classification": "classification",
+    "repository": "repository",
     "summary": "summary",
     "id": "public_id_text",
 }
@@ -65,6 +67,7 @@ FACET_FIELDS = {
     "place": "f_place",
     "subject": "f_subject",
     "organization": "f_organization",
+    "repository": "f_repository",
 }
 INTEGER_FACETS = {"decade": "decade", "year": "year"}
 
@@ -173,6 +176,7 @@ def build_schema() -> tantivy.Schema:
     for name in ("person", "place", "subject", "organization", "type", "language", "classification"):
         sb.add_text_field(name, tokenizer_name=FOLDED)
     sb.add_text_field("collection", tokenizer_name=ENGLISH)
+    sb.add_text_field("repository", tokenizer_name=ENGLISH)
     for field in FACET_FIELDS.values():
         sb.add_text_field(field, fast=True, tokenizer_name="raw")
     # Dates as yyyymmdd integers: range filters and sorting stay simple and fast.

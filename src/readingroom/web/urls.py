@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import authorities, collections, documents, home, language, search
+from .views import advanced_search, authorities, collections, documents, home, language, search
 
 # Record ids may contain a slash (frus1944Quebec/d121), so document routes use a regex that
 # keeps ".json" out of the id.
@@ -10,6 +10,8 @@ urlpatterns = [
     path("language/<str:code>/", language.choose, name="choose-language"),
     path("search/", search.search, name="search"),
     path("search.json", search.search, {"as_json": True}, name="search-json"),
+    path("search/advanced/", advanced_search.advanced_search, name="advanced-search"),
+    path("search/advanced.json", advanced_search.advanced_search, {"as_json": True}, name="advanced-search-json"),
     re_path(r"^document/(?P<public_id>[\w./-]+?)\.json$", documents.document, {"as_json": True}, name="document-json"),
     re_path(r"^document/(?P<public_id>[\w./-]+?)/$", documents.document, name="document"),
     re_path(r"^document/(?P<public_id>[\w./-]+?)$", documents.document_redirect),

@@ -5,18 +5,23 @@ The page is one GET form: the query, dates, the selected facet values and the so
 fields, and every facet value, sort and page is a submit button of that form, so a long query is not
 repeated in every link. A button's `toggle=dimension:value` (or a second `sort`/`approx`) is turned into
 the plain `f.<dimension>` address by a redirect; those addresses work as before, for links from elsewhere
-and for the JSON twin."""
+and for the JSON twin.
+
+The advanced form's fields (`all`, `person`, `from`...: search.ADVANCED_FIELDS) are accepted here too:
+they are compiled into the query language after `q`, and the page shows the whole query it searched
+("Your query") and a permalink with the search's parameters in a canonical order."""
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from readingroom import search as searching
-from readingroom.search import DIMENSIONS
+from readingroom.search import ADVANCED_FIELDS, DIMENSIONS
 from readingroom.web import search_timeline
 from readingroom.web.serializers import collection_summary
 from readingroom.web.views import export
@@ -24,6 +29,10 @@ from readingroom.web.views import export
 log = logging.getLogger(__name__)
 PER_PAGE = 20
 ALTERNATE_LINK_MAX = 500  # the JSON twin's <link> repeats the query: left out for longer ones
+# "Your query" and "Link to this search" repeat the query too: shown up to these lengths, so the page
+# grows by a long query once (the box holds it, the address bar is its link).
+SHOWN_QUERY_MAX = 500
+SHOWN_LINK_MAX = 2000
 
 
 def _selection(params: QueryDict) -> dict[str, list[str]]:
@@ -56,7 +65,7 @@ def _plain_address(request: HttpRequest, params: QueryDict) -> str:
     """This search's own address: each parameter once, the facet buttons turned into f.<dimension>."""
     clean = QueryDict(mutable=True)
     clean["q"] = params.get("q", "")
-    for key in ("from", "to"):
+    for key in ADVANCED_FIELDS:
         if params.get(key):
             clean[key] = params[key]
     for dimension, values in _toggled(_selection(params), params.getlist("toggle")).items():
@@ -66,6 +75,29 @@ def _plain_address(request: HttpRequest, params: QueryDict) -> str:
     if params.get("approx") == "all":
         clean["approx"] = "all"
     return f"{request.path}?{clean.urlencode()}"
+
+
+def permalink(params: QueryDict, compiled: searching.Compiled, results: searching.SearchResults) -> str:
+    """The search's stable address: the typed query, the fields used, the selection (dimensions in their
+    order, values sorted), then sort, approximate matches and page, each only when not the default."""
+    clean = QueryDict(mutable=True)
+    q = params.get("q", "").strip()[:searching.MAX_QUERY_CHARS]
+    if q:
+        clean["q"] = q
+    for key in ADVANCED_FIELDS:
+        if key in compiled.used:
+            clean[key] = compiled.used[key]
+    for dimension in DIMENSIONS:
+        if results.selection.get(dimension):
+            clean.setlist(f"f.{dimension}", sorted(results.selection[dimension]))
+    if results.sort != "relevance":
+        clean["sort"] = results.sort
+    if params.get("approx") == "all":
+        clean["approx"] = "all"
+    if results.page > 1:
+        clean["page"] = str(results.page)
+    query = clean.urlencode()
+    return f"{settings.READINGROOM_BASE_URL}/search/" + (f"?{query}" if query else "")
 
 
 def _from_a_button(params: QueryDict) -> bool:
@@ -96,14 +128,20 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     q = params.get("q", "")
     # approx=all: approximate matches (OCR misreadings) even when the exact ones are plenty.
     approximate = "always" if params.get("approx") == "all" else "auto"
-    results, status = _run(request, params, q, approximate)
+    compiled = searching.compile_fields(params, q)
+    results, status = _run(request, params, compiled.query, approximate)
+    results.messages[:0] = compiled.errors.values()
+    link = permalink(params, compiled, results)
     # Search reads only the first MAX_QUERY_CHARS characters and says so in its messages; the page and the
     # twin show no more than that, so their size is bounded whatever was sent.
     q = q[:searching.MAX_QUERY_CHARS]
+    built = compiled.query[:searching.MAX_QUERY_CHARS]
     first = (results.page - 1) * results.per_page + 1
     if as_json:
         return JsonResponse({
             "query": q,
+            "compiled_query": built,
+            "permalink": link,
             "available": results.available,
             "total": results.total,
             "page": results.page,
@@ -126,6 +164,11 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
                   for key, label in (("relevance", _("Relevance")), ("date", _("Date ↑")), ("-date", _("Date ↓")))],
         "date_from": params.get("from", "")[:100],
         "date_to": params.get("to", "")[:100],
+        # The advanced form's other fields travel as hidden fields of the page's one form.
+        "carried": [(key, compiled.used[key]) for key in ADVANCED_FIELDS
+                    if key in compiled.used and key not in {"from", "to"}],
+        "compiled_query": built if len(built) <= SHOWN_QUERY_MAX and len(link) <= SHOWN_LINK_MAX else "",
+        "permalink": link,
         "json_url": twin if len(twin) <= ALTERNATE_LINK_MAX else None,
         "approximate_asked": approximate == "always",
         "max_query": searching.MAX_QUERY_CHARS,
@@ -144,8 +187,7 @@ def _run(request: HttpRequest, params: QueryDict, q: str, approximate: str) -> t
     try:
         results = searching.search(
             q, user=request.user, selection=_selection(params), sort=params.get("sort", "relevance"),
-            page=_page(params), per_page=PER_PAGE, date_from=params.get("from"), date_to=params.get("to"),
-            approximate=approximate,
+            page=_page(params), per_page=PER_PAGE, approximate=approximate,
         )
         searching.attach_records(results, request.user)
     except ValueError as exc:  # Tantivy refusing a query the parser let through: say so, do not fail
