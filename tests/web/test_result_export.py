@@ -90,6 +90,14 @@ def test_every_format_holds_the_search_in_its_order(client, indexed):
         assert all("literal" in a for a in item.get("author", []))
 
 
+def test_an_export_takes_the_advanced_forms_fields_as_the_results_page_does(client, indexed):
+    fields = {"all": "Stalin", "person": "Harriman", "from": "1944-02", "sort": "date"}
+    order = searched_ids(client, **fields)
+    assert order and len(order) < len(searched_ids(client, q="Stalin"))  # the fields narrowed it
+    assert [r["id"] for r in csv_rows(export(client, "csv", **fields))] == order
+    assert [i["id"] for i in json.loads(export(client, "csl.json", **fields).content)] == order
+
+
 def test_content_types_and_file_names(client, indexed):
     for fmt, media_type in (("csv", "text/csv"), ("ris", "application/x-research-info-systems"),
                             ("bib", "application/x-bibtex"), ("csl.json", "application/vnd.citationstyles.csl+json")):

@@ -32,13 +32,15 @@ class Unavailable(Exception):
 def matching_pks(request: HttpRequest, limit: int = EXPORT_LIMIT) -> tuple[list[int], int]:
     """The pks of the first `limit` results in the search's order, and how many records it found."""
     params = request.GET
+    # The same query as the results page: `q` with the advanced form's fields (from/to included) compiled in.
+    query = searching.compile_fields(params, params.get("q", "")).query
     selection = {d: params.getlist(f"f.{d}") for d in DIMENSIONS if params.getlist(f"f.{d}")}
     pks: list[int] = []
     total = 0
     for page in range(1, -(-limit // BATCH) + 1):
         results = searching.search(
-            params.get("q", ""), user=request.user, selection=selection, sort=params.get("sort", "relevance"),
-            page=page, per_page=BATCH, date_from=params.get("from"), date_to=params.get("to"),
+            query, user=request.user, selection=selection, sort=params.get("sort", "relevance"),
+            page=page, per_page=BATCH,
             with_facets=False, with_snippets=False,
             approximate="always" if params.get("approx") == "all" else "auto")
         if not results.available:
