@@ -108,14 +108,23 @@ def sees_restricted(user) -> bool:
     return bool(user is not None and getattr(user, "is_staff", False))
 
 
+def visible_q(user, prefix: str = "", today: dt.date | None = None) -> models.Q:
+    """The condition "this reader may see the record", on a relation's path to it (`prefix`, e.g. "record__").
+
+    Filtering a related table through this join, rather than `record__in=Record.objects.public()`, keeps a
+    page's cost to its own rows: SQLite lists the whole subquery (every public record) for each `IN`."""
+    if sees_restricted(user):
+        return models.Q()
+    today = today or timezone.localdate()
+    return (models.Q(**{f"{prefix}access_level": AccessLevel.PUBLIC})
+            | models.Q(**{f"{prefix}access_level": AccessLevel.EMBARGOED, f"{prefix}embargo_until__isnull": False,
+                          f"{prefix}embargo_until__lte": today}))
+
+
 class RecordQuerySet(models.QuerySet):
     def public(self, today: dt.date | None = None) -> RecordQuerySet:
         """Records any reader may see: public ones, and embargoed ones whose embargo has ended."""
-        today = today or timezone.localdate()
-        return self.filter(
-            models.Q(access_level=AccessLevel.PUBLIC)
-            | models.Q(access_level=AccessLevel.EMBARGOED, embargo_until__isnull=False, embargo_until__lte=today)
-        )
+        return self.filter(visible_q(None, today=today))
 
     def visible_to(self, user) -> RecordQuerySet:
         if sees_restricted(user):

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Record
+from .models import Record, visible_q
 
 
 class Relation(models.Model):
@@ -93,22 +93,23 @@ def _inverse_key(kind: str) -> str:
             "same_conversation": "same_conversation", "mentions": "mentioned_in"}[kind]
 
 
-def related_groups(record: Record, visible: models.QuerySet) -> list[RelatedGroup]:
+def related_groups(record: Record, user) -> list[RelatedGroup]:
     """The record's relations in both directions, grouped by how they read from this record; only records
-    in `visible` (what the reader may see) are listed. Two queries."""
-    fields = ("public_id", "title", "date_edtf", "date_start")
-    outgoing = (Relation.objects.filter(source=record, target__in=visible)
-                .select_related("target").only("kind", "note", *(f"target__{f}" for f in fields)))
-    incoming = (Relation.objects.filter(target=record, source__in=visible)
-                .select_related("source").only("kind", "note", *(f"source__{f}" for f in fields)))
+    this user may see are listed. One query, on this record's relations alone (values, not model instances:
+    most records have none, and building querysets of related models cost more than the query)."""
+    fields = ("pk", "public_id", "title", "date_edtf", "date_start")
+    rows = (Relation.objects.filter((Q(source=record) & visible_q(user, "target__"))
+                                    | (Q(target=record) & visible_q(user, "source__")))
+            .order_by().values_list("kind", "note", "source_id", *(f"target__{f}" for f in fields),
+                         *(f"source__{f}" for f in fields)))
     buckets: dict[tuple[str, bool], list[Record]] = {}
-    for rel in outgoing:
-        rel.target.relation_note = rel.note
-        buckets.setdefault((rel.kind, False), []).append(rel.target)
-    for rel in incoming:
-        rel.source.relation_note = rel.note
-        symmetric = rel.kind == Relation.Kind.SAME_CONVERSATION
-        buckets.setdefault((rel.kind, not symmetric), []).append(rel.source)
+    width = len(fields)
+    for kind, note, source_id, *values in rows:
+        outgoing = source_id == record.pk
+        other = Record(**dict(zip(("id", *fields[1:]), values[:width] if outgoing else values[width:], strict=True)))
+        other.relation_note = note
+        symmetric = kind == Relation.Kind.SAME_CONVERSATION
+        buckets.setdefault((kind, not outgoing and not symmetric), []).append(other)
     groups = []
     for kind, inverse in ORDER:
         found = buckets.get((kind, inverse))

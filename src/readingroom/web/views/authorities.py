@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from readingroom.catalog.models import Authority, Record, RecordAuthority
+from readingroom.catalog.models import Authority, RecordAuthority, visible_q
 from readingroom.web.access import sees_restricted
 from readingroom.web.serializers import authority_detail, record_summary
 from readingroom.web.views.documents import UNDATED
@@ -16,18 +16,17 @@ from readingroom.web.views.documents import UNDATED
 def authority(request: HttpRequest, kind: str, identifier: str, as_json: bool = False) -> HttpResponse:
     """A person, place, organization or subject: names, dates, links out, and its visible records by date."""
     item = get_object_or_404(Authority.objects.prefetch_related("variants"), kind=kind, identifier=identifier)
-    visible = Record.objects.visible_to(request.user)
     staff = sees_restricted(request.user)
     if item.merged_into_id is not None:  # merged by staff into another authority: its address moved there
         kept = item.current()
-        if not staff and not _has_records(kept, visible):
+        if not staff and not _has_records(kept, request.user):
             raise Http404("No such authority")  # nor is the kept one's address revealed
         return HttpResponsePermanentRedirect(
             reverse("authority-json", args=[kept.kind, kept.identifier]) if as_json else kept.get_absolute_url())
-    if not staff and not _has_records(item, visible):
+    if not staff and not _has_records(item, request.user):
         raise Http404("No such authority")
     links = (
-        RecordAuthority.objects.filter(authority=item, record__in=visible)
+        RecordAuthority.objects.filter(visible_q(request.user, "record__"), authority=item)
         .select_related("record")
         .only("role", "record__public_id", "record__title", "record__date_edtf", "record__date_start")
         .annotate(sort_date=Coalesce("record__date_start", Value(UNDATED)))
@@ -46,5 +45,5 @@ def authority(request: HttpRequest, kind: str, identifier: str, as_json: bool = 
     return render(request, "readingroom/authority.html", {"authority": item, "page": page})
 
 
-def _has_records(item: Authority, visible) -> bool:
-    return RecordAuthority.objects.filter(authority=item, record__in=visible).exists()
+def _has_records(item: Authority, user) -> bool:
+    return RecordAuthority.objects.filter(visible_q(user, "record__"), authority=item).exists()

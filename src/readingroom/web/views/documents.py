@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 
 from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name, script_direction
-from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority
+from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority, visible_q
 from readingroom.catalog.originals import translation_languages
 from readingroom.catalog.relations import RelatedGroup, related_groups
 from readingroom.standards import citations
@@ -227,7 +227,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
             "iiif_manifest": (reverse("iiif-manifest", args=[record.public_id])
                               if any(c.pages.all() for c in record.contents.all()) else None),
         }
-        data.update(relations_json(related_groups(record, Record.objects.visible_to(request.user)),
+        data.update(relations_json(related_groups(record, request.user),
                                    same_day(request, record)))
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     groups: dict[str, list[RecordAuthority]] = {}
@@ -271,7 +271,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         "searchable_pdf": has_searchable_pdf(contents),
         "previous": previous,
         "next": following,
-        "related_groups": related_groups(record, Record.objects.visible_to(request.user)),
+        "related_groups": related_groups(record, request.user),
         "same_day": same_day(request, record),
         "viewer_data": {
             "pages": [
@@ -310,9 +310,8 @@ def cite(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
 
 def original_scan(request: HttpRequest, page_id: int) -> HttpResponse:
     """The stored original file of one scanned page, unchanged, for readers who want the master."""
-    visible = Record.objects.visible_to(request.user)
     try:
-        page = Page.objects.get(pk=page_id, content__record__in=visible)
+        page = Page.objects.get(visible_q(request.user, "content__record__"), pk=page_id)
     except Page.DoesNotExist:
         raise Http404("No such scan") from None
     if not page.image:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 
 from readingroom.catalog.citations import chicago
-from readingroom.catalog.models import Page, Record
+from readingroom.catalog.models import Page, visible_q
 from readingroom.standards import iiif_cache, iiif_image, iiif_limits, iiif_prepare, iiif_presentation
 from readingroom.web.views.documents import visible_record
 
@@ -28,9 +28,8 @@ def _cors(response: HttpResponse) -> HttpResponse:
 
 
 def _visible_page(request: HttpRequest, page_id: int) -> tuple[Page, Path, int, int]:
-    visible = Record.objects.visible_to(request.user)
     try:
-        page = Page.objects.select_related("content").get(pk=page_id, content__record__in=visible)
+        page = Page.objects.select_related("content").get(visible_q(request.user, "content__record__"), pk=page_id)
     except Page.DoesNotExist:
         raise Http404("No such image") from None
     if not page.image:

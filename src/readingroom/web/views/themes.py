@@ -20,6 +20,7 @@ from readingroom.catalog.models import (
     Theme,
     ThemeEntry,
     ThemeSection,
+    visible_q,
 )
 from readingroom.web import markdown
 from readingroom.web.access import sees_restricted
@@ -72,8 +73,7 @@ def _themes(request: HttpRequest):
 def index(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     staff = sees_restricted(request.user)
     themes = list(_themes(request))
-    visible = Record.objects.visible_to(request.user)
-    counts = dict(ThemeEntry.objects.filter(theme__in=[t.pk for t in themes], record__in=visible)
+    counts = dict(ThemeEntry.objects.filter(visible_q(request.user, "record__"), theme__in=[t.pk for t in themes])
                   .values_list("theme").annotate(n=Count("pk")).order_by())
     for theme in themes:
         theme.record_count = counts.get(theme.pk, 0)
@@ -124,7 +124,7 @@ def _places(records: list[int]) -> list[Authority]:
 def theme(request: HttpRequest, slug: str, as_json: bool = False) -> HttpResponse:
     staff = sees_restricted(request.user)
     item = get_object_or_404(_themes(request), slug=slug)
-    entries = list(item.entries.filter(record__in=Record.objects.visible_to(request.user))
+    entries = list(item.entries.filter(visible_q(request.user, "record__"))
                    .select_related("record", "section").order_by("position", "pk"))
     for entry in entries:
         entry.restricted = not entry.record.is_public()  # only staff get this far with one
