@@ -17,7 +17,8 @@ from .records import ReferenceItem
 from .tei_transcript import TEI_NS, local_name, plain_text
 
 _T = f"{{{TEI_NS}}}"
-REF, PTR, NOTE = f"{_T}ref", f"{_T}ptr", f"{_T}note"
+REF, PTR, NOTE, LB = f"{_T}ref", f"{_T}ptr", f"{_T}note", f"{_T}lb"
+_WS = re.compile(r"\s+")
 BLOCKS = {"p", "item", "head", "quote", "cell", "closer", "opener", "ab", "dateline", "label"}
 _TARGET = re.compile(r"^(?:(?P<volume>[\w.-]+))?#(?P<fragment>[\w.-]+)$")
 _DOCUMENT = re.compile(r"^(?P<doc>d\d+[a-z]?)(?:fn\w+)?$")
@@ -28,7 +29,10 @@ _REPLYING = re.compile(r"\b(?:replying|in reply|reply(?:ing)? to|in answer|answe
                        re.IGNORECASE)
 # Said in the note before the reference: the document pointed at answers this one.
 _THE_REPLY = re.compile(r"\b(?:the|his|a|its|for)\s+reply\b|\breplied\b", re.IGNORECASE)
+# Every match of _REPLYING holds one of these, every match of _THE_REPLY the first.
+_REPLYING_STEMS, _THE_REPLY_STEMS = ("repl", "answer", "urtel", "reference your"), ("repl",)
 _SUPRA = re.compile(r"^\s*(?P<word>supra|infra)\s*\.?\s*$", re.IGNORECASE)
+_SUPRA_LONGEST = 40  # characters, spaces around the word included
 
 
 def _text_before(stop: etree._Element, block: etree._Element) -> str:
@@ -48,7 +52,7 @@ def _text_before(stop: etree._Element, block: etree._Element) -> str:
         return False
 
     walk(block)
-    return re.sub(r"\s+", " ", "".join(parts))
+    return _WS.sub(" ", "".join(parts))
 
 
 def _enclosing(el: etree._Element, names: set[str] | None = None, tag: str | None = None) -> etree._Element | None:
@@ -66,12 +70,21 @@ def _last_sentence(text: str) -> str:
     return re.split(r"(?<=[.;!?])\s+(?=[A-Z“\"(])", text.strip())[-1][-200:]
 
 
+def _says(el: etree._Element, stems: tuple[str, ...]) -> bool:
+    """Whether the element's text holds any of these stems: substring tests that spare most references
+    the walk to the sentence before them and its regular expression (the reader is timed against lxml)."""
+    text = "".join(el.itertext()).lower()
+    return any(stem in text for stem in stems)
+
+
 def _kind(anchor: etree._Element, note: etree._Element | None, ref: etree._Element | None) -> tuple[str, bool]:
     """(kind, inverse) from the words around the reference."""
     block = _enclosing(anchor, BLOCKS)
-    if block is not None and _REPLYING.search(_last_sentence(_text_before(anchor, block))):
+    if (block is not None and _says(block, _REPLYING_STEMS)
+            and _REPLYING.search(_last_sentence(_text_before(anchor, block)))):
         return "replies_to", False
-    if note is not None and ref is not None and _THE_REPLY.search(_last_sentence(_text_before(ref, note))):
+    if (note is not None and ref is not None and _says(note, _THE_REPLY_STEMS)
+            and _THE_REPLY.search(_last_sentence(_text_before(ref, note)))):
         return "replies_to", True
     return "mentions", False
 
@@ -81,7 +94,9 @@ def _note_text(note: etree._Element | None, ref: etree._Element | None = None, l
     if note is None:
         return ""
     label = f"Note {note.get('n')}: " if note.get("n") else ""
-    text = plain_text(note, skip_notes=False)
+    # itertext runs in C; plain_text is needed only where a line break must become a space.
+    text = (plain_text(note, skip_notes=False) if note.find(f".//{LB}") is not None
+            else _WS.sub(" ", "".join(note.itertext())).strip())
     if len(text) > limit and ref is not None:
         tail = re.split(r"(?<=\.)\s", (ref.tail or ""), maxsplit=1)[0]
         tail = re.sub(r"\s+", " ", tail)
@@ -100,7 +115,14 @@ def document_references(doc: etree._Element, volume_id: str, doc_id: str) -> lis
             seen.add(key)
             found.append(item)
 
-    for ref in doc.iter(REF, PTR):
+    short_notes: list[etree._Element] = []
+    for ref in doc.iter(REF, PTR, NOTE):  # one pass over the document's elements
+        if ref.tag == NOTE:
+            # Most notes are sentences: only a note of a few characters, in at most one element
+            # (<hi>Supra</hi>.), can be "Supra.", and these reads are cheaper than gathering its text.
+            if len(ref) <= 1 and len(ref.text or "") <= _SUPRA_LONGEST:
+                short_notes.append(ref)
+            continue
         match = _TARGET.match((ref.get("target") or "").strip())
         if not match or (match.group("volume") and match.group("volume") != volume_id):
             continue
@@ -122,7 +144,7 @@ def document_references(doc: etree._Element, volume_id: str, doc_id: str) -> lis
         block = _enclosing(ref, BLOCKS)
         add(ReferenceItem(kind=kind, target=target, inverse=inverse, note=_note_text(note, ref) or _last_sentence(
             plain_text(block if block is not None else ref))))
-    for note in doc.iter(NOTE):
+    for note in short_notes:
         word = _SUPRA.match(plain_text(note, skip_notes=False))
         if word:
             kind, inverse = _kind(note, None, None)
