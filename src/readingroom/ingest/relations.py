@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -25,6 +26,13 @@ from .text_references import TextReference
 
 CHUNK = 500  # ids per IN (...): within every database's limit on query parameters
 _PAGE_MARK = re.compile(r'class="pb" data-page="([^"]*)"|<sup class="fn"><a [^>]*>([^<]*)</a></sup>')
+
+
+class Stated(NamedTuple):
+    """What linking needs of an imported record: its id and the references its source states."""
+
+    public_id: str
+    references: list[ReferenceItem]
 
 
 @dataclass
@@ -120,7 +128,7 @@ def _states_number(record_pk: int, number: str) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
-def link_references(parsed: Iterable[ParsedRecord], origin: str) -> LinkCounts:
+def link_references(parsed: Iterable[ParsedRecord | Stated], origin: str) -> LinkCounts:
     """Replace the relations of `origin` stated by these records with what their references resolve to now."""
     parsed = list(parsed)
     ids = [p.public_id for p in parsed]

@@ -21,7 +21,7 @@ from .missing import FileIds, Volumes, report_missing
 from .pipeline import Outcome, RecordStore, StoreError, store_record
 from .prefetch import read_ahead
 from .records import ParsedRecord, Problem
-from .relations import link_references
+from .relations import Stated, link_references
 
 # Records stored per transaction: big enough that commits are rare, small enough that an interrupted
 # import redoes little.
@@ -147,7 +147,9 @@ def import_file(
         return
     store = RecordStore()
     batch: list[ParsedRecord] = []
-    stored: list[ParsedRecord] = []  # what the file held and is in the catalogue: its references are linked last
+    # What the file held and is in the catalogue, kept as ids and references only (not whole records, so a
+    # large file's import stays small): its references are linked once the whole file is stored.
+    stored: list[Stated] = []
     # Formats whose files hold whole volumes: which documents this one holds, and whether it was read to its
     # end with no fatal problem (only then can it tell which documents its volume no longer has).
     held = FileIds() if getattr(fmt, "whole_volumes", False) else None
@@ -170,19 +172,23 @@ def import_file(
                 continue
             batch.append(item)
             if len(batch) >= BATCH_SIZE:
-                stored.extend(_store_batch(batch, str(path), store, summary, on_record))
+                stored.extend(_stated(_store_batch(batch, str(path), store, summary, on_record)))
                 batch = []
     except OSError as exc:
         complete = False
         _fail(summary, Problem(str(path), f"cannot read: {exc.strerror or exc}"))
     if batch:
-        stored.extend(_store_batch(batch, str(path), store, summary, on_record))
+        stored.extend(_stated(_store_batch(batch, str(path), store, summary, on_record)))
     _link(stored, fmt, str(path), summary)
     if held is not None:
         summary.volumes.file_read(str(path), held, complete)
 
 
-def _link(stored: list[ParsedRecord], fmt, source: str, summary: ImportSummary) -> None:
+def _stated(records: list[ParsedRecord]) -> list[Stated]:
+    return [Stated(record.public_id, record.references) for record in records]
+
+
+def _link(stored: list[Stated], fmt, source: str, summary: ImportSummary) -> None:
     """Relations the file's records state (ingest/relations.py), once all of them are stored."""
     if not any(item.references for item in stored) and not getattr(fmt, "states_references", False):
         return
