@@ -46,6 +46,8 @@ def test_map_markers_popup_slider_and_nothing_from_elsewhere(chromium, live_serv
         page.locator(".leaflet-marker-icon.place-cluster").first.click()
         page.wait_for_selector(".leaflet-marker-icon.place-marker[title=Warsaw]")
     page.locator(".leaflet-marker-icon.place-marker[title=Warsaw]").click()
+    # The popup asks the place's JSON for its first records when it opens.
+    page.wait_for_selector(".leaflet-popup-content .place-popup li")
     popup = page.wait_for_selector(".leaflet-popup-content .place-popup")
     text = popup.inner_text()
     assert "Warsaw" in text and "Telegram w1" in text and "Telegram w3" in text and "secret" not in text

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readingroom.catalog.merging import merge, undo
 from readingroom.catalog.models import AccessLevel, Record, RecordAuthority
-from readingroom.web.place_map import feature_collection
+from readingroom.web.place_map import feature_collection, for_reader, for_records
 from tests import places_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,10 @@ def test_map_json_counts_public_records_only(client, places):
     # w1 names Warsaw in two roles and counts once; the staff-only record is not counted.
     assert (props["name"], props["records"], props["url"]) == ("Warsaw", 3, "/place/place-warsaw/")
     assert props["decades"] == {"1940": 2, "1950": 1}
-    assert [r["id"] for r in props["first_records"]] == ["w1", "w2", "w3"]
+    # The popup lists the place's first records from the place's own JSON (by date, the restricted one left out).
+    assert "first_records" not in props
+    listed = [r["id"] for r in client.get("/place/place-warsaw.json").json()["records"]]
+    assert list(dict.fromkeys(listed)) == ["w1", "w2", "w3"]
     assert "secret" not in str(client.get("/map.json").content)
 
 
@@ -140,10 +144,12 @@ def test_the_place_page_shows_coordinates_and_their_source(client, places):
 
 def test_feature_collection_takes_any_record_set_in_a_fixed_number_of_queries(places):
     only_1950s = Record.objects.public().filter(date_start__year__gte=1950)
-    ids = {f["properties"]["id"]: f["properties"]["records"] for f in feature_collection(only_1950s)["features"]}
+    small = feature_collection(for_records(only_1950s.values_list("pk", flat=True)), popup_records=5)
+    ids = {f["properties"]["id"]: f["properties"]["records"] for f in small["features"]}
     assert ids == {"place-warsaw": 1, "place-moscow": 1}
+    assert [[r["id"] for r in f["properties"]["first_records"]] for f in small["features"]] == [["m1"], ["w3"]]
     with CaptureQueriesContext(connection) as few:
-        feature_collection(Record.objects.public())
+        feature_collection(for_reader(AnonymousUser()))
     for n in range(12):
         more = places_fixtures.place(f"place-extra-{n}", "Moscow")
         places_fixtures.record(f"x{n}", f"19{50 + n}-01-01", more)
@@ -151,6 +157,6 @@ def test_feature_collection_takes_any_record_set_in_a_fixed_number_of_queries(pl
 
     locate()
     with CaptureQueriesContext(connection) as many:
-        collection = feature_collection(Record.objects.public())
+        collection = feature_collection(for_reader(AnonymousUser()))
     assert len(collection["features"]) == 15
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -1,51 +1,66 @@
 """The places of a set of records, for a map: GeoJSON for Leaflet and a list by region for readers without
-JavaScript. `feature_collection(records)` takes any record queryset (the archive's visible records on /map/,
-a theme's on its page), so the caller decides what the reader may see; restricted records never reach here.
+JavaScript. Each function takes `where`: which record links count, as a condition on RecordAuthority rows
+(`for_reader(user)`: the archive's records this reader may see, on /map/; `for_records(pks)`: a theme's
+visible records), so the caller decides what the reader may see; restricted records never reach here.
 
-A fixed number of queries whatever the size of the archive: counts, decades and the first records of each
-place are aggregates over the record links, not loops per record or per place."""
+At archive scale (100,000 records, 300,000 links) the map is one GROUP BY over the place links, joined to
+their records: the reader's access is a condition on that join, not `record__in=<every public record>`,
+which SQLite lists for every request. A place's first records, for its popup, come inline only for a small
+set (a theme); on /map/ the popup asks the place's own JSON (`/place/<id>.json`) when it opens."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import DenseRank, ExtractYear
 
-from readingroom.catalog.models import Authority, RecordAuthority
+from readingroom.catalog.models import Authority, RecordAuthority, visible_q
 from readingroom.catalog.regions import ORDER, continent_name, continent_of, country_name
 
 POPUP_RECORDS = 5  # records listed per place in its popup; the place page lists them all
 
 
-def _place_links(records):
-    return RecordAuthority.objects.filter(record__in=records, authority__kind=Authority.Kind.PLACE,
+def for_reader(user) -> Q:
+    return visible_q(user, "record__")
+
+
+def for_records(pks) -> Q:
+    return Q(record_id__in=list(pks))
+
+
+def _place_links(where: Q):
+    return RecordAuthority.objects.filter(where, authority__kind=Authority.Kind.PLACE,
                                           authority__merged_into__isnull=True)
 
 
-def place_counts(records) -> dict[int, int]:
-    """Authority pk -> how many of these records name the place (a record naming it twice counts once)."""
-    rows = _place_links(records).values("authority_id").annotate(n=Count("record_id", distinct=True)).order_by()
-    return {row["authority_id"]: row["n"] for row in rows}
+@dataclass
+class PlaceCounts:
+    records: dict[int, int]  # authority pk -> records naming it (a record naming it twice counts once)
+    decades: dict[int, dict[str, int]]  # authority pk -> {"1940": n}: dated records by decade of their start
 
 
-def _decades(records, located: list[int]) -> dict[int, dict[str, int]]:
-    by_year = (_place_links(records).filter(authority_id__in=located, record__date_start__isnull=False)
-               .annotate(year=ExtractYear("record__date_start")).values("authority_id", "year")
-               .annotate(n=Count("record_id", distinct=True)).order_by())
-    decades: dict[int, dict[str, int]] = {}
-    for row in by_year:  # rows are (place, year) pairs: few beside records
-        per_place = decades.setdefault(row["authority_id"], {})
-        decade = str(row["year"] - row["year"] % 10)
-        per_place[decade] = per_place.get(decade, 0) + row["n"]
-    return decades
+def place_counts(where: Q) -> PlaceCounts:
+    """Counts and decades of every place in one GROUP BY (place, year): a record has one start year, so the
+    distinct records of a place's years add up to its distinct records."""
+    rows = (_place_links(where).values("authority_id", year=ExtractYear("record__date_start"))
+            .annotate(n=Count("record_id", distinct=True)).order_by())
+    records: dict[int, int] = defaultdict(int)
+    decades: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:  # (place, year) pairs: few beside the links
+        records[row["authority_id"]] += row["n"]
+        if row["year"] is not None:
+            decades[row["authority_id"]][str(row["year"] - row["year"] % 10)] += row["n"]
+    return PlaceCounts(dict(records), {pk: dict(d) for pk, d in decades.items()})
 
 
-def _first_records(records, located: list[int], limit: int) -> dict[int, list[dict]]:
-    """The first `limit` records of each place by date, in one query (a window ranking each place's links)."""
+def _first_records(where: Q, located: list[int], limit: int) -> dict[int, list[dict]]:
+    """The first `limit` records of each place by date, in one query (a window ranking each place's links):
+    for a small set of records only (a theme), the window being over every link of the set."""
     rank = Window(DenseRank(), partition_by=[F("authority_id")],
                   order_by=[F("record__date_start").asc(nulls_last=True), F("record__public_id").asc()])
-    rows = (_place_links(records).filter(authority_id__in=located).annotate(rank=rank).filter(rank__lte=limit)
+    rows = (_place_links(where).filter(authority_id__in=located).annotate(rank=rank).filter(rank__lte=limit)
             .values("authority_id", "rank", "record__public_id", "record__title", "record__date_edtf")
             .order_by("authority_id", "rank"))
     from django.urls import reverse
@@ -60,30 +75,27 @@ def _first_records(records, located: list[int], limit: int) -> dict[int, list[di
     return firsts
 
 
-def feature_collection(records, popup_records: int = POPUP_RECORDS) -> dict:
+def feature_collection(where: Q, popup_records: int = 0, counts: PlaceCounts | None = None) -> dict:
     """GeoJSON: one Point per place with coordinates that these records name. Properties: `id` (the
     authority's identifier), `name`, `records` (how many of these records), `url` (the place page),
-    `decades` ({"1940": n}: records by decade of their start date; undated ones only in `records`) and
-    `first_records` (the first few by date, for the popup)."""
-    counts = place_counts(records)
-    places = list(Authority.objects.filter(pk__in=list(counts), latitude__isnull=False, longitude__isnull=False)
+    `decades` ({"1940": n}: records by decade of their start date; undated ones only in `records`) and,
+    with `popup_records`, `first_records` (the first few by date, for the popup)."""
+    counts = counts or place_counts(where)
+    places = list(Authority.objects.filter(pk__in=list(counts.records), latitude__isnull=False,
+                                           longitude__isnull=False)
                   .only("kind", "identifier", "preferred_name", "latitude", "longitude").order_by("preferred_name"))
     located = [place.pk for place in places]
-    decades = _decades(records, located) if located else {}
-    firsts = _first_records(records, located, popup_records) if located else {}
-    return {
-        "type": "FeatureCollection",
-        "features": [{
-            "type": "Feature",
-            # GeoJSON's order is longitude, latitude.
-            "geometry": {"type": "Point", "coordinates": [float(place.longitude), float(place.latitude)]},
-            "properties": {
-                "id": place.identifier, "name": place.preferred_name, "records": counts[place.pk],
-                "url": place.get_absolute_url(), "decades": decades.get(place.pk, {}),
-                "first_records": firsts.get(place.pk, []),
-            },
-        } for place in places],
-    }
+    firsts = _first_records(where, located, popup_records) if located and popup_records else None
+    features = []
+    for place in places:
+        properties = {"id": place.identifier, "name": place.preferred_name, "records": counts.records[place.pk],
+                      "url": place.get_absolute_url(), "decades": counts.decades.get(place.pk, {})}
+        if firsts is not None:
+            properties["first_records"] = firsts.get(place.pk, [])
+        # GeoJSON's order is longitude, latitude.
+        features.append({"type": "Feature", "properties": properties,
+                         "geometry": {"type": "Point", "coordinates": [float(place.longitude), float(place.latitude)]}})
+    return {"type": "FeatureCollection", "features": features}
 
 
 @dataclass
@@ -94,10 +106,10 @@ class Region:
     countries: list[Region] = field(default_factory=list)
 
 
-def places_by_region(records, locale: str) -> tuple[list[Region], list[tuple[Authority, int]]]:
+def places_by_region(totals: PlaceCounts, locale: str) -> tuple[list[Region], list[tuple[Authority, int]]]:
     """Continents (in a fixed order), each with its countries (by name) and their places (by name) with their
     counts; and the places whose region is not known ("Unplaced")."""
-    counts = place_counts(records)
+    counts = totals.records
     places = (Authority.objects.filter(pk__in=list(counts))
               .only("kind", "identifier", "preferred_name", "country_code", "geonames").order_by("preferred_name"))
     continents: dict[str, Region] = {}

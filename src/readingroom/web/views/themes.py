@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, render
 from readingroom.catalog.models import (
     Authority,
     Page,
-    Record,
     RecordAuthority,
     Theme,
     ThemeEntry,
@@ -25,7 +24,7 @@ from readingroom.catalog.models import (
 from readingroom.web import markdown
 from readingroom.web.access import sees_restricted
 from readingroom.web.interface_language import current
-from readingroom.web.place_map import feature_collection, map_labels
+from readingroom.web.place_map import POPUP_RECORDS, feature_collection, for_records, map_labels
 from readingroom.web.serializers import record_summary
 from readingroom.web.views.documents import UNDATED
 
@@ -136,7 +135,7 @@ def theme(request: HttpRequest, slug: str, as_json: bool = False) -> HttpRespons
         return JsonResponse(_theme_json(item, cover, groups, timeline, places, staff),
                             json_dumps_params={"ensure_ascii": False})
     # The small map draws the same visible records as the list of places beside it.
-    geojson = feature_collection(Record.objects.filter(pk__in=[e.record_id for e in entries]))
+    geojson = feature_collection(for_records(e.record_id for e in entries), popup_records=POPUP_RECORDS)
     return render(request, "readingroom/theme.html", {
         "theme": item, "cover": cover, "groups": groups, "timeline": timeline, "theme_places": places,
         "theme_map": geojson if geojson["features"] else None, "theme_map_labels": map_labels(geojson, current()),

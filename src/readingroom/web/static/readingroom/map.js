@@ -5,6 +5,7 @@
   "use strict";
   if (!window.L || !window.topojson) { return; }
 
+  var POPUP_RECORDS = 5;  // as web/place_map.POPUP_RECORDS; the place page lists them all
   function fill(template, n) { return template.replace("%(n)s", String(n)); }
 
   function sizeFor(records) { return Math.round(22 + Math.min(34, 7 * Math.sqrt(records))); }
@@ -23,7 +24,7 @@
     return a;
   }
 
-  function popupFor(props, labels) {
+  function popupFor(props, labels, marker) {
     var box = document.createElement("div");
     box.className = "place-popup";
     var h = document.createElement("h2");
@@ -33,16 +34,30 @@
     count.textContent = fill(labels.records, props.records);
     box.appendChild(count);
     var list = document.createElement("ul");
-    props.first_records.forEach(function (r) {
-      var li = document.createElement("li");
-      li.appendChild(link(r.url, r.title));
-      if (r.date) { var d = document.createElement("span"); d.className = "date"; d.textContent = " " + r.date; li.appendChild(d); }
-      list.appendChild(li);
-    });
     box.appendChild(list);
     var more = document.createElement("p");
-    more.appendChild(link(props.url, props.records > props.first_records.length ? labels.all_records : labels.place_page));
     box.appendChild(more);
+    function listRecords(records) {
+      var seen = {};
+      records.forEach(function (r) {
+        if (seen[r.id] || Object.keys(seen).length >= POPUP_RECORDS) { return; }
+        seen[r.id] = true;  // a record naming the place in two roles is listed once
+        var li = document.createElement("li");
+        li.appendChild(link(r.url, r.title));
+        if (r.date) { var d = document.createElement("span"); d.className = "date"; d.textContent = " " + r.date; li.appendChild(d); }
+        list.appendChild(li);
+      });
+      more.appendChild(link(props.url, props.records > Object.keys(seen).length ? labels.all_records : labels.place_page));
+      if (marker.getPopup()) { marker.getPopup().update(); }  // its size follows the list
+    }
+    if (props.first_records) {  // a small map (a theme's) carries them
+      listRecords(props.first_records);
+    } else {  // the archive's map asks the place's own JSON (its records by date) when the popup opens
+      fetch(props.url.replace(/\/$/, "") + ".json", { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { records: [] }; })
+        .then(function (place) { listRecords(place.records || []); })
+        .catch(function () { listRecords([]); });
+    }
     return box;
   }
 
@@ -79,7 +94,8 @@
       });
       marker.place = props;
       marker.shownRecords = props.records;
-      marker.bindPopup(function () { return popupFor(props, labels); });
+      // Leaflet calls this on every update of the popup: its box is made (and its records asked) once.
+      marker.bindPopup(function () { return marker.box || (marker.box = popupFor(props, labels, marker)); });
       return marker;
     });
 
