@@ -6,10 +6,13 @@ deletions and ended embargoes."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from django.core import signing
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from readingroom.catalog.models import (
@@ -284,3 +287,22 @@ def test_an_ended_embargo_is_a_change(client, archive):
     assert found[0].findtext(f"{OAI}datestamp") == f"{ended.isoformat()}T00:00:00Z"
     assert harvest(client, **{"from": yesterday.isoformat()}) == []
     assert record.public_id not in ids(harvest(client, until=week_ago.isoformat()))
+
+
+ARGUMENT_NAMES = ["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken", "other"]
+VALUES = st.one_of(
+    st.sampled_from(["Identify", "ListRecords", "ListIdentifiers", "ListSets", "GetRecord", "ListMetadataFormats",
+                     "oai_dc", PREFIX + "209771", PREFIX + "restricted-1", "2020-01-01", "1944-02-30T25:00:00Z",
+                     "frus1944v04:ch1", "theme:", "../../etc/passwd", "%00", "x" * 3000]),
+    st.text(max_size=40),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(arguments=st.lists(st.tuples(st.sampled_from(ARGUMENT_NAMES), VALUES), max_size=5))
+def test_any_arguments_get_a_valid_answer(client, archive, arguments):
+    query = [(name, value.encode("utf-8", "surrogatepass")) for name, value in arguments]
+    response = client.get("/oai?" + urlencode(query))
+    assert response.status_code == 200
+    assert validation.problems(response.content) == []
+    assert archive.restricted.title.encode() not in response.content

@@ -44,8 +44,7 @@ def base_url() -> str:
 
 def namespace() -> str:
     """The middle part of the archive's OAI identifiers (oai:<namespace>:<public id>)."""
-    return getattr(settings, "READINGROOM_OAI_NAMESPACE", "") or urlsplit(settings.READINGROOM_BASE_URL).hostname \
-        or "localhost"
+    return settings.READINGROOM_OAI_NAMESPACE or urlsplit(settings.READINGROOM_BASE_URL).hostname or "localhost"
 
 
 def oai_identifier(public_id: str) -> str:
@@ -142,7 +141,7 @@ def identify(args: dict[str, str]) -> etree._Element:
     _child(node, "repositoryName", settings.READINGROOM_ARCHIVE_NAME)
     _child(node, "baseURL", base_url())
     _child(node, "protocolVersion", "2.0")
-    _child(node, "adminEmail", getattr(settings, "READINGROOM_OAI_ADMIN_EMAIL", "") or "archive@localhost.localdomain")
+    _child(node, "adminEmail", settings.READINGROOM_OAI_ADMIN_EMAIL)
     earliest = [t for t in (Record.objects.aggregate(t=Min("updated"))["t"],
                             tombstones().aggregate(t=Min("withdrawn"))["t"]) if t is not None]
     _child(node, "earliestDatestamp", datestamp(min(earliest) if earliest else timezone.now()))
