@@ -306,3 +306,18 @@ def test_any_arguments_get_a_valid_answer(client, archive, arguments):
     assert response.status_code == 200
     assert validation.problems(response.content) == []
     assert archive.restricted.title.encode() not in response.content
+
+
+def test_list_sets_pages_by_100(client, db):
+    volume = Collection.objects.create(identifier="frus1950v01", title="A volume")
+    Collection.objects.bulk_create([Collection(identifier=f"frus1950v01-ch{n}", title=f"Chapter {n}", parent=volume)
+                                    for n in range(130)])
+    root = ask(client, verb="ListSets")
+    specs = [s.text for s in root.iter(f"{OAI}setSpec")]
+    token = root.find(f".//{OAI}resumptionToken")
+    assert len(specs) == 100 and token.text
+    Collection.objects.create(identifier="added-meanwhile", title="Added")
+    root = ask(client, verb="ListSets", resumptionToken=token.text)
+    specs += [s.text for s in root.iter(f"{OAI}setSpec")]
+    assert root.find(f".//{OAI}resumptionToken").text is None
+    assert len(specs) == len(set(specs)) == 132 and "frus1950v01:ch129" in specs and "added-meanwhile" in specs
