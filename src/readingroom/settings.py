@@ -189,6 +189,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # The public identity of this reading room, used in citations and permalinks.
 READINGROOM_ARCHIVE_NAME = os.environ.get("READINGROOM_ARCHIVE_NAME", "readingroom Digital Archive")
 READINGROOM_BASE_URL = os.environ.get("READINGROOM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# OAI-PMH (/oai): the contact harvesters are given, and the middle of the identifiers (oai:<this>:<id>);
+# unset, the host of READINGROOM_BASE_URL. Keep it when the address changes, or harvesters see new records.
+READINGROOM_OAI_ADMIN_EMAIL = os.environ.get("READINGROOM_OAI_ADMIN_EMAIL", "archive@localhost.localdomain")
+READINGROOM_OAI_NAMESPACE = os.environ.get("READINGROOM_OAI_NAMESPACE", "")
 # Forms posted through a proxy that changes the host or scheme: the public address's origin, and any listed.
 CSRF_TRUSTED_ORIGINS = sorted({o for o in (
     "{0.scheme}://{0.netloc}".format(urlsplit(READINGROOM_BASE_URL)),

@@ -490,3 +490,4 @@ class Correction(models.Model):
 
 from .relations import Relation  # noqa: E402,F401  (record relations: catalog/relations.py)
 from .themes import Theme, ThemeEntry, ThemeSection  # noqa: E402,F401  (models of the themes app part)
+from .withdrawn import WithdrawnRecord  # noqa: E402,F401  (tombstones of deleted records: catalog/withdrawn.py)

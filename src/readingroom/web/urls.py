@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import advanced_search, authorities, collections, documents, home, language, search
+from .views import advanced_search, authorities, collections, documents, home, language, oai, search
 
 # Record ids may contain a slash (frus1944Quebec/d121), so document routes use a regex that
 # keeps ".json" out of the id.
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path(".json", home.home, {"as_json": True}, name="home-json"),
     path("language/<str:code>/", language.choose, name="choose-language"),
+    path("oai", oai.endpoint, name="oai"),
     path("search/", search.search, name="search"),
     path("search.json", search.search, {"as_json": True}, name="search-json"),
     path("search/advanced/", advanced_search.advanced_search, name="advanced-search"),
