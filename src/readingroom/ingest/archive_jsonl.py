@@ -63,6 +63,15 @@ def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _canonical(value):
+    """JSON field values with their keys in order: PostgreSQL's jsonb keeps its own order, SQLite the written one."""
+    if isinstance(value, dict):
+        return {k: _canonical(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def _repository(repository: Repository | None) -> dict | None:
     return None if repository is None else {"name": repository.name, "place": repository.place, "url": repository.url}
 
@@ -84,10 +93,10 @@ def archive_fields(record: Record) -> dict:
         ],
         "contents": [
             {"position": c.position, "kind": c.kind, "language": c.language, "label": c.label, "text": c.text,
-             "markup": c.markup, "page_breaks": c.page_breaks, "corrected": _iso(c.corrected),
+             "markup": c.markup, "page_breaks": _canonical(c.page_breaks), "corrected": _iso(c.corrected),
              "footnotes": [{"number": f.number, "anchor_id": f.anchor_id, "text": f.text, "markup": f.markup,
                             "position": f.position} for f in c.footnotes.all()],
-             "pages": [{"position": p.position, "image": p.image.name or "", **{f: getattr(p, f) for f in PAGE_FIELDS}}
+             "pages": [{"position": p.position, "image": p.image.name or "", **{f: _canonical(getattr(p, f)) for f in PAGE_FIELDS}}
                        for p in c.pages.all()]}
             for c in record.contents.all()
         ],
