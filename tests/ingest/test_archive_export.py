@@ -52,9 +52,16 @@ def test_bad_lines_are_reported_and_the_rest_imports(tmp_path: Path) -> None:
     broken = tmp_path / "broken.jsonl"
     damaged = json.loads(lines[1])
     damaged["archive"]["format"] = "something-else/9"
-    broken.write_text("\n".join([lines[0], json.dumps(damaged), "{not json", *lines[2:]]) + "\n", encoding="utf-8")
+    escaping = json.loads(lines[2])
+    escaping["archive"]["contents"][0]["pages"] = [{"position": 0, "image": "../../secret_key", "original_name": "",
+                                                   "checksum": "", "width": None, "height": None, "dpi": None,
+                                                   "text": "", "words": [], "confidence": None, "ocr_status": "done",
+                                                   "ocr_engine": "", "ocr_settings": {}, "ocr_error": ""}]
+    broken.write_text("\n".join([lines[0], json.dumps(damaged), "{not json", json.dumps(escaping), *lines[3:]]) + "\n",
+                      encoding="utf-8")
     result = run_cli(tmp_path / "second", "import", str(broken))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{broken}:2: not stored: not a record of a readingroom export" in result.stderr
     assert f"{broken}:3: not stored:" in result.stderr
-    assert f"{len(lines) - 1} imported, 0 updated, 0 unchanged, 2 failed" in result.stdout
+    assert f"{broken}:4: not stored: page image '../../secret_key' is not a path inside the media folder" in result.stderr
+    assert f"{len(lines) - 2} imported, 0 updated, 0 unchanged, 3 failed" in result.stdout

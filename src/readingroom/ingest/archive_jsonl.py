@@ -300,6 +300,11 @@ def store_line(line: dict, beside: Path) -> str:
     public_id = line.get("id")
     if not isinstance(public_id, str) or not public_id or not line.get("title"):
         raise ArchiveError("a record needs an id and a title")
+    for item in archive["contents"]:
+        for page in item["pages"]:
+            name = page["image"]
+            if name and (name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/")):
+                raise ArchiveError(f"page image {name!r} is not a path inside the media folder")
     with transaction.atomic():
         record = Record.objects.filter(public_id=public_id).first()
         if record is not None and _same(record, line):
