@@ -25,7 +25,7 @@ console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 # Each concern adds its commands from its own module, so this file stays small.
-COMMAND_MODULES: list[str] = ["readingroom.ocr.commands", "readingroom.search.commands"]
+COMMAND_MODULES: list[str] = ["readingroom.ocr.commands", "readingroom.search.commands", "readingroom.backup.commands"]
 
 
 class CliError(Exception):
@@ -178,19 +178,15 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="json (JSON Lines)")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; standard output by default")] = None,
 ) -> None:
-    """Export records with every field and content, as JSON Lines."""
+    """Export records with every field and content, as JSON Lines that `readingroom import` reads back
+    (with the themes, when exporting everything)."""
     setup_django()
-    from django.db.models import Prefetch
-
-    from readingroom.catalog.models import Content, Record, RecordAuthority
+    from readingroom.ingest.archive_jsonl import archive_fields, export_queryset, theme_line, themes_queryset
     from readingroom.web.serializers import record_detail
 
     if fmt != "json":
         fail(f"unknown export format {fmt!r} (known: json)")
-    records = Record.objects.select_related("collection", "repository").prefetch_related(
-        Prefetch("contents", queryset=Content.objects.prefetch_related("footnotes", "pages")),
-        Prefetch("authority_links", queryset=RecordAuthority.objects.select_related("authority")),
-    ).order_by("pk")
+    records = export_queryset()
     if record_id is not None:
         records = records.filter(public_id=record_id)
         if not records.exists():
@@ -199,15 +195,22 @@ def export(
         stream = output.open("w", encoding="utf-8") if output else sys.stdout
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
-    count = 0
+    count = themes = 0
     try:
         for record in records.iterator(chunk_size=500):
-            stream.write(json.dumps(record_detail(record), ensure_ascii=False) + "\n")
+            stream.write(json.dumps({**record_detail(record), "archive": archive_fields(record)}, ensure_ascii=False)
+                         + "\n")
             count += 1
+        if record_id is None:
+            for theme in themes_queryset():
+                stream.write(json.dumps(theme_line(theme), ensure_ascii=False) + "\n")
+                themes += 1
     finally:
         if output:
             stream.close()
-    console.print(f"Exported {count} record{'s' if count != 1 else ''}" + (f" to {output}" if output else ""))
+    console.print(f"Exported {count} record{'s' if count != 1 else ''}"
+                  + (f" and {themes} theme{'s' if themes != 1 else ''}" if themes else "")
+                  + (f" to {output}" if output else ""))
 
 
 @app.command()

@@ -143,7 +143,11 @@ def import_file(
         return
     fmt = format_for(path)
     if fmt is None:
-        _fail(summary, Problem(str(path), "not a format readingroom can import (seed export .txt, FRUS TEI .xml, scans with a sidecar)"))
+        _fail(summary, Problem(str(path), "not a format readingroom can import (seed export .txt, FRUS TEI .xml, "
+                                          "scans with a sidecar, a readingroom export .jsonl)"))
+        return
+    if hasattr(fmt, "import_into"):  # readingroom's own export: the catalogue's rows, stored as they are
+        fmt.import_into(path, summary, on_record)
         return
     store = RecordStore()
     batch: list[ParsedRecord] = []
