@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "readingroom.web",
     "readingroom.ocr",
     "readingroom.search",
+    "readingroom.api",
+    "ninja",  # serves its Swagger UI from its own static files, not a CDN
 ]
 
 MIDDLEWARE = [
