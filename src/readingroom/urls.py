@@ -3,11 +3,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from readingroom.api.site import api
-
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", api.urls),  # the JSON API and its OpenAPI description (readingroom/api)
+    path("api/", include("readingroom.api.urls")),  # the JSON API and its OpenAPI description
     path("", include("readingroom.web.reading_urls")),  # first: see reading_urls' docstring
     path("", include("readingroom.web.urls")),
 ]

@@ -78,7 +78,8 @@ def test_create_and_update_a_record_then_search_finds_it(client, archive, staff_
 def test_bad_input_is_one_message_and_loses_nothing(client, archive, staff_key):
     before = _state()
     for body in ({"title": "x", "date": "February 30th"}, {"title": "x", "collection": "no-such"},
-                 {"title": "x", "access_level": "embargoed"}):
+                 {"title": "x", "access_level": "embargoed"}, {"title": ""}, {"title": "x", "access_level": "secret"},
+                 {"id": "../etc", "title": "x"}):
         response = _post(client, "/api/records", body, staff_key)
         assert response.status_code == 422 and isinstance(response.json()["detail"], str), response.content
     response = _post(client, "/api/records/209771", {"date": "1944-13-45"}, staff_key, "patch")

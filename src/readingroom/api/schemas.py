@@ -147,8 +147,9 @@ class RecordFields(Schema):
 
 
 class RecordCreate(RecordFields):
-    id: str | None = Field(None, max_length=200, pattern=r"^[\w.-]+(/[\w.-]+)*$",
-                           description="The public id; one is made when left out")
+    id: str | None = Field(None, max_length=200, pattern=r"^[\w-][\w.-]*(/[\w-][\w.-]*)*$",
+                           description="The public id (letters, digits, . _ - and /, no . or .. parts); "
+                                       "one is made when left out")
     title: str = Field(min_length=1, max_length=1000)
     access_level: Access = "public"
     embargo_until: dt.date | None = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from . import reading, writing
 
@@ -16,3 +18,14 @@ api = NinjaAPI(
 )
 assert writing.router is reading.router  # the write endpoints register on the reading router
 api.add_router("", reading.router)
+
+
+@api.exception_handler(ValidationError)
+def one_message(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Input that does not fit the description: one message naming each field and what is wrong, in the
+    same `{"detail": "..."}` shape as every other refusal."""
+    problems = []
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query"))
+        problems.append(f"{where or 'request'}: {error.get('msg', 'invalid')}")
+    return api.create_response(request, {"detail": "; ".join(problems)[:2000]}, status=422)
