@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
 
 from . import reading, writing
@@ -15,7 +15,11 @@ api = NinjaAPI(
                  "API token (`readingroom api-token create USER`) also create and update records, set access and "
                  "attach page images. Send the token as `Authorization: Bearer <token>`."),
     urls_namespace="api-1",
+    # deepLinking off: its links sit inside the operations' buttons (nested controls, an axe finding).
+    docs=Swagger(settings={"defaultModelsExpandDepth": 0, "deepLinking": False}),
 )
+# Our page around Swagger UI: a language, a main landmark (see the template).
+api.docs.template = "api/docs.html"
 assert writing.router is reading.router  # the write endpoints register on the reading router
 api.add_router("", reading.router)
 
