@@ -31,7 +31,7 @@ MODEL_NAMES = {"date": "date_edtf"}
 
 
 def _max_upload() -> int:
-    return getattr(settings, "READINGROOM_API_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+    return settings.READINGROOM_API_MAX_UPLOAD_BYTES
 
 
 def _record_for_update(public_id: str) -> Record:
