@@ -53,10 +53,11 @@ def test_create_and_update_a_record_then_search_finds_it(client, archive, staff_
     writer.rebuild()
     created = _post(client, "/api/records", {
         "id": "api/1", "title": "Memorandum on the Yalta agenda", "date": "1945-01", "collection": "harriman-papers",
-        "languages": ["en"], "transcript": {"text": "The agenda of the Crimean conference at Yalta.", "language": "en"},
+        "languages": ["en-GB"], "transcript": {"text": "The agenda of the Crimean conference at Yalta.", "language": "en"},
     }, staff_key)
     assert created.status_code == 201, created.content
     assert created.json()["date_display"] == "January 1945"
+    assert created.json()["languages"] == [{"code": "en", "name": "English"}]
     assert created.json()["contents"][0]["text"].startswith("The agenda")
     record = Record.objects.get(public_id="api/1")
     assert record.history.first().history_user.username == "archivist"
@@ -79,7 +80,8 @@ def test_bad_input_is_one_message_and_loses_nothing(client, archive, staff_key):
     before = _state()
     for body in ({"title": "x", "date": "February 30th"}, {"title": "x", "collection": "no-such"},
                  {"title": "x", "access_level": "embargoed"}, {"title": ""}, {"title": "x", "access_level": "secret"},
-                 {"id": "../etc", "title": "x"}):
+                 {"id": "../etc", "title": "x"}, {"id": "a/pages", "title": "x"},
+                 {"title": "x", "languages": ["Klingonese"]}):
         response = _post(client, "/api/records", body, staff_key)
         assert response.status_code == 422 and isinstance(response.json()["detail"], str), response.content
     response = _post(client, "/api/records/209771", {"date": "1944-13-45"}, staff_key, "patch")

@@ -47,7 +47,8 @@ class AuthorityFilter(Paging):
 
 
 def record_api_url(record: Record) -> str:
-    return reverse("api-1:record", kwargs={"public_id": record.public_id})
+    # Formatted, not reversed: an imported id need not fit the API's path converter (one ending "/pages").
+    return f"{reverse('api-1:api-root')}records/{record.public_id}"
 
 
 @router.get(tags=["read"], path="/records", response={200: RecordPage, 400: Error, 401: Error}, summary="Records, in the order they were added")

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import File, Status, UploadedFile
 from ninja.errors import HttpError
 
+from readingroom.catalog.languages import language_code
 from readingroom.catalog.models import AccessLevel, Collection, Content, Page, Record
 from readingroom.ingest.pages import page_label, store_page_image
 from readingroom.ingest.scans import IMAGE_SUFFIXES, ScanError, check_page_file
@@ -34,6 +35,17 @@ def _max_upload() -> int:
     return settings.READINGROOM_API_MAX_UPLOAD_BYTES
 
 
+def _language_tags(values: list[str], field: str) -> list[str]:
+    """BCP 47 tags as imports store them (`de-DE` is `de`, `Russian` is `ru`); an unknown one is refused."""
+    tags = []
+    for value in values:
+        tag = language_code(value)
+        if tag is None:
+            raise HttpError(422, f"{field}: {value[:50]!r} is not a language tag (en, ru, zh-Hans)")
+        tags.append(tag)
+    return list(dict.fromkeys(tags))
+
+
 def _record_for_update(public_id: str) -> Record:
     record = Record.objects.select_for_update().filter(public_id=public_id).first()
     if record is None:
@@ -52,6 +64,8 @@ def _apply(record: Record, fields: RecordFields) -> None:
                 record.collection = collection
             else:
                 record.collection = None
+        elif name == "languages" and value:
+            record.languages = _language_tags(value, "languages")
         elif name in {"access_level", "embargo_until"}:
             setattr(record, name, value)
         else:
@@ -72,7 +86,8 @@ def _apply(record: Record, fields: RecordFields) -> None:
         if content is None:
             position = (record.contents.order_by("-position").values_list("position", flat=True).first() or 0) + 1
             content = Content(record=record, kind=Content.Kind.TRANSCRIPT, position=position)
-        content.text, content.language = transcript.text, transcript.language
+        content.text = transcript.text
+        content.language = _language_tags([transcript.language], "transcript.language")[0] if transcript.language else ""
         content.save()
 
 
@@ -85,6 +100,8 @@ def _detail(request: HttpRequest, record: Record, status: int = 200):
 @router.post(**WRITE, path="/records", response={201: RecordDetail, **REFUSED}, summary="Create a record")
 def create_record(request: HttpRequest, payload: RecordCreate):
     with transaction.atomic():
+        if payload.id and payload.id.rsplit("/", 1)[-1] in {"access", "pages"} and "/" in payload.id:
+            raise HttpError(422, "id: a last part 'access' or 'pages' would hide the record's API address")
         if payload.id and Record.objects.filter(public_id=payload.id).exists():
             raise HttpError(409, f"a record {payload.id} exists already: update it with PATCH")
         record = Record(public_id=payload.id) if payload.id else Record()
