@@ -25,7 +25,8 @@ console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 # Each concern adds its commands from its own module, so this file stays small.
-COMMAND_MODULES: list[str] = ["readingroom.ocr.commands", "readingroom.search.commands", "readingroom.backup.commands"]
+COMMAND_MODULES: list[str] = ["readingroom.ocr.commands", "readingroom.search.commands", "readingroom.backup.commands",
+                              "readingroom.api.commands"]
 
 
 class CliError(Exception):

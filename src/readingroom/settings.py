@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "readingroom.web",
     "readingroom.ocr",
     "readingroom.search",
+    "readingroom.api",
+    "ninja",  # serves its Swagger UI from its own static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -208,6 +210,8 @@ READINGROOM_IIIF_CACHE_MB = int(os.environ.get("READINGROOM_IIIF_CACHE_MB", "204
 # then get 503 with Retry-After): one per core is what the machine can do at once.
 READINGROOM_IIIF_RENDERS = int(os.environ.get("READINGROOM_IIIF_RENDERS", "0")) or max(2, os.cpu_count() or 2)
 READINGROOM_IIIF_RENDER_WAIT = float(os.environ.get("READINGROOM_IIIF_RENDER_WAIT", "2"))
+# The largest page image the API accepts in one upload (api/writing.py); larger ones get 413.
+READINGROOM_API_MAX_UPLOAD_BYTES = _int("READINGROOM_API_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("readingroom.api.urls")),  # the JSON API and its OpenAPI description
     path("", include("readingroom.web.reading_urls")),  # first: see reading_urls' docstring
     path("", include("readingroom.web.urls")),
 ]

@@ -1,0 +1,39 @@
+"""Who is asking. Reads: a bearer token's user if one is sent, else the session's (a signed-in staff member
+browsing /api/docs), else the public. Writes: a staff member's token only; no cookies, so no CSRF."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from . import tokens
+
+
+def _bearer(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    return key.strip() if scheme.lower() == "bearer" and key.strip() else None
+
+
+def as_reader(request: HttpRequest) -> None:
+    """Put the token's user on the request, so the visibility rules the pages use apply as they are."""
+    key = _bearer(request)
+    if key is None:
+        return
+    user = tokens.user_for(key)
+    if user is None:
+        raise HttpError(401, "invalid or revoked API token")
+    request.user = user
+
+
+class StaffToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = tokens.user_for(token)
+        if user is None:
+            return None  # ninja answers 401
+        if not user.is_staff:
+            raise HttpError(403, "this token's user is not staff: writes are for staff")
+        # The model history (django-simple-history) records request.user as the change's author.
+        request.user = user
+        return user
