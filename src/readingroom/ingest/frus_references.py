@@ -14,11 +14,10 @@ import re
 from lxml import etree
 
 from .records import ReferenceItem
-from .tei_transcript import TEI_NS, local_name, plain_text
+from .tei_transcript import _WS, TEI_NS, local_name, plain_text
 
 _T = f"{{{TEI_NS}}}"
 REF, PTR, NOTE, LB = f"{_T}ref", f"{_T}ptr", f"{_T}note", f"{_T}lb"
-_WS = re.compile(r"\s+")
 BLOCKS = {"p", "item", "head", "quote", "cell", "closer", "opener", "ab", "dateline", "label"}
 _TARGET = re.compile(r"^(?:(?P<volume>[\w.-]+))?#(?P<fragment>[\w.-]+)$")
 _DOCUMENT = re.compile(r"^(?P<doc>d\d+[a-z]?)(?:fn\w+)?$")
