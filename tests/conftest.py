@@ -32,9 +32,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+RUN_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+
 def on_postgresql() -> bool:
     """Whether this run's database is PostgreSQL (scripts/test.sh runs the suite a second time so)."""
-    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    return RUN_DATABASE_URL.startswith(("postgres://", "postgresql://"))
 
 
 def _server_connection(url: str):
@@ -51,7 +54,7 @@ def fresh_database() -> Iterator[str | None]:
     if not on_postgresql():
         yield None
         return
-    base = os.environ["DATABASE_URL"]
+    base = RUN_DATABASE_URL
     name = f"rr_process_{uuid.uuid4().hex[:12]}"
     with _server_connection(base) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -75,6 +78,16 @@ def own_process_database() -> Iterator[str | None]:
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("DATABASE_URL", url)
             yield url
+
+
+@pytest.fixture(autouse=True)
+def no_shared_process_database(monkeypatch) -> None:
+    """On PostgreSQL, a process a test starts without `process_database` would share the run's database
+    with every other such test and see their leftovers; it gets a database that does not exist instead,
+    and fails naming the fixture to use."""
+    if on_postgresql():
+        missing = urlsplit(RUN_DATABASE_URL)._replace(path="/use_the_process_database_fixture").geturl()
+        monkeypatch.setenv("DATABASE_URL", missing)
 
 
 @pytest.fixture
