@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set everything up and run the whole test suite: lint, then pytest on SQLite (the embedded default),
-# then the catalogue and import tests again on a real PostgreSQL server started here.
+# then the whole suite again on a real PostgreSQL server started here (search, web, OCR, browser and
+# hostile tests included). Tests about SQLite itself skip there, saying why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -9,4 +10,4 @@ scripts/setup.sh --test
 
 .venv/bin/python -m pytest "$@"
 
-scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider tests/catalog tests/ingest -m "not slow"
+scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -3,8 +3,13 @@ data in ../shared is reached through `shared_dir`, which skips with a reason whe
 
 from __future__ import annotations
 
+import os
 import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,6 +30,82 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+RUN_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+
+def on_postgresql() -> bool:
+    """Whether this run's database is PostgreSQL (scripts/test.sh runs the suite a second time so)."""
+    return RUN_DATABASE_URL.startswith(("postgres://", "postgresql://"))
+
+
+def _server_connection(url: str):
+    import psycopg
+
+    # CREATE/DROP DATABASE cannot run inside a transaction.
+    return psycopg.connect(url, autocommit=True)
+
+
+@contextmanager
+def fresh_database() -> Iterator[str | None]:
+    """On PostgreSQL, the URL of a new empty database on this run's server, dropped afterwards; on SQLite
+    None (a new data directory's file is already fresh)."""
+    if not on_postgresql():
+        yield None
+        return
+    base = RUN_DATABASE_URL
+    name = f"rr_process_{uuid.uuid4().hex[:12]}"
+    with _server_connection(base) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlsplit(base)._replace(path=f"/{name}").geturl()
+    finally:
+        with _server_connection(base) as conn:
+            # FORCE: a server the test killed may leave a connection behind for a moment.
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def own_process_database() -> Iterator[str | None]:
+    """The database that processes a test starts (the CLI, a server, a worker) store into, fresh as a new
+    data directory's SQLite file is: on PostgreSQL a `fresh_database`, named in DATABASE_URL for the
+    children while this lasts; on SQLite None (the file lies in the data directory)."""
+    with fresh_database() as url:
+        if url is None:
+            yield None
+            return
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DATABASE_URL", url)
+            yield url
+
+
+@pytest.fixture(autouse=True)
+def no_shared_process_database(monkeypatch) -> None:
+    """On PostgreSQL, a process a test starts without `process_database` would share the run's database
+    with every other such test and see their leftovers; it gets a database that does not exist instead,
+    and fails naming the fixture to use."""
+    if on_postgresql():
+        missing = urlsplit(RUN_DATABASE_URL)._replace(path="/use_the_process_database_fixture").geturl()
+        monkeypatch.setenv("DATABASE_URL", missing)
+
+
+@pytest.fixture
+def process_database() -> Iterator[str | None]:
+    with own_process_database() as url:
+        yield url
+
+
+def process_db_connection(data_dir: Path, url: str | None = None):
+    """A DB-API connection to what a test's processes stored: the data directory's SQLite file, or on
+    PostgreSQL `url` (by default the database `process_database` named in DATABASE_URL)."""
+    if on_postgresql():
+        import psycopg
+
+        return psycopg.connect(url or os.environ["DATABASE_URL"])
+    import sqlite3
+
+    return sqlite3.connect(data_dir / "readingroom.sqlite3")
 
 
 @pytest.fixture

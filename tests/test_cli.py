@@ -13,6 +13,8 @@ import pytest
 from tests.ingest.helpers import write_export
 
 REPO = Path(__file__).resolve().parents[1]
+# On PostgreSQL each test's processes store into a database of their own, as each data directory does.
+pytestmark = pytest.mark.usefixtures("process_database")
 
 
 def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:

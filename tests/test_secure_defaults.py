@@ -20,6 +20,9 @@ import pytest
 from readingroom import secret_key
 from tests.conftest import free_port
 
+# On PostgreSQL each test's processes store into a database of their own, as each data directory does.
+pytestmark = pytest.mark.usefixtures("process_database")
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -111,8 +111,10 @@ def test_out_of_range_coordinates_are_refused_by_validation():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_places_command_locates_lists_and_summarises(tmp_path):
+def test_places_command_locates_lists_and_summarises(tmp_path, process_database):
     env = {"READINGROOM_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    if process_database:
+        env["DATABASE_URL"] = process_database
     setup = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'readingroom.settings'); "
              "from readingroom.cli import setup_django; setup_django(); "
              "from readingroom.catalog.models import Authority as A; "

@@ -11,6 +11,9 @@ from ..ingest.frus_fixtures import write
 from ..test_cli import run_cli
 from .merge_fixtures import VOLUMES, volume
 
+# On PostgreSQL each test's processes store into a database of their own, as each data directory does.
+pytestmark = pytest.mark.usefixtures("process_database")
+
 
 @pytest.mark.slow
 def test_duplicates_merge_and_unmerge_from_the_command_line(tmp_path):

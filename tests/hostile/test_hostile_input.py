@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import free_port
+from tests.conftest import free_port, own_process_database
 
 REPO = Path(__file__).resolve().parents[2]
 TIME_BOUND = 2.0  # seconds: every public request is bounded (issue 11)
@@ -75,14 +76,15 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory) -> Path:
+def data_dir(tmp_path_factory) -> Iterator[Path]:
     data = tmp_path_factory.mktemp("hostile") / "data"
-    env = {**os.environ, "READINGROOM_DATA_DIR": str(data), "PYTHONPATH": str(REPO / "src")}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    loaded = subprocess.run([sys.executable, "-m", "readingroom.cli", "demo", "--no-serve"], env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert loaded.returncode == 0, loaded.stderr
-    return data
+    with own_process_database():  # on PostgreSQL, the servers' database for this module
+        env = {**os.environ, "READINGROOM_DATA_DIR": str(data), "PYTHONPATH": str(REPO / "src")}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        loaded = subprocess.run([sys.executable, "-m", "readingroom.cli", "demo", "--no-serve"], env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert loaded.returncode == 0, loaded.stderr
+        yield data
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["waitress", "gunicorn"])

@@ -170,15 +170,14 @@ def test_nothing_stored_earlier_is_lost(tmp_path):
     assert {r.public_id: r.import_checksum for r in Record.objects.all()} == before
 
 
-def test_command_reports_without_a_traceback(tmp_path):
+def test_command_reports_without_a_traceback(tmp_path, process_database):
     folder = tmp_path / "shelf"
     write(folder / "a-good.xml", five())
     write(folder / "b-truncated.xml", five(volume="frus1944Cut")[:-400])
     write(folder / "c-wrong-ns.xml", five(volume="frus1944Ns", namespace="urn:nope"))
     write(folder / "d-ampersand.xml", five(telegram(3, 3).replace("&amp;", "&"), volume="frus1944Amp"))
     write(folder / "e-empty.xml", "")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(READINGROOM_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO / "src"))
+    env = {**os.environ, "READINGROOM_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(REPO / "src")}
     result = subprocess.run([sys.executable, "-m", "readingroom.cli", "import", str(folder)], env=env,
                             capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr

@@ -1,5 +1,6 @@
 """A real `readingroom import` of a generated multi-thousand-document volume is killed (SIGKILL) mid-way;
-a rerun ends in exactly the state of an uninterrupted import into another database."""
+a rerun ends in exactly the state of an uninterrupted import into another database. Each data directory
+has its own database: its SQLite file, or on PostgreSQL a fresh database on the run's server."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import fresh_database, process_db_connection
 
 from .frus_fixtures import big_volume, write
 from .frus_snapshot import snapshot
@@ -24,13 +28,35 @@ def command(data: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "readingroom.cli", "import", *args]
 
 
+DATABASES: dict[Path, str | None] = {}  # data directory -> its PostgreSQL database (None: SQLite)
+
+
+@pytest.fixture
+def databases():
+    with ExitStack() as stack:
+        yield stack
+        DATABASES.clear()
+
+
 def environment(data: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # these databases are SQLite files
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(READINGROOM_DATA_DIR=str(data), PYTHONPATH=str(REPO / "src"))
+    if DATABASES.get(data):
+        env["DATABASE_URL"] = DATABASES[data]
     return env
 
 
-def stored(database: Path) -> int:
+def stored(data: Path) -> int:
+    """Records committed so far (read-only on SQLite: the importer is writing)."""
+    if DATABASES.get(data):
+        import psycopg
+
+        try:
+            with psycopg.connect(DATABASES[data]) as db:
+                return db.execute("SELECT count(*) FROM catalog_record").fetchone()[0]
+        except psycopg.errors.UndefinedTable:  # the schema is not there yet
+            return 0
+    database = data / "readingroom.sqlite3"
     if not database.exists():
         return 0
     try:
@@ -58,26 +84,30 @@ def run(data: Path, volume: Path) -> subprocess.CompletedProcess:
                           timeout=900)
 
 
-def state(database: Path) -> dict:
-    with sqlite3.connect(database) as db:
+def state(data: Path) -> dict:
+    db = process_db_connection(data, DATABASES.get(data))
+    try:
         return snapshot(db)
+    finally:
+        db.close()
 
 
 @pytest.mark.slow
-def test_killed_import_resumes_to_the_same_state(tmp_path):
+def test_killed_import_resumes_to_the_same_state(tmp_path, databases):
     volume = write(tmp_path / "frus1944Big.xml", big_volume(DOCUMENTS))
-    interrupted, uninterrupted = tmp_path / "interrupted", tmp_path / "uninterrupted"
-    database = interrupted / "readingroom.sqlite3"
+    interrupted, uninterrupted, stopped = tmp_path / "interrupted", tmp_path / "uninterrupted", tmp_path / "ctrl-c"
+    for data in (interrupted, uninterrupted, stopped):
+        DATABASES[data] = databases.enter_context(fresh_database())
 
     reading_ahead = dict(environment(interrupted), READINGROOM_READ_AHEAD="1")  # so its exit is tested too
     process = subprocess.Popen(command(interrupted, str(volume)), env=reading_ahead,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
-    while stored(database) < 500 and process.poll() is None and time.monotonic() < deadline:
+    while stored(interrupted) < 500 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    committed = stored(database)
+    committed = stored(interrupted)
     assert process.returncode == -signal.SIGKILL
     assert 0 < committed < DOCUMENTS, f"the kill came too late to test anything ({committed} stored)"
     # The reader process it had forked (ingest/prefetch.py) does not outlive it.
@@ -93,23 +123,22 @@ def test_killed_import_resumes_to_the_same_state(tmp_path):
 
     complete = run(uninterrupted, volume)
     assert complete.returncode == 0 and f"{DOCUMENTS} imported" in complete.stdout, complete.stdout
-    expected = state(uninterrupted / "readingroom.sqlite3")
+    expected = state(uninterrupted)
     assert len(expected["records"]) == DOCUMENTS
-    assert state(database) == expected
+    assert state(interrupted) == expected
 
     again = run(interrupted, volume)
     assert f"0 imported, 0 updated, {DOCUMENTS} unchanged, 0 failed" in again.stdout, again.stdout
-    assert state(database) == expected
+    assert state(interrupted) == expected
 
     # Ctrl-C: one line, exit status 130, no traceback; the rerun ends in the same state.
-    stopped = tmp_path / "ctrl-c"
     process = subprocess.Popen(command(stopped, str(volume)), env=environment(stopped), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
-    while stored(stopped / "readingroom.sqlite3") < 500 and process.poll() is None:
+    while stored(stopped) < 500 and process.poll() is None:
         time.sleep(0.02)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130 and "interrupted" in err and "Traceback" not in out + err, out + err
-    assert stored(stopped / "readingroom.sqlite3") < DOCUMENTS
+    assert stored(stopped) < DOCUMENTS
     assert run(stopped, volume).returncode == 0
-    assert state(stopped / "readingroom.sqlite3") == expected
+    assert state(stopped) == expected

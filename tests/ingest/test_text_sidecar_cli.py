@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.test_cli import run_cli
+
+# On PostgreSQL each test's processes store into a database of their own, as each data directory does.
+pytestmark = pytest.mark.usefixtures("process_database")
 
 RU = "Каждый человек имеет право на образование."
 RU_EDITED = "Каждый человек имеет право на просвещение."

@@ -7,7 +7,6 @@ import contextlib
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,12 +16,14 @@ from pathlib import Path
 import pytest
 
 from readingroom.ocr.quality import cer
-from tests.conftest import free_port
+from tests.conftest import free_port, process_db_connection
 from tests.ocr.processes import children, command_name, reading_child
 from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, save_page
 
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif(not Path("/usr/bin/redis-server").exists(), reason="redis-server is not installed")
+pytestmark = [pytest.mark.skipif(not Path("/usr/bin/redis-server").exists(), reason="redis-server is not installed"),
+              # on PostgreSQL the worker and the CLI store into a database of the test's own
+              pytest.mark.usefixtures("process_database")]
 
 
 @pytest.fixture
@@ -103,8 +104,8 @@ def _scan_folder(tmp_path: Path, record_id: str, pages: list[str], dpi: int = 20
     return folder
 
 
-def _db(env: dict) -> sqlite3.Connection:
-    return sqlite3.connect(Path(env["READINGROOM_DATA_DIR"]) / "readingroom.sqlite3")
+def _db(env: dict):
+    return process_db_connection(Path(env["READINGROOM_DATA_DIR"]))
 
 
 def test_pages_through_redis_and_a_celery_worker(tmp_path: Path, env: dict, worker) -> None:

@@ -9,6 +9,9 @@ import pytest
 
 from tests.test_cli import run_cli
 
+# On PostgreSQL each test's processes store into a database of their own, as each data directory does.
+pytestmark = pytest.mark.usefixtures("process_database")
+
 
 def _generation(data: Path) -> Path:
     index = data / "index"

@@ -1,5 +1,5 @@
 """The background index writer for real: `readingroom serve` and `readingroom worker` as processes, records
-saved through the ORM of this test process into the served SQLite database, and search answering from
+saved through the ORM of this test process into the served database (SQLite, or PostgreSQL), and search answering from
 the server, without anyone running `readingroom index`. Server processes are killed and must be replaced;
 SIGTERM must leave no process behind. Times are deadlines only, never asserted speeds."""
 
@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connections
@@ -112,15 +113,17 @@ class _ToServed:
 
 
 @pytest.fixture
-def site(tmp_path: Path, settings, django_db_blocker) -> Iterator[Path]:
+def site(tmp_path: Path, settings, django_db_blocker, process_database) -> Iterator[Path]:
     """A data directory with the seed telegram imported by the CLI; this process's ORM and search
     reader pointed at it (model saves, their signals and the queue rows they add all land there)."""
     data = tmp_path / "site"
     imported = cli(data, "import", str(write_export(tmp_path, "seed.txt")))
     assert imported.returncode == 0, imported.stderr
     default = connections["default"].settings_dict
-    connections.settings["served"] = connections.configure_settings({"default": {**default}, "served": {
-        "ENGINE": default["ENGINE"], "NAME": str(data / "readingroom.sqlite3"), "OPTIONS": default["OPTIONS"]}})["served"]
+    served = {**default, "NAME": str(data / "readingroom.sqlite3"), "TEST": {}}
+    if process_database:  # PostgreSQL: the database the processes were given, on the same server
+        served["NAME"] = urlsplit(process_database).path.lstrip("/")
+    connections.settings["served"] = connections.configure_settings({"default": {**default}, "served": served})["served"]
     settings.DATABASE_ROUTERS = [_ToServed()]
     settings.READINGROOM_INDEX_DIR = data / "index"
     with django_db_blocker.unblock():

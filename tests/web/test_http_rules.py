@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.conftest import free_port
+from tests.conftest import free_port, own_process_database
 
 REPO = Path(__file__).resolve().parents[2]
 # Builds the web tests' sample archive (public and restricted records, scans) in a served data directory.
@@ -71,9 +71,10 @@ class Served:
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["waitress", "gunicorn-2-workers"])
 def served(request, tmp_path_factory):
-    site = Served(tmp_path_factory.mktemp("served") / "data", request.param)
-    yield site
-    site.stop()
+    with own_process_database():
+        site = Served(tmp_path_factory.mktemp("served") / "data", request.param)
+        yield site
+        site.stop()
 
 
 def head_routes(pages: dict[str, int]) -> list[str]:

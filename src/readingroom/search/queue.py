@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Max
 
 from .models import IndexTask
 
@@ -31,22 +30,28 @@ def pending() -> int:
     return IndexTask.objects.count()
 
 
-def last_task_id() -> int:
-    return IndexTask.objects.aggregate(m=Max("id"))["m"] or 0
+def task_ids() -> list[int]:
+    """The ids of every task committed now: what a rebuild that starts now includes."""
+    return list(IndexTask.objects.order_by().values_list("id", flat=True))
 
 
-def next_batch(limit: int) -> tuple[list[int], list[int], int]:
-    """Record pks to refresh, in queue order without repeats, and the highest task id seen.
+def next_batch(limit: int) -> tuple[list[int], list[int]]:
+    """Record pks to refresh, in queue order without repeats, and the ids of the tasks read (for `done`).
 
     Updates and deletes are both handled by re-reading the database: a record that is gone is
     removed from the index, one that exists is re-indexed, so the order of ops does not matter."""
     tasks = list(IndexTask.objects.order_by("id").values_list("id", "record_pk")[:limit])
-    if not tasks:
-        return [], [], 0
     ids = [t[0] for t in tasks]
     pks = list(dict.fromkeys(t[1] for t in tasks))
-    return pks, ids, max(ids)
+    return pks, ids
 
 
-def done(up_to_id: int) -> None:
-    IndexTask.objects.filter(id__lte=up_to_id).delete()
+DONE_CHUNK = 5000  # ids per DELETE, well under any engine's limit on query parameters
+
+
+def done(task_ids: list[int]) -> None:
+    """Forget exactly these tasks. Not "every id up to the highest": on PostgreSQL ids are taken when a
+    transaction inserts, not when it commits, so a lower id can appear after a higher one was read, and
+    a range would drop a change that was never applied."""
+    for start in range(0, len(task_ids), DONE_CHUNK):
+        IndexTask.objects.filter(id__in=task_ids[start:start + DONE_CHUNK]).delete()

@@ -105,7 +105,7 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
         # The shipped gazetteer becomes authority records first (adds only what is missing, so staff
         # edits stay), so the variants are known to the build and to queries.
         gazetteer.load()
-        start_task = queue.last_task_id()
+        included = queue.task_ids()
         path = store.new_generation()
         writers = None
         try:
@@ -134,7 +134,7 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
             raise
         store.publish(path)
         # Everything queued before the build started is in it; later changes stay queued.
-        queue.done(start_task)
+        queue.done(included)
     drain()
     return report
 
@@ -154,13 +154,13 @@ def drain(batch_size: int = QUEUE_BATCH, on_progress: Progress | None = None) ->
                 writers = Writers(store.open_for_writing(), WRITER_HEAP)
             collections, places = CollectionPaths(), load_variants()
             while True:
-                pks, _ids, up_to = queue.next_batch(batch_size)
+                pks, task_ids = queue.next_batch(batch_size)
                 if not pks:
                     break
                 with store.guarded("applying updates"):
                     _apply(writers, pks, collections, places, report)
                     writers.commit()
-                queue.done(up_to)
+                queue.done(task_ids)
                 if on_progress:
                     on_progress(len(pks))
             with store.guarded("merging segments"):
