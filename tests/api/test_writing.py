@@ -138,9 +138,8 @@ def test_attach_page_images(client, archive, staff_key, settings):
     assert Page.objects.count() == count
 
 
-def test_api_token_command(tmp_path, django_user_model, isolated_data_dir):
+def test_api_token_command(tmp_path, process_database):
     env = {**os.environ, "READINGROOM_DATA_DIR": str(tmp_path / "cli-data")}
-    env.pop("DATABASE_URL", None) if "sqlite" in os.environ.get("DATABASE_URL", "sqlite") else None
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "readingroom.cli", "api-token", *args], env=env,

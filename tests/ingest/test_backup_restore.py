@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import tarfile
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from readingroom.catalog import migrations as catalog_migrations
+from tests.conftest import fresh_database, on_postgresql
 
 from .archive_fixtures import build_archive, cli_env, export, run_cli, run_django
 
@@ -147,34 +146,11 @@ def test_a_backup_taken_while_records_change_is_consistent(archive, tmp_path: Pa
     assert len(rounds) == 1 and rounds[0].startswith("Round "), titles
 
 
-def _postgres_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        pytest.skip("no PostgreSQL server: scripts/test.sh runs tests/ingest with DATABASE_URL set to a throw-away one")
-    return url
-
-
-def _fresh_database(url: str) -> tuple[str, callable]:
-    import psycopg
-
-    name = f"rr_migrate_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    base = url.rsplit("/", 1)[0]
-
-    def drop() -> None:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
-
-
 def test_migrate_to_postgresql_and_restore_across_engines(archive, tmp_path: Path) -> None:
-    url = _postgres_url()
+    if not on_postgresql():
+        pytest.skip("no PostgreSQL server: scripts/test.sh runs the suite again with DATABASE_URL set to a throw-away one")
     data, backup, before = archive
-    moved, drop_moved = _fresh_database(url)
-    restored_db, drop_restored = _fresh_database(url)
-    try:
+    with fresh_database() as moved, fresh_database() as restored_db, fresh_database() as pg_again:
         result = run_cli(data, "migrate-to", moved)
         assert result.returncode == 0, result.stderr
         assert "Migrated" in result.stdout
@@ -191,11 +167,6 @@ def test_migrate_to_postgresql_and_restore_across_engines(archive, tmp_path: Pat
         assert export(target, tmp_path / "restored.jsonl", database_url=restored_db) == before
         # And a backup of PostgreSQL (pg_dump) restored into another empty PostgreSQL database.
         assert run_cli(target, "backup", str(tmp_path / "pg.tar"), database_url=restored_db).returncode == 0
-        drop_moved()
-        moved, drop_moved = _fresh_database(url)
-        result = run_cli(tmp_path / "pg-again", "restore", str(tmp_path / "pg.tar"), database_url=moved)
+        result = run_cli(tmp_path / "pg-again", "restore", str(tmp_path / "pg.tar"), database_url=pg_again)
         assert result.returncode == 0, result.stderr
-        assert export(tmp_path / "pg-again", tmp_path / "pg-again.jsonl", database_url=moved) == before
-    finally:
-        drop_moved()
-        drop_restored()
+        assert export(tmp_path / "pg-again", tmp_path / "pg-again.jsonl", database_url=pg_again) == before
