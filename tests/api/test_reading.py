@@ -96,3 +96,11 @@ def test_day_two_a_restricted_and_an_edited_record(client, archive):
     assert record.public_id not in {h["id"] for h in client.get("/api/search", {"q": "Stalin"}).json()["results"]}
     assert client.get(f"/api/records/{archive.frus[1].public_id}").json()["title"] == "Renamed telegram about Molotov"
     assert [h["id"] for h in client.get("/api/search", {"q": "Molotov"}).json()["results"]] == [archive.frus[1].public_id]
+
+
+def test_head_reads_and_a_wrong_method_is_refused_in_json(client, archive):
+    assert client.head("/api/records").status_code == 200
+    refused = client.delete("/api/records")
+    assert refused.status_code == 405 and refused["Content-Type"] == "application/json"
+    assert "GET" in refused["Allow"] and "DELETE" in refused.json()["detail"]
+    assert client.delete("/api/records/209771").json()["detail"]  # a write address: JSON too

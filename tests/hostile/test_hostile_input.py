@@ -188,6 +188,47 @@ def test_identifiers_and_their_parameters(server, route, identifier, escaped, ex
     assert b"root:" not in body and b"SECRET_KEY" not in body  # no file or setting reached through ../
 
 
+OAI_VERBS = ["Identify", "ListMetadataFormats", "ListSets", "ListIdentifiers", "ListRecords", "GetRecord"]
+OAI_ARGUMENTS = ["verb", "metadataPrefix", "identifier", "set", "from", "until", "resumptionToken"]
+OAI_VALUES = st.one_of(hostile_text(40), st.sampled_from([
+    "oai_dc", "oai:testserver:209771", "oai:testserver:../../etc/passwd", "1944-02-01", "1944-02-01T00:00:00Z",
+    "9999-12-31", "0000-00-00", "1944-02-01T25:61:61Z", "collection:frus", "theme:", "a" * 5000]))
+
+
+@COMMON
+@given(verb=st.one_of(st.sampled_from(OAI_VERBS), hostile_text(20)),
+       arguments=st.lists(st.tuples(st.sampled_from(OAI_ARGUMENTS), OAI_VALUES), max_size=5))
+def test_oai_pmh_arguments(server, verb, arguments):
+    query = urlencode([(k, v.encode("utf-8", "surrogatepass")) for k, v in [("verb", verb), *arguments]])
+    status, body = check(server, "/oai?" + query)
+    # The protocol answers every bad argument with an error element in a 200 response, never HTML; only a
+    # request line longer than the server takes (gunicorn's 4094 bytes) is refused before it.
+    assert (status == 200 and b"<OAI-PMH" in body) or status == 414, f"{query!r} answered {status}: {body[:200]!r}"
+
+
+API_ROUTES = ["/api/records", "/api/records/{}", "/api/search", "/api/authorities", "/api/authorities/person/{}",
+              "/api/authorities/{}/{}", "/api/collections", "/api/collections/{}", "/api/themes", "/api/themes/{}",
+              "/api/records/{}/pages", "/api/records/{}/access"]
+
+
+@COMMON
+@given(route=st.sampled_from(API_ROUTES), identifier=hostile_text(), method=st.sampled_from(["GET", "POST", "HEAD"]),
+       params=st.lists(st.tuples(st.sampled_from(["cursor", "limit", "collection", "kind", "q", "page", "sort",
+                                                  "f.person", "from", "to"]), hostile_text(30)), max_size=4))
+def test_api_identifiers_and_parameters(server, route, identifier, method, params):
+    path = route.replace("{}", encode(identifier) or "x")
+    if params:
+        path += "?" + urlencode([(k, v.encode("utf-8", "surrogatepass")) for k, v in params])
+    status, body = check(server, path, method)
+    if status == 414:  # a request line longer than gunicorn takes, refused before Django
+        return
+    # Every answer under /api/ is JSON, a refusal included, and no write happens without a token.
+    if method != "HEAD":
+        assert body.startswith((b"{", b"[")), f"{method} {path!r} answered {status}: {body[:200]!r}"
+    if method == "POST":
+        assert status in (401, 403, 404, 405), f"POST {path!r} answered {status}"
+
+
 IIIF_PART = st.one_of(hostile_text(20), st.sampled_from([
     "full", "square", "max", "^max", "pct:50", "pct:inf,0,10,10", "pct:nan,0,1,1", "0,0,10,10", "-1,0,10,10",
     "0,0,0,0", "0,0,99999999999999999999,10", "!100,100", "^!100,100", "100,", ",100", "pct:0", "pct:1e309",
