@@ -81,12 +81,14 @@ def test_bad_input_is_one_message_and_loses_nothing(client, archive, staff_key):
     for body in ({"title": "x", "date": "February 30th"}, {"title": "x", "collection": "no-such"},
                  {"title": "x", "access_level": "embargoed"}, {"title": ""}, {"title": "x", "access_level": "secret"},
                  {"id": "../etc", "title": "x"}, {"id": "a/pages", "title": "x"},
-                 {"title": "x", "languages": ["Klingonese"]}):
+                 {"title": "x", "languages": ["Klingonese"]}, {"title": "a\x00b"}, {"title": "x", "collection": "\x00"},
+                 {"title": "x", "transcript": {"text": "NUL \x00 here"}}, {"title": "x", "languages": ["en\x00"]}):
         response = _post(client, "/api/records", body, staff_key)
         assert response.status_code == 422 and isinstance(response.json()["detail"], str), response.content
     response = _post(client, "/api/records/209771", {"date": "1944-13-45"}, staff_key, "patch")
     assert response.status_code == 422 and "date" in response.json()["detail"]
     assert _post(client, "/api/records/no-such", {"title": "x"}, staff_key, "patch").status_code == 404
+    assert client.get("/api/records/a%00b").status_code in (400, 404)
     assert _state() == before
 
 

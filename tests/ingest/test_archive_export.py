@@ -57,11 +57,15 @@ def test_bad_lines_are_reported_and_the_rest_imports(tmp_path: Path) -> None:
                                                    "checksum": "", "width": None, "height": None, "dpi": None,
                                                    "text": "", "words": [], "confidence": None, "ocr_status": "done",
                                                    "ocr_engine": "", "ocr_settings": {}, "ocr_error": ""}]
-    broken.write_text("\n".join([lines[0], json.dumps(damaged), "{not json", json.dumps(escaping), *lines[3:]]) + "\n",
+    nul = json.loads(lines[3])
+    nul["title"] = "NUL \x00 inside"  # PostgreSQL cannot store it: refused on every engine alike
+    broken.write_text("\n".join([lines[0], json.dumps(damaged), "{not json", json.dumps(escaping), json.dumps(nul),
+                                 *lines[4:]]) + "\n",
                       encoding="utf-8")
     result = run_cli(tmp_path / "second", "import", str(broken))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{broken}:2: not stored: not a record of a readingroom export" in result.stderr
     assert f"{broken}:3: not stored:" in result.stderr
     assert f"{broken}:4: not stored: page image '../../secret_key' is not a path inside the media folder" in result.stderr
-    assert f"{len(lines) - 2} imported, 0 updated, 0 unchanged, 3 failed" in result.stdout
+    assert f"{broken}:5: not stored: a text holds a NUL character" in result.stderr
+    assert f"{len(lines) - 3} imported, 0 updated, 0 unchanged, 4 failed" in result.stdout

@@ -205,3 +205,27 @@ def test_the_served_sitemap_follows_a_change_another_process_made(served):
     assert changed.returncode == 0, changed.stderr[-2000:]
     for _ in range(3):
         assert seed not in _sitemap_urls(served)
+
+
+@pytest.mark.parametrize(("path", "json_answer"), [
+    ("/collection/%00/", False), ("/collection/x%00y.json", True),
+    ("/api/collections/%00", True)])
+def test_an_address_holding_a_nul_character_is_refused(client, archive, path, json_answer):
+    # PostgreSQL's text cannot hold NUL: without the refusal these were server errors there (not on SQLite).
+    response = client.get(path)
+    assert response.status_code == 400, (path, response.status_code)
+    assert response["Content-Type"].startswith("application/json" if json_answer else "text/plain")
+
+
+@pytest.mark.parametrize("path", ["/browse/people/?q=Sta%00lin", "/browse/places.json?q=%00",
+                                  "/api/records?cursor=%00", "/collection/frus1943CairoTehran/?page=1%00"])
+def test_a_nul_character_in_a_parameter_is_dropped(client, archive, path):
+    response = client.get(path)
+    assert response.status_code in (200, 404), (path, response.status_code)
+    if path.startswith("/browse/people/"):
+        assert "Stalin" in response.content.decode()
+
+
+def test_oai_pmh_refuses_a_nul_character_in_its_own_words(client, archive):
+    response = client.get("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai%3Atestserver%3A%00")
+    assert response.status_code == 200 and b'code="badArgument"' in response.content

@@ -7,13 +7,25 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 Access = Literal["public", "staff", "embargoed"]
 
 
 class Open(Schema):
     model_config = ConfigDict(extra="allow")
+
+
+class Input(Schema):
+    """A request body. No text in it may hold a NUL character: PostgreSQL's text cannot store one."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value):
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("text may not hold a NUL character")
+        return value
 
 
 class Error(Schema):
@@ -121,12 +133,12 @@ class SearchResults(Open):
     facets: list[dict]
 
 
-class TextIn(Schema):
+class TextIn(Input):
     text: str = Field(min_length=1, max_length=2_000_000)
     language: str = Field("", max_length=20)
 
 
-class RecordFields(Schema):
+class RecordFields(Input):
     """The catalogue fields a client may set; every one optional on update."""
 
     title: str | None = Field(None, min_length=1, max_length=1000)
@@ -155,7 +167,7 @@ class RecordCreate(RecordFields):
     embargo_until: dt.date | None = None
 
 
-class AccessIn(Schema):
+class AccessIn(Input):
     access_level: Access
     embargo_until: dt.date | None = Field(None, description="Required for embargoed: the day it becomes public")
 

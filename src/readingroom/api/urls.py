@@ -10,9 +10,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
+from readingroom.web.middleware import answers_json
+
 from .site import api
 
 
+@answers_json
 @csrf_exempt  # a write to an unknown address is a 404, not a CSRF page: the API uses no cookies
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     return JsonResponse({"detail": "Not Found"}, status=404)
@@ -22,6 +25,7 @@ def _json_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     """HEAD answered as GET (the server sends no body), and a method the address does not take refused in
     JSON with its Allow header, rather than django-ninja's plain-text 405."""
 
+    @answers_json
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "HEAD":
@@ -45,5 +49,5 @@ def _with_json_refusals(urls: tuple[list, str, str]) -> tuple[list, str, str]:
 
 urlpatterns = [
     path("", _with_json_refusals(api.urls)),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    re_path(r"^(?P<rest>(?s:.*))$", not_found),  # (?s): a newline in the address too
 ]

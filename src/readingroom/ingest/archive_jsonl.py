@@ -182,6 +182,9 @@ class ArchiveFormat:
                         line = json.loads(raw)
                         if not isinstance(line, dict):
                             raise ArchiveError("not a JSON object")
+                        if "\\u0000" in raw and _holds_nul(line):
+                            # PostgreSQL's text cannot store one; refused on every engine alike.
+                            raise ArchiveError("a text holds a NUL character (\\u0000)")
                         if "theme" in line:
                             themes.append((number, line["theme"]))
                             continue
@@ -210,6 +213,16 @@ class ArchiveFormat:
                 store_theme(theme)
             except (ArchiveError, ValueError, KeyError, TypeError, DatabaseError) as exc:
                 _fail(summary, Problem(f"{source}:{number}", f"theme not stored: {exc}"))
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _fail(summary, problem: Problem) -> None:

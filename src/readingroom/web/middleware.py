@@ -1,12 +1,13 @@
 """Response rules that hold on every route, whatever the view: HEAD has no body, what a signed-in
-reader is served is never stored by a shared cache nor readable by other sites, and a page in one
-interface language is never served from a cache to a reader of another."""
+reader is served is never stored by a shared cache nor readable by other sites, a page in one
+interface language is never served from a cache to a reader of another, and no NUL character reaches
+the database."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, JsonResponse, QueryDict
 from django.utils.cache import cc_delim_re, patch_vary_headers
 
 
@@ -81,3 +82,49 @@ class VaryOnLanguage:
             if response.has_header("Content-Language"):
                 del response["Content-Language"]
         return response
+
+
+def takes_nul_characters(view: Callable) -> Callable:
+    """Mark a view that refuses NUL characters in its own words (OAI-PMH answers badArgument)."""
+    view.takes_nul_characters = True
+    return view
+
+
+def answers_json(view: Callable) -> Callable:
+    """Mark a view whose refusals are JSON (the API's), whatever its address ends in."""
+    view.answers_json = True
+    return view
+
+
+class RefuseNulCharacters:
+    """No NUL character reaches a view's database queries: PostgreSQL's text cannot hold one (SQLite's
+    can), so an identifier or parameter carrying one failed there as a server error.
+
+    An address holding one is refused as 400 (it names nothing). In query parameters a NUL is dropped, as
+    the search language already treats it as a gap: a search, a facet or a `next` stays answerable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> HttpResponseBase | None:
+        if getattr(view, "takes_nul_characters", False):
+            return None
+        if "\x00" in request.path:
+            message = "Bad request: the address holds a NUL character."
+            if request.path.endswith(".json") or getattr(view, "answers_json", False):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            request.GET = _without_nul(request.GET)
+        return None
+
+
+def _without_nul(query: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True)
+    for key, values in query.lists():
+        cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    return cleaned

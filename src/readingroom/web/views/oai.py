@@ -8,11 +8,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from readingroom.standards import oai
+from readingroom.web.middleware import takes_nul_characters
 
 # The protocol knows seven argument names: past that many, one is unknown (badArgument) whatever follows.
 MAX_ARGUMENTS = 8
 
 
+@takes_nul_characters  # refused as badArgument, in the protocol's words
 @csrf_exempt  # POST is the protocol's, for long tokens; it changes nothing
 @require_http_methods(["GET", "HEAD", "POST"])
 def endpoint(request: HttpRequest) -> HttpResponse:
