@@ -138,6 +138,13 @@ def test_attach_page_images(client, archive, staff_key, settings):
     response = client.post("/api/records/209771/pages", {"image": _file(png, "big.png")}, **bearer(staff_key))
     assert response.status_code == 413
     assert Page.objects.count() == count
+    # A body announced larger than the limit is refused before a byte of it is read (the test payload
+    # holds one byte: reading more would fail), so a huge upload is never spooled to disk.
+    settings.READINGROOM_API_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+    huge = client.generic("POST", "/api/records/209771/pages", b"x", content_type="multipart/form-data; boundary=b",
+                          CONTENT_LENGTH=str(10 * 1024**3), **bearer(staff_key))
+    assert huge.status_code == 413 and "larger than 200 MB" in huge.json()["detail"]
+    assert Page.objects.count() == count
 
 
 def test_api_token_command(tmp_path, process_database):

@@ -132,8 +132,11 @@ def test_killed_import_resumes_to_the_same_state(tmp_path, databases):
     assert state(interrupted) == expected
 
     # Ctrl-C: one line, exit status 130, no traceback; the rerun ends in the same state.
+    # SIGINT's default action restored for the child: a shell starts background jobs with it ignored, and
+    # Python keeps an ignored SIGINT ignored (scripts/test.sh runs the PostgreSQL suite in the background).
     process = subprocess.Popen(command(stopped, str(volume)), env=environment(stopped), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     while stored(stopped) < 500 and process.poll() is None:
         time.sleep(0.02)
     process.send_signal(signal.SIGINT)

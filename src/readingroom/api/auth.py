@@ -3,6 +3,7 @@ browsing /api/docs), else the public. Writes: a staff member's token only; no co
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -27,6 +28,10 @@ def as_reader(request: HttpRequest) -> None:
     request.user = user
 
 
+# Room for a multipart body's boundaries and headers around the largest image allowed.
+MULTIPART_ROOM = 64 * 1024
+
+
 class StaffToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         user = tokens.user_for(token)
@@ -34,6 +39,14 @@ class StaffToken(HttpBearer):
             return None  # ninja answers 401
         if not user.is_staff:
             raise HttpError(403, "this token's user is not staff: writes are for staff")
+        # Checked here, before the body is read: Django would otherwise spool a huge upload to disk first.
+        limit = settings.READINGROOM_API_MAX_UPLOAD_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + MULTIPART_ROOM:
+            raise HttpError(413, f"the request is larger than {limit // (1024 * 1024)} MB")
         # The model history (django-simple-history) records request.user as the change's author.
         request.user = user
         return user

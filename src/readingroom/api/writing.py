@@ -26,7 +26,7 @@ from .schemas import AccessIn, Error, PagesAdded, RecordCreate, RecordDetail, Re
 
 # The reading router: a record's GET and PATCH share one path, so they must share one URL pattern.
 WRITE = {"auth": StaffToken(), "tags": ["write (staff)"]}
-REFUSED = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+REFUSED = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 # Catalogue fields the API names differently from the model.
 MODEL_NAMES = {"date": "date_edtf"}
 
@@ -127,7 +127,7 @@ def set_access(request: HttpRequest, public_id: str, payload: AccessIn):
     return _detail(request, record)
 
 
-@router.post(**WRITE, path="/records/{record:public_id}/pages", response={201: PagesAdded, **REFUSED, 413: Error},
+@router.post(**WRITE, path="/records/{record:public_id}/pages", response={201: PagesAdded, **REFUSED},
              summary="Attach a page image (PNG, JPEG or TIFF) after the record's scan pages")
 def add_page(request: HttpRequest, public_id: str, image: File[UploadedFile]):
     if image.size is None or image.size > _max_upload():
