@@ -28,9 +28,15 @@ def _json_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @answers_json
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "HEAD":
+        # The view sees GET; the method is put back so the handler drops the body (a HEAD answer has none).
+        head = request.method == "HEAD"
+        if head:
             request.method = "GET"
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            if head:
+                request.method = "HEAD"
         if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
             refusal = JsonResponse({"detail": f"Method {request.method} not allowed here"}, status=405)
             refusal["Allow"] = response.get("Allow", "")
