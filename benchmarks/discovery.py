@@ -117,10 +117,16 @@ def main() -> None:
         ("/search/export.csv (first 1,000 records)", "/search/export.csv?q=army", None),
     ]
     print(f"\n{'request':<48} {'median ms':>10} {'max ms':>9} {'x floor':>8}")
+    ratios = {}
     for label, url, floor in rows:
         median, worst = (floors[floor], floors[floor]) if url is None else timed(get(url), args.repeat)
         ratio = f"{median / floors[floor]:8.1f}" if floor and url else " " * 8
+        if floor and url:
+            ratios[f"{url} median / SQL floor"] = (median / floors[floor], "lower")
         print(f"{label:<48} {median:10.1f} {worst:9.1f} {ratio}")
+    from harness import report_ratios
+
+    report_ratios("discovery", ratios)
     print(f"\nLoad average at the end: {os.getloadavg()[0]:.1f}")
 
 

@@ -4,6 +4,7 @@ suite's sample archive indexed, a free port, and a server to wait for."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import sys
@@ -11,6 +12,19 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+RATIOS_FILE = "READINGROOM_BENCH_RATIOS"  # set by benchmarks/check.py: where each script leaves its ratios
+
+
+def report_ratios(benchmark: str, ratios: dict[str, tuple[float, str]]) -> None:
+    """Leave this run's ratios for benchmarks/check.py: name -> (value, "higher" or "lower" is better).
+    Ratios against a floor measured in the same run hold between machines; absolute times do not."""
+    target = os.environ.get(RATIOS_FILE)
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"benchmark": benchmark,
+                              "ratios": {k: {"value": round(v, 4), "better": b} for k, (v, b) in ratios.items()}})
+                  + "\n")
 
 
 def setup_django(data_dir: Path) -> None:

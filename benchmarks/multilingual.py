@@ -174,6 +174,12 @@ def main() -> None:
           "query parser on the same texts (the floor); ratio: readingroom / plain.")
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average "
           f"{os.getloadavg()[0]:.1f} at the end of the run.")
+    from harness import report_ratios
+
+    # Recall is not a speed: it holds on every machine, and any fall is a regression.
+    recalls = [r for _, _, _, r, _, _ in rows]
+    report_ratios("multilingual", {"lowest recall@10 of any language and direction": (min(recalls), "higher"),
+                                   "mean recall@10": (sum(recalls) / len(recalls), "higher")})
 
 
 if __name__ == "__main__":

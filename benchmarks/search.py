@@ -558,6 +558,14 @@ def main() -> None:
         for t in r.values():
             if isinstance(t, dict):
                 t.pop("times", None)
+    from harness import report_ratios
+
+    report_ratios("search", {
+        "rebuild docs/s / raw Tantivy": (rr["indexed"] / rr["seconds"] / (floor["indexed"] / floor["seconds"]), "higher"),
+        **{f"{k} p95 / raw Tantivy": (rr[k]["p95"] / floor[k]["p95"], "lower") for k in kinds},
+        **({f"{k} p50: FTS5 / readingroom": (results["SQLite FTS5"][k]["p50"] / rr[k]["p50"], "higher")
+            for k in ("term+facets", "phrase+facets")} if "SQLite FTS5" in results else {}),
+    })
     print("JSON: " + json.dumps({"corpus": corpus, "results": results}))
     if not args.keep:
         shutil.rmtree(data_dir, ignore_errors=True)
