@@ -3,21 +3,24 @@ already read, so on a machine with two or more cores the two halves of an import
 
 Only formats that declare `read_ahead = True` use it: their parsers touch no database and yield plain,
 picklable records. Records come back in order, in small chunks (sending one by one costs more). If this
-process dies (kill -9) or stops reading, the child's next write fails and it exits.
+process dies (kill -9), the child's next write fails and it exits; if it stops reading, it ends the child.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from .records import Problem
 
-CHUNK = 64  # records sent at a time; the pipe's buffer bounds how far the reader runs ahead
+CHUNK = 64  # records sent at a time (sending one by one costs more)
+AHEAD = 12  # chunks received and waiting: the reader runs up to three batches ahead of the store
 
 
 def enabled() -> bool:
@@ -40,23 +43,48 @@ def read_ahead(parse: Callable[[], Iterator[Any]], source: str) -> Iterator[Any]
     child = context.Process(target=_produce, args=(parse, receiver, sender, source), daemon=True)
     child.start()
     sender.close()  # only the child writes: when it is gone, reading ends
+    # A thread here empties the pipe into a queue while this process stores a batch: with the pipe alone the
+    # child could run only one chunk ahead, then waited in send() for the rest of the batch (a batch is
+    # 250 records, a chunk 64), and the two processes hardly overlapped.
+    chunks: queue.Queue = queue.Queue(maxsize=AHEAD)
+    stop = threading.Event()
+    pump = threading.Thread(target=_pump, args=(receiver, chunks, stop, child, source), daemon=True)
+    pump.start()
     try:
-        while True:
-            try:
-                chunk = receiver.recv()
-            except EOFError:
-                child.join(timeout=5)
-                yield Problem(source, f"the reader process ended unexpectedly (exit code {child.exitcode})")
-                return
-            if chunk is None:
-                return
+        while (chunk := chunks.get()) is not None:
             yield from chunk
     finally:
+        stop.set()
+        if child.is_alive():
+            child.terminate()  # the caller stopped early (an interrupted import): the reader's work is unwanted
+        pump.join(timeout=5)
         receiver.close()  # a child still writing gets a broken pipe and exits
         child.join(timeout=5)
         if child.is_alive():
             child.terminate()
             child.join(timeout=5)
+
+
+def _pump(receiver, chunks: queue.Queue, stop: threading.Event, child, source: str) -> None:
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    while not stop.is_set():
+        try:
+            chunk = receiver.recv()
+        except (EOFError, OSError):
+            child.join(timeout=5)
+            put([Problem(source, f"the reader process ended unexpectedly (exit code {child.exitcode})")])
+            put(None)
+            return
+        if not put(chunk) or chunk is None:
+            return
 
 
 def _produce(parse: Callable[[], Iterator[Any]], receiver, sender, source: str) -> None:
