@@ -145,11 +145,15 @@ def classification_of(doc: etree._Element) -> str:
     return ""
 
 
+_SOURCE_LABEL = re.compile(r"^Source:\s*")
+_DOCUMENT_TYPE_WORDS = re.compile(r"[a-zà-ÿ][a-zà-ÿ -]{1,40}")
+
+
 def _source_text(note: etree._Element) -> str:
     """The archival reference: the whole note when short, else its first paragraph, without "Source:"."""
     paragraphs = [p for p in note if local_name(p) == "p"]
     text = plain_text(paragraphs[0] if paragraphs else note, skip_notes=False)
-    return re.sub(r"^Source:\s*", "", text)
+    return _SOURCE_LABEL.sub("", text)
 
 
 # Newer volumes give the marking in the source note: "Source: ... Secret; Priority. Drafted by ..."
@@ -164,7 +168,7 @@ def classification_in_note(source_note: str) -> str:
 def document_type_of(source_note: str, title: str) -> str:
     if ":" in source_note:
         candidate = source_note.rsplit(":", 1)[1].strip().rstrip(".").lower()
-        if re.fullmatch(r"[a-zà-ÿ][a-zà-ÿ -]{1,40}", candidate):
+        if _DOCUMENT_TYPE_WORDS.fullmatch(candidate):
             return candidate
     lowered = title.lower()
     for prefix in sorted(DOCUMENT_TYPES, key=len, reverse=True):
@@ -241,7 +245,9 @@ def convert_document(doc: etree._Element, doc_id: str, volume: Volume, collectio
     number = doc.get("n") or doc_id.lstrip("d")
     title = plain_text(head) if head is not None else ""
     # The printed heading starts with the document's number ("22. Memorandum of..."): the id carries it.
-    title = re.sub(rf"^{re.escape(number)}\.\s+", "", title) if number else title
+    # (String tests, not a pattern made from the number: a pattern per document was compiled anew each time.)
+    if number and title.startswith(f"{number}.") and title[len(number) + 1:len(number) + 2].isspace():
+        title = title[len(number) + 1:].lstrip()
     title = title or f"Document {number}"
     date_edtf, dateline, date_problem = document_date(doc)
     if date_problem:

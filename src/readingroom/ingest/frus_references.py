@@ -65,8 +65,12 @@ def _enclosing(el: etree._Element, names: set[str] | None = None, tag: str | Non
     return None
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"(])")
+_FIRST_SENTENCE_END = re.compile(r"(?<=\.)\s")
+
+
 def _last_sentence(text: str) -> str:
-    return re.split(r"(?<=[.;!?])\s+(?=[A-Z“\"(])", text.strip())[-1][-200:]
+    return _SENTENCE_END.split(text.strip())[-1][-200:]
 
 
 def _says(el: etree._Element, stems: tuple[str, ...]) -> bool:
@@ -97,8 +101,8 @@ def _note_text(note: etree._Element | None, ref: etree._Element | None = None, l
     text = (plain_text(note, skip_notes=False) if note.find(f".//{LB}") is not None
             else _WS.sub(" ", "".join(note.itertext())).strip())
     if len(text) > limit and ref is not None:
-        tail = re.split(r"(?<=\.)\s", (ref.tail or ""), maxsplit=1)[0]
-        tail = re.sub(r"\s+", " ", tail)
+        tail = _FIRST_SENTENCE_END.split(ref.tail or "", maxsplit=1)[0]
+        tail = _WS.sub(" ", tail)
         text = f"… {_last_sentence(_text_before(ref, note))} {plain_text(ref)}{tail}"
     text = label + text.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
