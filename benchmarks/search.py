@@ -38,9 +38,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-TYPES = ["telegram", "memorandum", "letter", "report", "minutes", "despatch", "airgram", "note"]
-LANGS = ["en"] * 17 + ["fr", "de", "ru"]
-CLASSES = ["", "", "SECRET", "TOP SECRET", "CONFIDENTIAL", "RESTRICTED"]
+from catalogue import build_catalogue, text_pools  # noqa: E402  (discovery.py reaches them as search.*)
+
 FACET_DIMS = ["collection", "decade", "year", "type", "language", "classification", "person", "place", "subject"]
 WORD = re.compile(r"[A-Za-z]+")
 
@@ -65,76 +64,6 @@ def cpu_seconds() -> float:
 
 
 # --- corpus ------------------------------------------------------------------------------------------
-
-def text_pools() -> tuple[list[str], list[str], list[str]]:
-    from search_corpus import chunks, frus_paragraphs, icdar_pairs, overproof_pairs
-
-    pairs = overproof_pairs() + icdar_pairs()
-    truth = [c for p in pairs for c in chunks(p.truth)]
-    ocr = [c for p in pairs for c in chunks(p.ocr)]
-    frus = [text for _title, text in frus_paragraphs()]
-    return truth, ocr, frus
-
-
-def build_catalogue(n: int) -> dict:
-    """Fill the catalogue with n records, streaming in batches; return a description."""
-    import datetime as dt
-
-    from readingroom.catalog.models import Authority, Collection, Content, Record, RecordAuthority
-    from readingroom.search import gazetteer
-
-    truth, ocr, frus = text_pools()
-    gazetteer.load()
-    places = list(Authority.objects.filter(kind="place").values_list("pk", flat=True))
-    people = [Authority.objects.create(kind="person", identifier=f"person-bench-{i}",
-                                       preferred_name=f"{random.Random(i).choice(truth).split()[0].title()} "
-                                                      f"Person{i}").pk for i in range(300)]
-    subjects = [Authority.objects.create(kind="subject", identifier=f"subject-bench-{i}",
-                                         preferred_name=f"Subject {i}").pk for i in range(60)]
-    roots = [Collection.objects.create(identifier=f"bench-{i}", title=f"Benchmark collection {i}") for i in range(10)]
-    series = [Collection.objects.create(identifier=f"bench-{i}-{j}", title=f"Series {j} of collection {i}",
-                                        level="series", parent=roots[i]) for i in range(10) for j in range(5)]
-    batch = 2000
-    contents_total = links_total = 0
-    for start in range(0, n, batch):
-        records, plans = [], []
-        for i in range(start, min(n, start + batch)):
-            rng = random.Random(i)
-            day = dt.date(rng.randint(1842, 1960), rng.randint(1, 12), rng.randint(1, 28))
-            access = rng.random()
-            title_words = rng.choice(truth).split()[:rng.randint(5, 12)]
-            records.append(Record(
-                public_id=f"bench-{i}", title=" ".join(title_words), date_edtf=day.isoformat(), date_start=day,
-                date_end=day, document_type=rng.choice(TYPES), classification=rng.choice(CLASSES),
-                languages=[rng.choice(LANGS)], collection=rng.choice(series + roots[:2]),
-                access_level="staff" if access < 0.02 else "embargoed" if access < 0.03 else "public",
-                embargo_until=dt.date(2999, 1, 1) if 0.02 <= access < 0.03 else None, position=i,
-            ))
-            transcript = "\n\n".join(rng.sample(truth, 2) + ([rng.choice(frus)] if rng.random() < 0.3 else []))
-            scan = rng.choice(ocr) if rng.random() < 0.6 else ""
-            links = ([(p, "mentioned") for p in rng.sample(people, rng.randint(0, 3))]
-                     + [(p, "mentioned") for p in rng.sample(places, rng.randint(0, 2))]
-                     + [(s, "subject") for s in rng.sample(subjects, rng.randint(0, 1))])
-            plans.append((transcript, scan, links))
-        Record.objects.bulk_create(records, batch_size=500)
-        ids = dict(Record.objects.filter(public_id__in=[r.public_id for r in records]).values_list("public_id", "pk"))
-        contents, links = [], []
-        for record, (transcript, scan, record_links) in zip(records, plans, strict=True):
-            pk = ids[record.public_id]
-            contents.append(Content(record_id=pk, position=0, kind="transcript", language=record.languages[0],
-                                    text=transcript))
-            if scan:
-                contents.append(Content(record_id=pk, position=1, kind="scan", language="en", text=scan))
-            links.extend(RecordAuthority(record_id=pk, authority_id=a, role=role) for a, role in record_links)
-        Content.objects.bulk_create(contents, batch_size=500)
-        RecordAuthority.objects.bulk_create(links, batch_size=500)
-        contents_total += len(contents)
-        links_total += len(links)
-    chars = sum(len(c) for c in truth) + sum(len(c) for c in ocr)
-    return {"records": n, "contents": contents_total, "links": links_total, "truth_chunks": len(truth),
-            "ocr_chunks": len(ocr), "frus_paragraphs": len(frus), "pool_chars": chars,
-            "public": Record.objects.public().count()}
-
 
 def query_set(count: int, seed: int = 11) -> dict[str, list[str]]:
     truth, _ocr, _frus = text_pools()

@@ -213,6 +213,11 @@ READINGROOM_IIIF_RENDERS = int(os.environ.get("READINGROOM_IIIF_RENDERS", "0")) 
 READINGROOM_IIIF_RENDER_WAIT = float(os.environ.get("READINGROOM_IIIF_RENDER_WAIT", "2"))
 # The largest page image the API accepts in one upload (api/writing.py); larger ones get 413.
 READINGROOM_API_MAX_UPLOAD_BYTES = _int("READINGROOM_API_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# Each server process's own memory cache (rendered citations, the document pages' computed parts, whose keys
+# change with the catalogue, so a per-process cache is never stale). Django's default of 300 entries was
+# smaller than one reader's walk through a collection; an entry is 1-3 kB.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": _int("READINGROOM_CACHE_ENTRIES", 20_000)}}}
 
 LOGGING = {
     "version": 1,

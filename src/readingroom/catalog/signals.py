@@ -4,7 +4,9 @@
 ORM (the admin, the careful import path, OCR results) send it from here; code that writes rows without
 model saves (bulk inserts, `QuerySet.update`) sends it itself with `announce`. OCR results reach it
 through the content's saved text. `names_changed` says that
-collection titles or authority names changed, so caches of display names are forgotten."""
+collection titles or authority names changed, so caches of display names are forgotten.
+`relations_changed` says that relations between records changed: they are in no search document, so
+they announce no record, but pages that list them must not show old ones."""
 
 from __future__ import annotations
 
@@ -15,11 +17,14 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import Signal, receiver
 
 from .models import Authority, Collection, Content, Footnote, NameVariant, Record, RecordAuthority, Repository
+from .relations import Relation
 
 # kwargs: pks (list of Record primary keys; the records may be gone)
 records_changed = Signal()
 # no kwargs: collection titles, authority names or variants changed
 names_changed = Signal()
+# no kwargs: relations were added, removed or edited (model saves send it from here; bulk writers themselves)
+relations_changed = Signal()
 
 
 def announce(pks: Iterable[int | None]) -> None:
@@ -88,3 +93,9 @@ def _repository(sender, instance: Repository, **kwargs) -> None:
         collections.extend(Collection.subtree_pks(pk))
     announce(Record.objects.filter(Q(repository=instance) | Q(collection_id__in=collections))
              .values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Relation, dispatch_uid="catalog-relation-saved")
+@receiver(post_delete, sender=Relation, dispatch_uid="catalog-relation-deleted")
+def _relation(sender, instance: Relation, **kwargs) -> None:
+    relations_changed.send(sender=Relation)

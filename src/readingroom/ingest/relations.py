@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from readingroom.catalog.models import Content, Record, RecordAuthority, Relation
+from readingroom.catalog.signals import relations_changed
 
 from .records import ParsedRecord, ReferenceItem
 from .text_references import TextReference
@@ -172,4 +173,5 @@ def link_references(parsed: Iterable[ParsedRecord | Stated], origin: str) -> Lin
             [Relation(source_id=s, target_id=t, kind=k, note=note, origin=origin)
              for (s, t, k), note in wanted.items() if (s, t, k) not in existing],
             ignore_conflicts=True)  # staff stated it already: theirs stands
+    relations_changed.send(sender=Relation)  # bulk writes and updates send no model signals
     return counts

@@ -1,6 +1,7 @@
 """Search: the one module callers outside this package import.
 
-Reading: `search`, `attach_records`, `more_like_this` and the result types; `compile_fields` turns the
+Reading: `search`, `attach_records`, `more_like_this` and the result types; `commit_stamp` changes with
+what the index holds (for cache keys); `compile_fields` turns the
 advanced form's fields into a query. Writing (never inside a
 request): `drain`, `rebuild`, `check`, `needs_rebuild`, under the one writer lock. For highlighting:
 `name_variants`, `fold_word`, `fold_han` (Traditional as Simplified) and `StemMatcher`. Field names,
@@ -17,7 +18,7 @@ _EXPORTS = {
     "Facet": "facets", "FacetValue": "facets", "DIMENSIONS": "facets",
     "drain": "writer", "rebuild": "writer", "check": "writer", "needs_rebuild": "writer",
     "record_count": "writer", "WriteReport": "writer",
-    "IndexUnavailable": "store", "IndexMissing": "store", "IndexDamaged": "store", "WriterBusy": "store",
+    "commit_stamp": "store", "IndexUnavailable": "store", "IndexMissing": "store", "IndexDamaged": "store", "WriterBusy": "store",
     "name_variants": "variants.load", "fold_word": "variants", "fold_han": "scripts", "StemMatcher": "snippets",
 }
 __all__ = sorted(_EXPORTS)

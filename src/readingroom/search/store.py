@@ -300,6 +300,19 @@ def _stamp(path: Path) -> tuple[str, int, int, int] | None:
     return str(path), st.st_ino, st.st_mtime_ns, st.st_size
 
 
+def commit_stamp(public: bool = False) -> str:
+    """Changes whenever a reader opening the index now would see other contents: a rebuild (CURRENT) or
+    a commit (the index's meta.json, replaced by rename). A read and a stat, for cache keys of results
+    computed from the index; without an index, a stamp that an index's arrival changes."""
+    root = index_root()
+    try:
+        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return "no-index"
+    commit = _stamp(root / name / (PUBLIC_DIR if public else "") / "meta.json")
+    return f"{name}:{commit[1]}:{commit[2]}:{commit[3]}" if commit else f"{name}:-"
+
+
 def open_for_reading(public: bool = False) -> tantivy.Index:
     """The index of every record (staff), or with `public` the index of what the public may see."""
     pointer = _stamp(index_root() / "CURRENT")

@@ -8,4 +8,4 @@ class WebConfig(AppConfig):
     verbose_name = _("Reading room")
 
     def ready(self) -> None:
-        from . import sitemaps  # noqa: F401  (connects the sitemap's cache to catalogue change signals)
+        from . import document_parts, sitemaps  # noqa: F401  (connect their caches to catalogue change signals)

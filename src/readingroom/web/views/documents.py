@@ -21,8 +21,9 @@ from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name, script_direction
 from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority, visible_q
 from readingroom.catalog.originals import translation_languages
-from readingroom.catalog.relations import RelatedGroup, related_groups
+from readingroom.catalog.relations import RelatedGroup
 from readingroom.standards import citations
+from readingroom.web.document_parts import similar, surroundings
 from readingroom.web.highlight import (
     MARK,
     highlight_html,
@@ -218,17 +219,16 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         from readingroom.web.serializers import record_detail
 
         data = record_detail(record)
-        previous, following = neighbours(request, record)
-        data["previous"] = previous.public_id if previous else None
-        data["next"] = following.public_id if following else None
+        around = surroundings(request, record)
+        data["previous"] = around.previous.public_id if around.previous else None
+        data["next"] = around.next.public_id if around.next else None
         data["links"] = {
             "html": record.get_absolute_url(),
             "cite": {fmt: reverse("cite", args=[record.public_id, fmt]) for fmt in citations.FORMATS},
             "iiif_manifest": (reverse("iiif-manifest", args=[record.public_id])
                               if any(c.pages.all() for c in record.contents.all()) else None),
         }
-        data.update(relations_json(related_groups(record, request.user),
-                                   same_day(request, record)))
+        data.update(relations_json(around.related, around.same_day))
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     groups: dict[str, list[RecordAuthority]] = {}
     for link in record.authority_links.all():
@@ -242,7 +242,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
     paired = {pair.original.content.pk, pair.translation.content.pk} if pair else set()
     tab_views = [v for v in views if v.content.pk not in paired or v.content.kind == Content.Kind.SCAN]
     translation = pair.translation.language if pair else None
-    previous, following = neighbours(request, record)
+    around = surroundings(request, record)
     context = {
         "record": record,
         "contents": contents,
@@ -269,10 +269,11 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
         "organizations": groups.get("organization", []),
         "subjects": groups.get("subject", []),
         "searchable_pdf": has_searchable_pdf(contents),
-        "previous": previous,
-        "next": following,
-        "related_groups": related_groups(record, request.user),
-        "same_day": same_day(request, record),
+        "previous": around.previous,
+        "next": around.next,
+        "related_groups": around.related,
+        "same_day": around.same_day,
+        "similar": similar(request, record),
         "viewer_data": {
             "pages": [
                 {"number": sp.number, "id": sp.page.pk, "width": sp.page.width, "height": sp.page.height,
