@@ -122,6 +122,18 @@ def confusion_regex(word: str, tol: Tolerance, edits: int = 0) -> str | None:
     return pattern if len(pattern) <= tol.max_regex_chars else None
 
 
+@lru_cache(maxsize=4096)
+def _regex_query(pattern: str | None) -> Query | None:
+    """The regex as a query on the OCR field, or None when Tantivy refuses it: its automaton is capped
+    (1000 states), which long words with many confusable letters and a free edit can exceed."""
+    if pattern is None:
+        return None
+    try:
+        return Query.regex_query(build_schema(), FUZZY_FIELD, pattern)
+    except ValueError:
+        return None
+
+
 def word_query(stem: str, surface: str | None, tol: Tolerance = DEFAULT) -> Query | None:
     """Approximate matches of one query word in the OCR field, or None when the tolerance allows none.
     `stem` is the word as the field's analyser indexes it; `surface` the word lowercased and folded."""
@@ -132,13 +144,12 @@ def word_query(stem: str, surface: str | None, tol: Tolerance = DEFAULT) -> Quer
         distance = tol.edits(form)
         if not distance:
             continue
-        regex = confusion_regex(form, tol)
-        if regex is not None:
-            clauses.append((Occur.Should, Query.regex_query(schema, FUZZY_FIELD, regex)))
+        if (regex := _regex_query(confusion_regex(form, tol))) is not None:
+            clauses.append((Occur.Should, regex))
         for d in range(1, distance + 1):  # nested: a closer token matches more clauses and scores more
             clauses.append((Occur.Should, Query.fuzzy_term_query(schema, FUZZY_FIELD, form, d)))
-        if tol.confusion_edits and (wide := confusion_regex(form, tol, edits=1)) is not None:
-            clauses.append((Occur.Should, Query.regex_query(schema, FUZZY_FIELD, wide)))
+        if tol.confusion_edits and (wide := _regex_query(confusion_regex(form, tol, edits=1))) is not None:
+            clauses.append((Occur.Should, wide))
     if not clauses:
         return None
     # Each automaton clause scores a constant; shared out so that a token matching them all scores 1,
