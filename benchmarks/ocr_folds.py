@@ -133,7 +133,7 @@ def miss_kind(noise: NoiseSet, i: int, outcome: Outcome, tolerance) -> tuple[str
     for word in text.lower().split():
         if word in tokens:
             continue
-        nearest = min(tokens, key=lambda t: Levenshtein.distance(word, t)) if tokens else ""
+        nearest = min(sorted(tokens), key=lambda t: Levenshtein.distance(word, t)) if tokens else ""
         distance = Levenshtein.distance(word, nearest)
         if distance > worst[1]:
             worst = (f"{word} ~ {nearest}", distance)
