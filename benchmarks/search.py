@@ -10,8 +10,10 @@ the same documents built from it by readingroom's own document builder, each in 
 (so each peak memory figure is that engine's alone, Django and the catalogue read included).
 
 Queries (the same for every engine, drawn from the ground-truth texts): single words (term), 2-3 word
-phrases, misspelt words (fuzzy: one letter replaced; FTS5 has no fuzzy matching), and term and phrase
-queries with facet counts over nine dimensions. readingroom is measured through engine.search, the
+phrases, misspelt words (fuzzy: one letter replaced; FTS5 has no fuzzy matching), long words (>= 9
+letters: the OCR-noise tolerance's widest clauses), and term and phrase queries with facet counts over
+nine dimensions. readingroom's term, phrase and long-word queries are also timed with approximate (OCR
+tolerance) matches always on, beside the same queries run exact first. readingroom is measured through engine.search, the
 path the web page uses (query parsing, variants, access filter, total count), without snippets.
 
     python benchmarks/search.py [--records 100000] [--queries 200] [--whoosh-queries 50] [--skip-whoosh]
@@ -84,7 +86,10 @@ def query_set(count: int, seed: int = 11) -> dict[str, list[str]]:
         if len(w) >= 6 and len(fuzzy) < count:
             k = rng.randrange(1, len(w) - 1)
             fuzzy.append(w[:k] + ("x" if w[k] != "x" else "q") + w[k + 1:])
-    return {"term": terms, "phrase": phrases, "fuzzy": fuzzy}
+    # Long words get the OCR tolerance's widest clauses (two free edits, the longest confusion regex).
+    long_words = [w for w in words if len(w) >= 9]
+    long = [rng.choice(long_words).lower() for _ in range(count)]
+    return {"term": terms, "phrase": phrases, "fuzzy": fuzzy, "long": long}
 
 
 # --- timing ------------------------------------------------------------------------------------------
@@ -148,7 +153,8 @@ def run_readingroom(data_dir: str, queries: dict, out) -> None:
     result["phrase+facets"] = timed(faceted, phrases)
     result["full page (term, facets, snippets)"] = timed(page, queries["term"])
     # The default takes exact matches alone when there are 20 or more; with approximate matches always in:
-    for kind, qs in (("term", queries["term"]), ("phrase", phrases)):
+    result["long"] = timed(top, queries["long"])
+    for kind, qs in (("term", queries["term"]), ("phrase", phrases), ("long", queries["long"])):
         result[f"{kind}, approximate always"] = timed(
             lambda q: search(q, with_facets=False, with_snippets=False, per_page=10, approximate="always"), qs)
     result.update(time_more_like_this())
@@ -260,6 +266,7 @@ def run_raw_tantivy(data_dir: str, queries: dict, out) -> None:
     result["term"] = timed(top, queries["term"])
     result["phrase"] = timed(top, phrases)
     result["fuzzy"] = timed(fuzzy, queries["fuzzy"])
+    result["long"] = timed(top, queries["long"])
     result["term+facets"] = timed(faceted, queries["term"])
     result["phrase+facets"] = timed(faceted, phrases)
     result["index_mb"] = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
@@ -464,9 +471,13 @@ def main() -> None:
     page = rr["full page (term, facets, snippets)"]
     print(f"\nreadingroom full result page (term, 9 facet dimensions, 20 snippets): p50 {page['p50']:.2f} ms, "
           f"p95 {page['p95']:.2f} ms")
-    for kind in ("term", "phrase"):
-        t = rr[f"{kind}, approximate always"]
-        print(f"readingroom {kind} with approximate matches always included: p50 {t['p50']:.2f} ms, p95 {t['p95']:.2f} ms")
+    # The OCR-noise tolerance (search/ocr_noise.py) costs what these add to the plain queries beside them.
+    for kind in ("term", "phrase", "long"):
+        t, plain = rr[f"{kind}, approximate always"], rr[kind]
+        print(f"readingroom {kind + (' (>= 9 letters)' if kind == 'long' else ''):<18} exact first (default) "
+              f"p50 {plain['p50']:.2f} / p95 {plain['p95']:.2f} ms; OCR tolerance always on p50 {t['p50']:.2f} / "
+              f"p95 {t['p95']:.2f} ms ({t['p95'] / plain['p95']:.1f}x at p95, {t['p95'] / floor[kind]['p95']:.1f}x "
+              f"the floor's plain {kind} query)")
     for kind in ("more like this: Tantivy's own query, fresh index", "more like this, after 100 edits"):
         t = rr[kind]
         print(f"readingroom {kind}: p50 {t['p50']:.2f} ms, p95 {t['p95']:.2f} ms")

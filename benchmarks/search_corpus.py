@@ -64,6 +64,16 @@ def icdar_pairs(shared: Path = SHARED) -> list[Pair]:
     return pairs
 
 
+def noise_sets(shared: Path = SHARED) -> dict[str, list[Pair]]:
+    """The three OCR-noise sets apart, for cross-validation: Overproof, ICDAR 2017, ICDAR 2019."""
+    icdar = icdar_pairs(shared)
+    return {
+        "Overproof": overproof_pairs(shared),
+        "ICDAR2017": [p for p in icdar if p.source.split(":")[1].split("/")[0] in {"eng_monograph", "eng_periodical"}],
+        "ICDAR2019": [p for p in icdar if p.source.split(":")[1].split("/")[0] == "EN1"],
+    }
+
+
 def frus_paragraphs(shared: Path = SHARED) -> list[tuple[str, str]]:
     """(title, paragraph) pairs from every FRUS excerpt."""
     from lxml import etree

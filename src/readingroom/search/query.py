@@ -27,12 +27,14 @@ from tantivy import FieldType, Occur, Query
 
 from readingroom.catalog.dates import DateError, parse_edtf
 
-from . import variants
+from . import ocr_noise, variants
 from .documents import day_number
 from .name_forms import surname_cases
+from .ocr_noise import Tolerance
 from .schema import (
     ENGLISH,
     FIELD_PREFIXES,
+    FOLDED,
     FUZZY_FIELD,
     FUZZY_WEIGHT,
     JOINED_FIELD,
@@ -385,30 +387,28 @@ def _field_query(field_name: str, text: str, phrase: bool) -> Query | None:
     return Query.phrase_query(schema, field_name, tokens)
 
 
-def fuzzy_distance(word: str) -> int:
-    """Edit distance allowed for OCR noise: none for short words (too many false friends)."""
-    if len(word) >= 9:
-        return 2
-    if len(word) >= 5:
-        return 1
-    return 0
-
-
-def _ocr_word(token: str, fuzzy: bool, joined: bool) -> Query:
-    """One analysed word in machine-read text: exact, glued across a split, or within an edit distance."""
+def _ocr_word(token: str, surface: str | None, tol: Tolerance | None, joined: bool) -> Query:
+    """One analysed word in machine-read text: exact, glued across a split, or as OCR may misread it."""
     schema = build_schema()
     options = [Query.term_query(schema, FUZZY_FIELD, token)]
     if joined:
         options.append(Query.term_query(schema, JOINED_FIELD, token))
-    distance = fuzzy_distance(token)
-    if fuzzy and distance:
-        options.append(Query.fuzzy_term_query(schema, FUZZY_FIELD, token, distance))
+    if tol is not None and (approximate := ocr_noise.word_query(token, surface, tol)) is not None:
+        options.append(approximate)
     return options[0] if len(options) == 1 else Query.boolean_query([(Occur.Should, q) for q in options])
 
 
-def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool, joined: bool = True,
+def _surface_forms(text: str, count: int) -> list[str | None]:
+    """The query's words lowercased and folded but not stemmed, aligned with its `count` stemmed tokens
+    (None each when the two analysers disagree on the number of tokens)."""
+    forms = analyzers()[FOLDED].analyze(searchable(text))
+    return list(forms) if len(forms) == count else [None] * count
+
+
+def _text_query(text: str, field_name: str | None, phrase: bool, tol: Tolerance | None, joined: bool = True,
                 fallback: bool = True, marks: set[str] | None = None) -> Query | None:
-    """`fallback`: add the approximate clauses (fuzzy words, a phrase's words anywhere in OCR text);
+    """`tol`: the OCR-noise tolerance (None: none); `fallback`: add the approximate clauses (misread
+    words, a phrase's words anywhere in OCR text);
     `marks` collects "approximate" when any was added, so the caller knows an exact tier differs."""
     if field_name is not None:
         return _field_query(field_name, text, phrase)
@@ -423,15 +423,16 @@ def _text_query(text: str, field_name: str | None, phrase: bool, fuzzy: bool, jo
         if joined:
             clauses.append((Occur.Should, Query.boost_query(
                 Query.term_query(schema, JOINED_FIELD, english[0]), JOINED_WEIGHT)))
-        distance = fuzzy_distance(english[0])
-        if fuzzy and distance and fallback:
-            clauses.append((Occur.Should, Query.boost_query(
-                Query.fuzzy_term_query(schema, FUZZY_FIELD, english[0], distance), FUZZY_WEIGHT)))
+        approximate = ocr_noise.word_query(english[0], _surface_forms(text, 1)[0], tol) if tol and fallback else None
+        if approximate is not None:
+            clauses.append((Occur.Should, Query.boost_query(approximate, FUZZY_WEIGHT)))
             _mark(marks)
-    elif 1 < len(english) <= 4 and (fuzzy or joined) and fallback:
+    elif 1 < len(english) <= 4 and (tol is not None or joined) and fallback:
         # A phrase in noisy OCR text rarely survives intact: as a fallback ranked well below the exact
-        # phrase, all its words anywhere in the OCR text, each exact, glued or fuzzy.
-        every_word = Query.boolean_query([(Occur.Must, _ocr_word(t, fuzzy, joined)) for t in english])
+        # phrase, all its words anywhere in the OCR text, each exact, glued or misread.
+        surfaces = _surface_forms(text, len(english))
+        every_word = Query.boolean_query([(Occur.Must, _ocr_word(t, f, tol, joined))
+                                          for t, f in zip(english, surfaces, strict=True)])
         clauses.append((Occur.Should, Query.boost_query(every_word, FUZZY_WEIGHT / 2)))
         _mark(marks)
     if not clauses:
@@ -444,36 +445,36 @@ def _mark(marks: set[str] | None) -> None:
         marks.add("approximate")
 
 
-def compile_node(node: object | None, fuzzy: bool = True, joined: bool = True, fallback: bool = True,
-                 marks: set[str] | None = None) -> Query | None:
+def compile_node(node: object | None, tol: Tolerance | None = ocr_noise.DEFAULT, joined: bool = True,
+                 fallback: bool = True, marks: set[str] | None = None) -> Query | None:
     if node is None:
         return None
     if isinstance(node, Word):
-        return _text_query(node.text, node.field, False, fuzzy, joined, fallback, marks)
+        return _text_query(node.text, node.field, False, tol, joined, fallback, marks)
     if isinstance(node, Phrase):
-        return _text_query(node.text, node.field, True, fuzzy, joined, fallback, marks)
+        return _text_query(node.text, node.field, True, tol, joined, fallback, marks)
     if isinstance(node, Variants):
         options = [q for name in node.names
-                   if (q := _text_query(name, node.field, True, fuzzy, joined, fallback, marks)) is not None]
+                   if (q := _text_query(name, node.field, True, tol, joined, fallback, marks)) is not None]
         return Query.boolean_query([(Occur.Should, q) for q in options]) if options else None
     if isinstance(node, DateRange):
         return date_filter(node)
     if isinstance(node, Not):
-        inner = compile_node(node.node, fuzzy=False, joined=False)
+        inner = compile_node(node.node, tol=None, joined=False)
         if inner is None:
             return None
         return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, inner)])
     if isinstance(node, Or):
-        parts = [q for i in node.items if (q := compile_node(i, fuzzy, joined, fallback, marks)) is not None]
+        parts = [q for i in node.items if (q := compile_node(i, tol, joined, fallback, marks)) is not None]
         return Query.boolean_query([(Occur.Should, q) for q in parts]) if parts else None
     if isinstance(node, And):
         clauses: list[tuple[Occur, Query]] = []
         for item in node.items:
             if isinstance(item, Not):
-                inner = compile_node(item.node, fuzzy=False, joined=False)
+                inner = compile_node(item.node, tol=None, joined=False)
                 if inner is not None:
                     clauses.append((Occur.MustNot, inner))
-            elif (q := compile_node(item, fuzzy, joined, fallback, marks)) is not None:
+            elif (q := compile_node(item, tol, joined, fallback, marks)) is not None:
                 clauses.append((Occur.Must, q))
         if not clauses:
             return None
@@ -536,8 +537,10 @@ def _dates(node: object | None) -> list[DateRange]:
     return []
 
 
-def parse(raw: str | None, fuzzy: bool = True, expand: bool = True, joined: bool = True) -> ParsedQuery:
-    """Parse what the reader typed. Never raises; an empty or unusable query matches everything."""
+def parse(raw: str | None, fuzzy: bool = True, expand: bool = True, joined: bool = True,
+          tolerance: Tolerance = ocr_noise.DEFAULT) -> ParsedQuery:
+    """Parse what the reader typed. Never raises; an empty or unusable query matches everything.
+    `fuzzy`: match OCR misreadings in OCR text, within `tolerance`."""
     messages: list[str] = []
     raw = (raw or "").replace("\x00", " ")
     text = raw
@@ -550,8 +553,8 @@ def parse(raw: str | None, fuzzy: bool = True, expand: bool = True, joined: bool
     if expand and tree is not None:
         tree = expand_variants(tree, variants.load())
     marks: set[str] = set()
-    query = compile_node(tree, fuzzy=fuzzy, joined=joined, marks=marks)
-    exact = compile_node(tree, fuzzy=False, joined=joined, fallback=False) if marks else None
+    query = compile_node(tree, tol=tolerance if fuzzy else None, joined=joined, marks=marks)
+    exact = compile_node(tree, tol=None, joined=joined, fallback=False) if marks else None
     if query is None:
         if raw.strip() and tree is None and not messages:
             messages.append(_("Nothing searchable in the query; showing all records."))

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from html import escape
 
 import tantivy
-from rapidfuzz.distance import Levenshtein
 
+from . import ocr_noise
 from .schema import FOLDED, LANGUAGE_STEMMERS, analyzers, build_schema, unspace_cjk, written_field
 
 SNIPPET_FIELDS = ["transcript", "translation", "ocr", "summary"]
@@ -37,16 +37,8 @@ _WORD = re.compile(r"\w+")
 def approximate_snippet(text: str, words: list[str], max_chars: int = SNIPPET_CHARS) -> str | None:
     """A snippet around words of `text` that are within OCR-noise distance of a query word, or that spell
     one when glued to the next word ("resig nation"). Tantivy cannot highlight fuzzy matches itself."""
-    from .query import fuzzy_distance
-
-    targets = [(w.lower(), fuzzy_distance(w)) for w in words]
-    if not targets or not text:
-        return None
-
-    def near(candidate: str) -> bool:
-        return any(Levenshtein.distance(candidate, t, score_cutoff=d) <= d for t, d in targets)
-
-    return _marked_snippet(text, near, max_chars, glue=True)
+    near = ocr_noise.matcher(words) if text else None
+    return _marked_snippet(text, near, max_chars, glue=True) if near is not None else None
 
 
 # The analyzers a word may have been found by in a field without stored text: each content language's

@@ -1,0 +1,222 @@
+"""Cross-validation of the OCR-noise tolerance for benchmarks/ocr_recall.py: tune on two sets, report on
+the third, and sort each held-out set's misses by kind."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from itertools import product
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+FALSE_HIT_COST = 0.01  # recall a tolerance must win for each false hit it adds to a query's top 10
+WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def grid(size: str):
+    """The tolerances tried: the confusion list, free edits on top of confusions, the shortest word
+    matched approximately, and the length from which two free edits are allowed. 16 (small: 4)."""
+    from readingroom.search.ocr_noise import COMMON_CONFUSIONS, WIDE_CONFUSIONS, Tolerance
+
+    names = {COMMON_CONFUSIONS: "common", WIDE_CONFUSIONS: "wide"}
+    if size == "small":
+        axes = product((COMMON_CONFUSIONS, WIDE_CONFUSIONS), (0, 1), (5,), (9,))
+    else:
+        axes = product((COMMON_CONFUSIONS, WIDE_CONFUSIONS), (0, 1), (4, 5), (8, 10))
+    return [Tolerance(confusions=c, confusion_edits=e, min_length=m, two_edits_from=t,
+                      name=f"{names[c]} confusions +{e} edit, min {m}, 2 edits from {t}")
+            for c, e, m, t in axes]
+
+
+def before():
+    """The matching before issue 15: Levenshtein 1 from 5 letters, 2 from 9, on the stem only."""
+    from readingroom.search.ocr_noise import Tolerance
+
+    return Tolerance(confusions=(), confusion_edits=0, min_length=5, two_edits_from=9, surface=False,
+                     name="before: edits only, stem only")
+
+
+@dataclass
+class Outcome:
+    hit: bool  # source document in the top 10
+    matched: bool  # source document matched at all
+    false_hits: int  # top-10 documents the query does not match exactly on the truth side
+
+
+@dataclass
+class NoiseSet:
+    name: str
+    pairs: list
+    truth: object  # tantivy.Index
+    ocr: object
+    queries: list[tuple[str, int, bool]]  # text, source document, phrase
+    truth_hits: list[bool]
+    truth_sets: list[set[int]]
+
+
+def prepare(name: str, pairs, tmp: Path, build, draw_queries, n: int, seed: int) -> NoiseSet:
+    truth = build(tmp / f"{name}-truth", [(i, p.truth) for i, p in enumerate(pairs)], "transcript")
+    ocr = build(tmp / f"{name}-ocr", [(i, p.ocr) for i, p in enumerate(pairs)], "ocr")
+    words, phrases = draw_queries([p.truth for p in pairs], n, random.Random(seed))
+    queries = [(t, s, False) for t, s in words] + [(t, s, True) for t, s in phrases]
+    noise = NoiseSet(name, pairs, truth, ocr, queries, [], [])
+    searcher = truth.searcher()
+    for text, source, phrase in queries:
+        matching = _pks(searcher, _parse(text, phrase, None).query, len(pairs))
+        noise.truth_sets.append(set(matching))
+        noise.truth_hits.append(source in matching[:10])
+    return noise
+
+
+def _parse(text: str, phrase: bool, tolerance):
+    from readingroom.search.query import parse
+
+    q = f'"{text}"' if phrase else text
+    if tolerance is None:
+        return parse(q, fuzzy=False, joined=False, expand=False)
+    return parse(q, expand=False, tolerance=tolerance)
+
+
+def _pks(searcher, query, limit: int) -> list[int]:
+    return [int(searcher.doc(a).get_first("pk")) for _s, a in searcher.search(query, limit=limit).hits]
+
+
+def run(noise: NoiseSet, tolerance) -> list[Outcome]:
+    """The OCR side as the search page runs it: exact matches alone when there are enough of them."""
+    from readingroom.search.engine import WIDEN_BELOW
+
+    searcher = noise.ocr.searcher()
+    out = []
+    for (text, source, phrase), matching in zip(noise.queries, noise.truth_sets, strict=True):
+        parsed = _parse(text, phrase, tolerance)
+        query = parsed.query
+        if parsed.exact is not None and searcher.search(parsed.exact, limit=1, count=True).count >= WIDEN_BELOW:
+            query = parsed.exact
+        top = _pks(searcher, query, 10)
+        hit = source in top
+        matched = hit or source in _pks(searcher, query, len(noise.pairs))
+        out.append(Outcome(hit, matched, sum(pk not in matching for pk in top)))
+    return out
+
+
+@dataclass
+class Figures:
+    ratio: float  # OCR-side recall over truth-side recall
+    false_hits: float  # per query, in the top 10
+    words: float  # the ratio for rare words alone
+    phrases: float
+
+
+def figures(noise: NoiseSet, outcomes: list[Outcome]) -> Figures:
+    def ratio(kind: bool | None) -> float:
+        pick = [i for i, q in enumerate(noise.queries) if kind is None or q[2] == kind]
+        truth = sum(noise.truth_hits[i] for i in pick)
+        return sum(outcomes[i].hit for i in pick) / truth if truth else 0.0
+
+    return Figures(ratio(None), sum(o.false_hits for o in outcomes) / len(outcomes), ratio(False), ratio(True))
+
+
+def score(fig: Figures, exact: Figures) -> float:
+    return fig.ratio - FALSE_HIT_COST * max(0.0, fig.false_hits - exact.false_hits)
+
+
+def miss_kind(noise: NoiseSet, i: int, outcome: Outcome, tolerance) -> tuple[str, str]:
+    """Why a query the truth side finds is missed on the OCR side, and the nearest OCR reading."""
+    text, source, phrase = noise.queries[i]
+    if outcome.matched:
+        return "matched, ranked below 10", ""
+    tokens = {w.lower() for w in WORD.findall(noise.pairs[source].ocr)}
+    worst = ("", 0)
+    for word in text.lower().split():
+        if word in tokens:
+            continue
+        nearest = min(sorted(tokens), key=lambda t: Levenshtein.distance(word, t)) if tokens else ""
+        distance = Levenshtein.distance(word, nearest)
+        if distance > worst[1]:
+            worst = (f"{word} ~ {nearest}", distance)
+    shown, distance = worst
+    if not shown:
+        return "every word in the OCR text (split or glued)", ""
+    word = shown.split(" ~ ")[0]
+    if len(word) < tolerance.min_length:
+        return "a short word misread (exact only)", shown
+    if distance > max(2, len(word) // 3):
+        return "not in the OCR text (nothing near)", shown
+    return "near reading beyond the tolerance", shown
+
+
+def cross_validate(args, tmp: Path, build, draw_queries) -> None:
+    from search_corpus import noise_sets
+
+    from readingroom.search import ocr_noise
+
+    sets = [prepare(name, pairs, tmp, build, draw_queries, args.queries, args.seed)
+            for name, pairs in noise_sets().items()]
+    for s in sets:
+        print(f"{s.name}: {len(s.pairs)} documents, {sum(len(p.truth) for p in s.pairs) / 1e6:.2f} M characters "
+              f"of ground truth, {sum(not q[2] for q in s.queries)} rare words and "
+              f"{sum(q[2] for q in s.queries)} phrases (seed {args.seed})")
+    candidates = grid(args.grid)
+    exact_only = replace(ocr_noise.NONE)
+    old = before()
+    default = ocr_noise.DEFAULT
+    print(f"\nGrid ({len(candidates)} tolerances, every one tries the word as typed beside its stem): "
+          "common or wide confusion list; 0 or 1 free edit on top of confusions; shortest word matched "
+          "approximately; length from which 2 free Levenshtein edits are allowed (1 below).")
+    print(f"Tuning score on a set: recall ratio - {FALSE_HIT_COST} x false hits added per query (top 10, "
+          "against exact-only OCR matching); on two sets, their mean.\n")
+    results: dict[tuple[str, object], tuple[Figures, list[Outcome]]] = {}
+    for s in sets:
+        for tol in [exact_only, old, default, *candidates]:
+            if (s.name, tol) not in results:
+                outcomes = run(s, tol)
+                results[(s.name, tol)] = (figures(s, outcomes), outcomes)
+
+    def fig(s: NoiseSet, tol) -> Figures:
+        return results[(s.name, tol)][0]
+
+    chosen = {}
+    header = (f"{'held out':<10} {'exact only':>10} {'before':>7} {'tuned':>7} {'words':>6} {'phrases':>7} "
+              f"{'false+ before':>13} {'false+ tuned':>12} {'train score':>11}  chosen on the other two")
+    print(header)
+    for s in sets:
+        train = [t for t in sets if t is not s]
+        best = max(candidates, key=lambda tol: (sum(score(fig(t, tol), fig(t, exact_only)) for t in train) / 2,
+                                                -candidates.index(tol)))
+        chosen[s.name] = best
+        ex, bf, tu = fig(s, exact_only), fig(s, old), fig(s, best)
+        train_score = sum(score(fig(t, best), fig(t, exact_only)) for t in train) / 2
+        print(f"{s.name:<10} {ex.ratio:>10.3f} {bf.ratio:>7.3f} {tu.ratio:>7.3f} {tu.words:>6.3f} {tu.phrases:>7.3f} "
+              f"{bf.false_hits - ex.false_hits:>13.2f} {tu.false_hits - ex.false_hits:>12.2f} {train_score:>11.3f}  "
+              f"{best.label()}")
+    print("\nRatios: OCR-side recall@10 over truth-side recall@10 (words and phrases pooled; then apart). "
+          "false+: false hits the tolerance adds per query to the top 10.")
+
+    counts = Counter(chosen.values())
+    production = max(candidates, key=lambda tol: (counts[tol], -candidates.index(tol)))
+    print(f"\nProduction default: the tolerance chosen by most folds ({counts[production]} of 3), ties to the "
+          f"first in grid order: {production.label()}.")
+    print(f"search/ocr_noise.DEFAULT is {'that one' if production == default else 'NOT that one: ' + default.label()}.")
+    print("DEFAULT on each set (not held out for the folds that did not choose it):")
+    for s in sets:
+        f = fig(s, default)
+        print(f"  {s.name:<10} ratio {f.ratio:.3f} (words {f.words:.3f}, phrases {f.phrases:.3f}), "
+              f"false hits added {f.false_hits - fig(s, exact_only).false_hits:.2f} per query")
+
+    for s in sets:
+        tol = chosen[s.name]
+        outcomes = results[(s.name, tol)][1]
+        kinds: Counter = Counter()
+        examples: dict[str, list[str]] = {}
+        for i, o in enumerate(outcomes):
+            if s.truth_hits[i] and not o.hit:
+                kind, shown = miss_kind(s, i, o, tol)
+                kinds[kind] += 1
+                examples.setdefault(kind, []).append(f"{s.queries[i][0]!r}" + (f" ({shown})" if shown else ""))
+        total = sum(kinds.values())
+        print(f"\nMisses on held-out {s.name} ({total} of {sum(s.truth_hits)} queries the truth side finds):")
+        for kind, n in kinds.most_common():
+            print(f"  {n:>4}  {kind}: {'; '.join(examples[kind][:args.examples])}")
