@@ -33,8 +33,8 @@ SHORT: dict[str, list[str]] = {
     "search": ["--records", "3000", "--queries", "60", "--skip-whoosh"],
     "discovery": ["--records", "3000", "--repeat", "3"],
     "multilingual": ["--queries", "30"],
-    "ocr_recall": [],
-    "web": ["--records", "100", "--requests", "300", "--seconds", "8", "--readers", "10"],
+    "ocr_recall": ["--queries", "60", "--grid", "small"],
+    "web": ["--records", "1000", "--requests", "300", "--seconds", "8", "--readers", "10"],
 }
 
 

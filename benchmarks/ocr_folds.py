@@ -194,6 +194,13 @@ def cross_validate(args, tmp: Path, build, draw_queries) -> None:
               f"{best.label()}")
     print("\nRatios: OCR-side recall@10 over truth-side recall@10 (words and phrases pooled; then apart). "
           "false+: false hits the tolerance adds per query to the top 10.")
+    from harness import report_ratios
+
+    report_ratios("ocr_recall", {
+        **{f"held-out {s.name}: OCR / truth recall@10": (fig(s, chosen[s.name]).ratio, "higher") for s in sets},
+        **{f"held-out {s.name}: false hits added per query": (
+            max(fig(s, chosen[s.name]).false_hits - fig(s, exact_only).false_hits, 0.01), "lower") for s in sets},
+    })
 
     counts = Counter(chosen.values())
     production = max(candidates, key=lambda tol: (counts[tol], -candidates.index(tol)))

@@ -188,6 +188,7 @@ def main() -> None:
             rows = ["| phase | page | requests | p50 ms | p95 ms | max ms | mean ms |", "|---|---|---|---|---|---|---|"]
             samples, elapsed = run_phase(port, plan, 1, args.requests // 3, args.seconds, 0)
             rows += report("baseline: 1 reader", samples, elapsed)
+            alone = {kind: pct(values, .5) for kind, values in samples.times.items()}
             samples, elapsed = run_phase(port, plan, args.readers, args.requests, args.seconds, args.think)
             rows += report(f"{args.readers} readers, think {args.think:g}s", samples, elapsed)
             samples, elapsed = run_phase(port, plan, args.readers, args.requests, args.seconds, 0)
@@ -203,6 +204,10 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average at the end "
           f"{os.getloadavg()[0]:.1f}")
     print("\n".join(rows))
+    from harness import report_ratios
+
+    # No floor here: milliseconds, comparable only with earlier runs on the same machine.
+    report_ratios("web", {f"{kind} p50 ms, one reader (same machine only)": (ms, "lower") for kind, ms in alone.items()})
 
 
 if __name__ == "__main__":
