@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from readingroom.ocr.resolution import (
+    is_noise,
     is_wordlike,
     looks_poor,
     plan,
@@ -51,6 +52,12 @@ def test_word_shapes() -> None:
     assert not any(is_wordlike(w) for w in ["|", "~~", "il1|", "—", "#$%", "a|b"])
     assert is_wordlike("Декларация") and is_wordlike("宣言") and is_wordlike("Menschenwürde")
     assert wordlike_share([]) == 0.0 and wordlike_share(["the", "|"]) == 0.5
+
+
+def test_noise_tokens_are_only_specks_and_symbols() -> None:
+    assert all(is_noise(t) for t in ["|", "~~", "—", "a", ".:;", "i|~~"])
+    # Real text that is not word-shaped is not noise: a page reading only this is not "no text".
+    assert not any(is_noise(t) for t in ["Aust.J.Geod.Photogram.Sury.", "il1|", "宣言", "42"])
 
 
 def test_a_reading_looks_poor_when_unsure_or_not_word_shaped() -> None:

@@ -326,7 +326,7 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
         settings["resolution"] = {**dpi_plan.as_dict(), "stated": stated_dpi, "estimated": best.estimated,
                                   "used": best.dpi, "passes": passes}
         settings["dpi_source"] = "file" if stated_dpi and best.dpi == stated_dpi else "estimated by tesseract"
-    noise = [w for w in best.words if not resolution.is_wordlike(str(w[5]))]
+    noise = [w for w in best.words if resolution.is_noise(str(w[5]))]
     if best.words and len(noise) == len(best.words):
         # Only specks, rules and symbols: a picture's texture read as "text". Nothing a reader could use.
         settings["noise_tokens"] = len(noise)

@@ -82,6 +82,14 @@ def is_wordlike(token: str) -> bool:
     return bool(_WORDLIKE.match(token) or _LETTER_OUTSIDE_LATIN.search(token))
 
 
+def is_noise(token: str) -> bool:
+    """A speck, rule or symbol read as a token: fewer than two letters or digits, or mostly not letters.
+    Looser than is_wordlike on purpose: it decides whether a page has no text at all, and a real
+    abbreviation chain ("Aust.J.Geod.Photogram.Surv.") must not be thrown away."""
+    alnum = sum(c.isalnum() for c in token)
+    return alnum < 2 or alnum * 2 < len(token)
+
+
 def wordlike_share(words: list[str]) -> float:
     """The share of tokens shaped like words or numbers (noise from rules, columns and specks is not)."""
     return sum(1 for w in words if is_wordlike(w)) / len(words) if words else 0.0
