@@ -8,7 +8,7 @@ import textwrap
 import zlib
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 
@@ -147,3 +147,18 @@ def typed_page(text: str, dpi: int = 200, angle: float = 0.6, seed: int = 7) -> 
         x, y = rng.randrange(width), rng.randrange(height)
         pixels[x, y] = rng.choice((90, 200))
     return page
+
+
+def photograph(path: Path, size: tuple[int, int] = (1600, 1200), dpi: int | None = 300, seed: int = 5) -> Path:
+    """A photograph-like page: smooth light and shade with film grain and a few dark shapes, no letters."""
+    rng = random.Random(seed)
+    light = Image.linear_gradient("L").resize(size).point(lambda v: 60 + int(v * 0.7))
+    grain = Image.effect_noise(size, 40).point(lambda v: v - 128)
+    picture = ImageChops.add(light, grain.convert("L"), scale=1.0, offset=-40)
+    draw = ImageDraw.Draw(picture)
+    for _ in range(6):  # hills, trees, a figure: blurred dark shapes
+        x, y = rng.randrange(size[0] - 300), rng.randrange(size[1] // 3, size[1] - 200)
+        draw.ellipse([x, y, x + rng.randrange(120, 300), y + rng.randrange(80, 200)], fill=rng.randrange(10, 60))
+    picture = picture.filter(ImageFilter.GaussianBlur(2))
+    picture.save(path, **({"dpi": (dpi, dpi)} if dpi else {}))
+    return path

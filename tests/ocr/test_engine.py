@@ -13,7 +13,7 @@ from readingroom.ocr.engine import OcrError, OcrOptions, ocr_image
 from readingroom.ocr.hocr import parse_hocr
 from readingroom.ocr.quality import cer
 from tests.conftest import shared_path
-from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, render_page, save_page
+from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, photograph, render_page, save_page
 
 
 def test_real_page_text_and_word_boxes() -> None:
@@ -75,7 +75,7 @@ def test_blank_page_is_recorded_as_blank_not_failed(tmp_path: Path) -> None:
     assert result.text == "" and result.words == [] and result.settings["blank"] is True
 
 
-def test_page_with_ink_but_no_text_is_a_failure_not_an_empty_result(tmp_path: Path) -> None:
+def test_drawing_and_photograph_read_as_no_text_found_not_as_failures(tmp_path: Path) -> None:
     import random
 
     from PIL import ImageDraw
@@ -83,12 +83,23 @@ def test_page_with_ink_but_no_text_is_a_failure_not_an_empty_result(tmp_path: Pa
     rng = random.Random(3)
     page = Image.new("L", (1600, 2000), 250)
     draw = ImageDraw.Draw(page)
-    for _ in range(40):  # rings of ink, no letters: a stain, a drawing, or a page OCR cannot read
+    for _ in range(40):  # rings of ink, no letters: a stain, a drawing
         x, y = rng.randrange(1500), rng.randrange(1900)
         draw.ellipse([x, y, x + rng.randrange(20, 90), y + rng.randrange(20, 90)], outline=30, width=6)
     page.save(tmp_path / "rings.png", dpi=(200, 200))
-    with pytest.raises(OcrError, match="the page has ink but Tesseract read no text, also after normalising contrast"):
-        ocr_image(tmp_path / "rings.png")
+    for image in (tmp_path / "rings.png", photograph(tmp_path / "photo.png"),
+                  photograph(tmp_path / "photo96.png", size=(2400, 1800), dpi=96)):
+        result = ocr_image(image)
+        assert result.no_text and result.text == "" and result.words == [], image.name
+        assert result.settings["no_text"] and "no text found" in result.warning
+    # A doubted 96 dpi on a 25 in "page" with nothing readable: both dpi candidates were tried (contrast was
+    # normalised up front for the photograph's uneven tone, so no contrast retry).
+    resolution = result.settings["resolution"]
+    assert resolution["stated"] == 96 and resolution["second"] == 96 and resolution["passes"] == 2
+    assert result.settings["dpi_retry"]["second_dpi"] == 96
+    # A page with text beside it is read as before, in one pass.
+    text = ocr_image(save_page(tmp_path / "telegram.png", TELEGRAM))
+    assert not text.no_text and cer(text.text, TELEGRAM) < 0.02 and text.settings["resolution"]["passes"] == 1
 
 
 def test_rotation_and_deskew_are_opt_in_and_recorded(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from readingroom.ocr.models import PageText
 from readingroom.ocr.pool import run_local
 from readingroom.ocr.quality import cer
 from tests.ocr.processes import children, command_name, reading_child
-from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, save_page
+from tests.scan_fixtures import SECOND_PAGE, TELEGRAM, photograph, save_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -251,3 +251,54 @@ def test_ocr_accept_keeps_a_page_staff_corrected(tmp_path: Path) -> None:
     assert "Accepted 1 page reading." in replaced.output
     first.page.refresh_from_db()
     assert first.page.text.endswith(" Re-read.")
+
+
+def test_photograph_page_is_no_text_found_skipped_on_reruns_and_read_once_it_has_text(tmp_path: Path, client) -> None:
+    folder = tmp_path / "album"
+    folder.mkdir()
+    save_page(folder / "p1.png", TELEGRAM)
+    photograph(folder / "p2.png")
+    (folder / "sidecar.csv").write_text("id,title,date,languages,access,files\n"
+                                        "al1,Album,1944-02-02,English,public,p1.png;p2.png\n", encoding="utf-8")
+    assert run_import([str(folder)]).ok
+    runner = CliRunner()
+    first = runner.invoke(app, ["ocr", "--record", "al1", "--workers", "1"])
+    assert first.exit_code == 0, first.output  # a picture is not a failure
+    assert "1 no text" in first.output and "1 saved" in first.output and "failed" not in first.output
+    text_page, picture = Page.objects.filter(content__record__public_id="al1").order_by("position")
+    assert text_page.ocr_status == Page.OcrStatus.DONE and cer(text_page.text, TELEGRAM) < 0.03
+    assert picture.ocr_status == Page.OcrStatus.NO_TEXT and picture.text == "" and picture.words == []
+    assert picture.ocr_error == "" and picture.ocr_settings["no_text"] and picture.ocr_engine.startswith("tesseract")
+    assert picture.get_ocr_status_display() == "No text found"
+
+    # A rerun does not read the picture again, and says so.
+    rerun = runner.invoke(app, ["ocr", "--record", "al1"])
+    assert rerun.exit_code == 0 and "No pages to read" in rerun.output
+    assert "Skipped 1 page where no text was found" in rerun.output
+    worst = runner.invoke(app, ["ocr-report", "--pages"])
+    assert "al1 p.2 (p2.png): no_text" in worst.output
+    report = runner.invoke(app, ["ocr-report", "--json"])
+    assert '"no_text": 1' in report.output
+    staff = User.objects.create_user("archivist", password="pw", is_staff=True)
+    client.force_login(staff)
+    assert "1 with no text found" in client.get("/document/al1/").content.decode()
+
+    # --redo reads it again (still a picture: still no text, nothing proposed for the text page's twin).
+    redo = runner.invoke(app, ["ocr", "--record", "al1", "--redo", "--workers", "1"])
+    assert redo.exit_code == 0 and "1 no text" in redo.output and "Skipped" not in redo.output
+    picture.refresh_from_db()
+    assert picture.ocr_status == Page.OcrStatus.NO_TEXT
+
+    # Day two: the page's file is replaced by a scan with text; the next run reads it and search finds it.
+    save_page(folder / "p2.png", SECOND_PAGE)
+    assert run_import([str(folder)]).ok
+    picture.refresh_from_db()
+    assert picture.ocr_status == Page.OcrStatus.PENDING
+    read = runner.invoke(app, ["ocr", "--record", "al1"])
+    assert read.exit_code == 0 and "1 saved" in read.output and "Skipped" not in read.output
+    picture.refresh_from_db()
+    assert picture.ocr_status == Page.OcrStatus.DONE and cer(picture.text, SECOND_PAGE) < 0.03
+    from readingroom.search import search
+
+    word = max(SECOND_PAGE.split(), key=len).strip(".,")
+    assert [h.public_id for h in search(word, with_facets=False).hits] == ["al1"]

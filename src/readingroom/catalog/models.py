@@ -423,6 +423,7 @@ class Page(models.Model):
         PENDING = "pending", _("Waiting for OCR")
         DONE = "done", _("Read")
         FAILED = "failed", _("Failed")
+        NO_TEXT = "no_text", _("No text found")  # ink but no text: a photograph, a map, a drawing
         TEXT_LAYER = "text_layer", _("Text from the PDF's own text layer")
 
     content = models.ForeignKey(Content, related_name="pages", on_delete=models.CASCADE)

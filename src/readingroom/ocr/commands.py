@@ -27,7 +27,7 @@ def ocr(
     all_: Annotated[bool, typer.Option("--all", help="All records with scans")] = False,
     workers: Annotated[int | None, typer.Option(help="Parallel Tesseract processes (default: the cores)")] = None,
     languages: Annotated[str | None, typer.Option(help="Tesseract languages, e.g. eng+rus (default: each record's)")] = None,
-    redo: Annotated[bool, typer.Option("--redo", help="Read pages again that already have text (kept as proposals)")] = False,
+    redo: Annotated[bool, typer.Option("--redo", help="Read pages again: those with text (new readings kept as proposals) and those where no text was found")] = False,
     accept: Annotated[bool, typer.Option("--accept", help="With --redo: show the new readings at once")] = False,
     deskew: Annotated[bool, typer.Option("--deskew", help="Straighten skewed pages first")] = False,
     rotate: Annotated[bool, typer.Option("--rotate", help="Detect and fix page rotation first")] = False,
@@ -38,7 +38,7 @@ def ocr(
     """Read pending scan pages with Tesseract, in parallel; prints a summary with failures."""
     setup_django()
     ensure_database()
-    from readingroom.catalog.models import Collection, Record
+    from readingroom.catalog.models import Collection, Page, Record
 
     from .engine import OcrError, check_languages, tesseract_available
     from .jobs import configured_options, make_job, select_pages
@@ -71,8 +71,15 @@ def ocr(
     jobs = [make_job(page, options, languages) for page in pages]
     if accept:
         jobs = [dataclasses.replace(job, accept=True) for job in jobs]
+    # Pictures (ink, no text) are not read again on every run: they would only cost Tesseract time.
+    skipped = 0 if redo else select_pages(record, collection, redo=True).filter(
+        ocr_status=Page.OcrStatus.NO_TEXT).count()
+    skipped_line = (f"Skipped {skipped} page{'s' if skipped != 1 else ''} where no text was found "
+                    "(pictures; --redo reads them again).") if skipped else ""
     if not jobs:
         out.print("No pages to read (use --redo to read pages that already have text).")
+        if skipped_line:
+            out.print(skipped_line)
         return
     names = {p.pk: f"{p.content.record.public_id} p.{p.position + 1}" for p in pages}
     counts: dict[str, int] = {}
@@ -98,6 +105,8 @@ def ocr(
     elapsed = time.perf_counter() - started
     summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
     out.print(f"OCR: {len(jobs)} pages in {elapsed:.1f} s ({len(jobs) / elapsed * 60:.1f} pages/min): {summary}")
+    if skipped_line:
+        out.print(skipped_line)
     for line in failures:
         console.print(f"[red]failed[/red] {line}", highlight=False, soft_wrap=True)
     if counts.get("proposed"):
@@ -239,12 +248,12 @@ def ocr_report(
         out.print("No records with scans.")
         return
     table = Table(title="OCR quality, worst first")
-    for column in ("record", "pages", "failed", "mean conf.", "CER", "WER", "char. distance", "transcript"):
+    for column in ("record", "pages", "failed", "no text", "mean conf.", "CER", "WER", "char. distance", "transcript"):
         table.add_column(column, justify="left" if column in ("record", "transcript") else "right")
     for row in rows:
         q = row["quality"]
         table.add_row(
-            row["record"], str(row["pages"]), str(row["failed"]),
+            row["record"], str(row["pages"]), str(row["failed"]), str(row["no_text"]),
             f"{row['confidence']:.1f}" if row["confidence"] is not None else "-",
             f"{q['cer']:.2%}" if q else "-", f"{q['wer']:.2%}" if q else "-",
             f"{q['similarity_error']:.2%}" if q else "-",

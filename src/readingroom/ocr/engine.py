@@ -19,14 +19,12 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter, ImageMath, ImageOps
 
+from . import resolution
 from .cleanup import CLEANUP_STEPS, apply_cleanup
 from .hocr import parse_hocr
 
 TESSERACT = os.environ.get("READINGROOM_TESSERACT", "tesseract")
 TIMEOUT_SECONDS = int(os.environ.get("READINGROOM_OCR_TIMEOUT", "600"))
-# PNGs and JPEGs often carry a default 72/96 dpi (or none): trusting it cost one real page half its words.
-UNTRUSTED_DPI = {0, 72, 96}
-MIN_DPI, MAX_DPI = 70, 2400  # Tesseract's own range of credible resolutions
 LOW_CONFIDENCE = 50.0  # a mean word confidence below this is worth a retry with normalised contrast
 INK_LEVEL = 240  # on a flattened page (paper = 255), darker than this is ink (even faint ink)
 _ESTIMATED = re.compile(r"Estimating resolution as (\d+)")
@@ -71,6 +69,7 @@ class OcrResult:
     settings: dict = field(default_factory=dict)
     pdf: bytes | None = None
     warning: str = ""  # stored as the page's note: e.g. a low mean confidence after the retry
+    no_text: bool = False  # ink but no text (a photograph, a drawing): not a failure, not worth a rerun
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,20 +102,6 @@ def check_languages(languages: str) -> str:
         raise OcrError(f"Tesseract language data not installed: {', '.join(missing)} "
                        f"(installed: {', '.join(sorted(installed_languages()))})")
     return "+".join(codes)
-
-
-def file_dpi(image: Image.Image) -> int | None:
-    """The resolution the file states, or None when it states nothing or a screen default (72/96)."""
-    dpi = image.info.get("dpi")
-    if not dpi:
-        return None
-    try:
-        value = round(float(dpi[0] if isinstance(dpi, tuple | list) else dpi))
-    except (TypeError, ValueError):
-        return None
-    if value in UNTRUSTED_DPI or not MIN_DPI <= value <= MAX_DPI:
-        return None
-    return value
 
 
 def flatten(image: Image.Image) -> Image.Image:
@@ -221,6 +206,8 @@ class _Pass:
     dpi: int | None
     pdf: bytes | None
     steps: list[str]
+    source: Path
+    estimated: int | None  # Tesseract's own estimate, when it made one
 
     @property
     def score(self) -> float:
@@ -236,7 +223,8 @@ def _one_pass(source: Path, work: Path, name: str, options: OcrOptions, dpi: int
     estimated = _ESTIMATED.search(stderr)
     used_dpi = dpi or (int(estimated.group(1)) if estimated else page.scan_res)
     pdf = outbase.with_suffix(".pdf").read_bytes() if options.searchable_pdf else None
-    return _Pass(text, [w.as_row() for w in page.words], page.mean_confidence, used_dpi, pdf, steps)
+    return _Pass(text, [w.as_row() for w in page.words], page.mean_confidence, used_dpi, pdf, steps, source,
+                 int(estimated.group(1)) if estimated else None)
 
 
 def _uncompressed(image: Image.Image, stem: Path) -> Path:
@@ -263,14 +251,17 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
     try:
         with Image.open(path) as opened:  # the header only: size, mode, resolution
             fmt, bilevel = opened.format, opened.mode == "1"
-            info_dpi, stated = file_dpi(opened), bool(opened.info.get("dpi"))
+            stated_dpi = resolution.stated_dpi(opened.info.get("dpi"))
+            dpi_plan = resolution.plan(opened.width, opened.height, stated_dpi)
     except (OSError, Image.DecompressionBombError, ValueError, SyntaxError) as exc:
         raise OcrError(f"cannot read image {path.name}: {exc}") from exc
 
     steps: list[str] = []
+    info_dpi = dpi_plan.first
     settings: dict = {"options": options.as_dict(), "dpi_source": "file" if info_dpi else "estimated by tesseract"}
     cleanup = options.cleanup_steps()
-    readable = fmt in {"PNG", "TIFF", "JPEG"} and (info_dpi or not stated)
+    # Tesseract may read the file itself unless it states a dpi we do not believe (it would believe it).
+    readable = fmt in {"PNG", "TIFF", "JPEG"} and (info_dpi == stated_dpi or stated_dpi is None)
     # A black-and-white scan has no contrast to fix: Tesseract reads the file itself and we decode it only if
     # the reading fails. Other pages get a quick look first (faint ink, uneven paper).
     image = None if bilevel and readable and not cleanup else _decode(path)
@@ -315,9 +306,38 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
                                    "first_pass_words": len(best.words)}
             if retry.score > best.score:
                 best = retry
+        passes = 1 + ("retried" in settings)
+        poor = resolution.looks_poor(best.confidence, [str(w[5]) for w in best.words]) if dpi_plan.retry else ""
+        if poor and inked:
+            # The other dpi candidate (the stated one, or Tesseract's estimate): only for a doubted
+            # resolution and a reading that looks poor, so a good page never pays for a second reading.
+            other_source = best.source
+            if other_source == path and dpi_plan.second is None:  # the file states the dpi we now doubt
+                working = working if working is not None else flatten(_decode(path))
+                other_source = _uncompressed(working, work / "page")
+            other = _one_pass(other_source, work, "pass-dpi", options, dpi_plan.second, best.steps)
+            passes += 1
+            first_score, other_score = resolution.reading_score(best.words), resolution.reading_score(other.words)
+            kept = "second" if other_score > first_score else "first"
+            settings["dpi_retry"] = {"reason": poor, "first_dpi": best.dpi, "second_dpi": other.dpi,
+                                     "scores": [round(first_score, 1), round(other_score, 1)], "kept": kept}
+            if kept == "second":
+                best = other
+        settings["resolution"] = {**dpi_plan.as_dict(), "stated": stated_dpi, "estimated": best.estimated,
+                                  "used": best.dpi, "passes": passes}
+        settings["dpi_source"] = "file" if stated_dpi and best.dpi == stated_dpi else "estimated by tesseract"
+    noise = [w for w in best.words if resolution.is_noise(str(w[5]))]
+    if best.words and len(noise) == len(best.words):
+        # Only specks, rules and symbols: a picture's texture read as "text". Nothing a reader could use.
+        settings["noise_tokens"] = len(noise)
+        best.text, best.words, best.confidence = "", [], None
     if not best.words:
+        settings["steps"] = best.steps
         if inked:
-            raise OcrError("the page has ink but Tesseract read no text, also after normalising contrast")
+            settings["no_text"] = True
+            return OcrResult("", [], None, best.dpi, engine_version(), settings, None,
+                             "no text found: the page has ink (a picture?) but no text, also after normalising "
+                             "contrast", no_text=True)
         settings["blank"] = True
     settings["steps"] = best.steps
     warning = ""

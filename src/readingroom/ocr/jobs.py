@@ -53,6 +53,7 @@ class JobOutcome:
     error: str = ""
     pdf: bytes | None = None
     seconds: float = 0.0
+    no_text: bool = False  # the page has ink but no text (a picture): stored as such, not as a failure
 
     @property
     def ok(self) -> bool:
@@ -79,7 +80,8 @@ def record_languages(record: Record) -> str:
 
 
 def select_pages(record_id: str | None = None, collection: str | None = None, redo: bool = False) -> QuerySet[Page]:
-    """Pages still to read (pending or failed); with redo, every page of the selection."""
+    """Pages still to read (pending or failed); with redo, every page of the selection (pages where no
+    text was found included)."""
     pages = Page.objects.filter(content__kind=Content.Kind.SCAN).select_related("content__record")
     if record_id:
         pages = pages.filter(content__record__public_id=record_id)
@@ -112,7 +114,7 @@ def run_job(job: PageJob) -> JobOutcome:
     else:
         outcome.text, outcome.words, outcome.confidence = result.text, result.words, result.confidence
         outcome.dpi, outcome.engine, outcome.settings = result.dpi, result.engine, result.settings
-        outcome.warning, outcome.pdf = result.warning, result.pdf
+        outcome.warning, outcome.pdf, outcome.no_text = result.warning, result.pdf, result.no_text
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -123,7 +125,8 @@ def _settings_key(options: dict) -> str:
 
 def save_outcome(outcome: JobOutcome) -> str:
     """Store one page's reading in one transaction. Returns what happened: saved, proposed, failed,
-    duplicate (this reading is already stored) or stale (the page has a newer original now)."""
+    no text (ink but no text: a picture), duplicate (this reading is already stored) or stale (the page
+    has a newer original now)."""
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("content").filter(pk=outcome.page_id).first()
         if page is None or page.checksum != outcome.checksum:
@@ -134,6 +137,17 @@ def save_outcome(outcome: JobOutcome) -> str:
                 page.ocr_settings = {**page.ocr_settings, "options": outcome.options}
                 page.save(update_fields=["ocr_status", "ocr_error", "ocr_settings"])
             return "failed"
+        if outcome.no_text:
+            if outcome.accept:  # a page with text keeps it: an empty re-reading is no proposal worth keeping
+                archive_page_text(page, keep_empty=False)
+                page.text, page.words, page.confidence = "", [], None
+                page.dpi = outcome.dpi or page.dpi
+                page.ocr_engine = outcome.engine
+                page.ocr_settings = {**outcome.settings, "settings_key": _settings_key(outcome.options)}
+                page.ocr_status, page.ocr_error = Page.OcrStatus.NO_TEXT, ""
+                page.save()
+                refresh_content_text(page.content)
+            return "no text"
         settings = {**outcome.settings, "settings_key": _settings_key(outcome.options)}
         duplicate = PageText.objects.filter(
             page=page, checksum=outcome.checksum, text=outcome.text,

@@ -37,6 +37,7 @@ def record_quality(record: Record) -> dict | None:
         "pages": len(pages),
         "failed": sum(1 for p in pages if p.ocr_status == Page.OcrStatus.FAILED),
         "pending": sum(1 for p in pages if p.ocr_status == Page.OcrStatus.PENDING),
+        "no_text": sum(1 for p in pages if p.ocr_status == Page.OcrStatus.NO_TEXT),
         "confidence": round(sum(confidences) / len(confidences), 1) if confidences else None,
         "transcript": transcript.display_label if transcript else "",
         "quality": quality.as_dict() if quality else None,
@@ -58,14 +59,17 @@ def quality_rows(collection: str | None = None) -> list[dict]:
 
 
 def page_rows(collection: str | None = None, limit: int = 50) -> list[dict]:
-    """The pages most in need of a look: failed ones first, then by ascending mean word confidence."""
+    """The pages most in need of a look: failed ones first, then those where no text was found (is it
+    really a picture?), then by ascending mean word confidence."""
     pages = Page.objects.filter(content__kind=Content.Kind.SCAN).exclude(ocr_status=Page.OcrStatus.PENDING)
     if collection:
         pages = pages.filter(content__record__collection__identifier=collection)
     failed = pages.filter(ocr_status=Page.OcrStatus.FAILED)
+    no_text = pages.filter(ocr_status=Page.OcrStatus.NO_TEXT)
     read = pages.filter(ocr_status=Page.OcrStatus.DONE, confidence__isnull=False).order_by("confidence")
     rows = []
-    for page in [*failed.select_related("content__record")[:limit], *read.select_related("content__record")[:limit]]:
+    for page in [*failed.select_related("content__record")[:limit], *no_text.select_related("content__record")[:limit],
+                 *read.select_related("content__record")[:limit]]:
         rows.append({"record": page.content.record.public_id, "page": page.position + 1,
                      "status": page.ocr_status, "confidence": page.confidence,
                      "note": page.ocr_error, "file": page.original_name})
