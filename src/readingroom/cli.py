@@ -219,17 +219,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     threads: Annotated[int, typer.Option(help="Worker threads (per process)")] = 8,
-    workers: Annotated[int, typer.Option(
-        help="Server processes: 1 serves with waitress; more with gunicorn, one process per core "
-             "(a single Python process tops out at one core's worth of pages)")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Server processes (default: one per core this process may use): 1 serves with waitress, more "
+             "with gunicorn (a single Python process tops out at one core's worth of pages). Platforms "
+             "without fork always serve with waitress")] = None,
     index_writer: Annotated[bool, typer.Option(
         "--index-writer/--no-index-writer",
         help="Also run the background index writer (leave it out where `readingroom worker` runs it)")] = True,
 ) -> None:
     """Serve the reading room (waitress, or gunicorn for several processes) with the background index
     writer beside it, under a supervisor that replaces any process that dies."""
+    if workers is None:
+        workers = default_workers()
     if threads < 1 or workers < 1:
         fail("--threads and --workers must be at least 1")
+    if workers > 1 and not hasattr(os, "fork"):
+        out.print("This platform cannot fork: serving with one waitress process")
+        workers = 1
     setup_django()
     _refuse_a_weak_secret_key()
     listener = _listen(host, port)
@@ -248,6 +254,17 @@ def serve(
     Supervisor(children, pass_fds=[listener.fileno()]).run()
     listener.close()
     out.print("Stopped.")
+
+
+def default_workers() -> int:
+    """One server process per core this process may run on (a container's CPU set, not the host's count);
+    one where processes cannot fork, so waitress serves there."""
+    if not hasattr(os, "fork"):
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS has no sched_getaffinity
+        return max(1, os.cpu_count() or 1)
 
 
 def _refuse_a_weak_secret_key() -> None:
