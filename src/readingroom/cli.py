@@ -494,6 +494,32 @@ def _apply_index_updates() -> None:
     after_changes()
 
 
+@app.command()
+def counts(
+    check: Annotated[bool, typer.Option("--check", help="Recount and compare with the kept counts; exit 1 on drift")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Count every public record afresh")] = False,
+) -> None:
+    """The public counts pages show (records per name, collection, month, language), kept current as the
+    catalogue changes: check them against a recount, or rebuild them."""
+    if check == rebuild:
+        fail("give one of --check or --rebuild")
+    setup_django()
+    from readingroom.catalog import counts as kept
+
+    if rebuild:
+        with console.status("Counting the public records"):
+            records = kept.rebuild()
+        out.print(f"Counts rebuilt: {records} public record{'s' if records != 1 else ''}")
+        return
+    with console.status("Recounting the public records"):
+        lines = kept.drift()
+    for line in lines:
+        out.print(f"drift {line}", highlight=False, markup=False)
+    if lines:
+        fail(f"{len(lines)} count{'s' if len(lines) != 1 else ''} out of step (readingroom counts --rebuild)")
+    out.print("Counts in step with the catalogue")
+
+
 def sample_data_dir() -> Path:
     return Path(__file__).resolve().parent / "sample_data"
 
