@@ -7,8 +7,10 @@ short transaction of their own: a bulk import's batch costs a few queries, not a
 the counts' rows (shared by every writer: the month of a busy year, a much-cited name) are never held
 locked through a long import. Each public record keeps the keys it was counted under (CountedRecord),
 so a change takes away exactly what the record added and adds what it adds now: only deltas are
-written, as upserts in key order. A process that dies between its commit and its count leaves drift
-that `readingroom counts --check` reports and `--rebuild` (or that record's next change) repairs.
+written, as upserts in key order, by one count writer at a time (an advisory lock on PostgreSQL; SQLite
+has one writer anyway). No row is shared by every writer: totals are sums over the month rows. A process
+that dies between its commit and its count leaves drift that `readingroom counts --check` reports and
+`--rebuild` (or that record's next change) repairs.
 
 Only public records count, as `Record.objects.public()` sees them today. An embargo ends without any
 write: the first reader of a new day counts the records whose embargo ended since the last catch-up
@@ -39,6 +41,7 @@ CHUNK = 500
 SEP = "\x1f"  # between a box and its folder in a "b" key (neither holds control characters)
 RECORD_FIELDS = ("pk", "access_level", "embargo_until", "collection_id", "container", "folder", "date_start",
                  "date_end", "languages", "created", "updated")
+LOCK_KEY = 0x52525F434E54  # "RR_CNT": the advisory lock of the count writers on PostgreSQL
 _local = threading.local()
 
 
@@ -86,7 +89,17 @@ def recount(pks: Iterable[int], today: dt.date | None = None) -> int:
     return changed
 
 
+def _serialize_writers() -> None:
+    """One count writer at a time across processes, until this transaction ends: two writers that read
+    the same record's old keys would both take them away. A count write lasts milliseconds; SQLite's
+    write lock (taken at the start of every transaction here) already does the same."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
 def _recount_chunk(pks: list[int], today: dt.date) -> int:
+    _serialize_writers()
     old = dict(CountedRecord.objects.filter(record_id__in=pks).values_list("record_id", "keys"))
     now = _current(pks, today)
     delta: Counter[str] = Counter()
@@ -147,7 +160,7 @@ def follow(pks: Iterable[int]) -> None:
     # One callback per transaction: Django makes a new list of callbacks when a transaction (or a
     # savepoint's rollback) ends, so an unchanged list means ours is still in it.
     if getattr(_local, "hooks", None) is not connection.run_on_commit:
-        transaction.on_commit(flush)
+        transaction.on_commit(flush, robust=True)  # a failure is logged, not raised after the commit: drift
         _local.hooks = connection.run_on_commit
 
 
@@ -250,6 +263,7 @@ def rebuild(today: dt.date | None = None) -> int:
     """Empty the kept counts and count every public record afresh (one transaction). Returns the records."""
     today = today or timezone.localdate()
     with transaction.atomic():
+        _serialize_writers()
         for model in (PublicCount, AuthorityCount, CountedRecord):
             model.objects.all().delete()
         counts: Counter[str] = Counter()
