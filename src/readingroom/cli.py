@@ -219,17 +219,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     threads: Annotated[int, typer.Option(help="Worker threads (per process)")] = 8,
-    workers: Annotated[int, typer.Option(
-        help="Server processes: 1 serves with waitress; more with gunicorn, one process per core "
-             "(a single Python process tops out at one core's worth of pages)")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Server processes (default: one per core this process may use): 1 serves with waitress, more "
+             "with gunicorn (a single Python process tops out at one core's worth of pages). Platforms "
+             "without fork always serve with waitress")] = None,
     index_writer: Annotated[bool, typer.Option(
         "--index-writer/--no-index-writer",
         help="Also run the background index writer (leave it out where `readingroom worker` runs it)")] = True,
 ) -> None:
     """Serve the reading room (waitress, or gunicorn for several processes) with the background index
     writer beside it, under a supervisor that replaces any process that dies."""
+    if workers is None:
+        workers = default_workers()
     if threads < 1 or workers < 1:
         fail("--threads and --workers must be at least 1")
+    if workers > 1 and not hasattr(os, "fork"):
+        out.print("This platform cannot fork: serving with one waitress process")
+        workers = 1
     setup_django()
     _refuse_a_weak_secret_key()
     listener = _listen(host, port)
@@ -248,6 +254,17 @@ def serve(
     Supervisor(children, pass_fds=[listener.fileno()]).run()
     listener.close()
     out.print("Stopped.")
+
+
+def default_workers() -> int:
+    """One server process per core this process may run on (a container's CPU set, not the host's count);
+    one where processes cannot fork, so waitress serves there."""
+    if not hasattr(os, "fork"):
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS has no sched_getaffinity
+        return max(1, os.cpu_count() or 1)
 
 
 def _refuse_a_weak_secret_key() -> None:
@@ -475,6 +492,32 @@ def places(
 def _apply_index_updates() -> None:
     # The links a merge moved change search facets: applied now, as after an import.
     after_changes()
+
+
+@app.command()
+def counts(
+    check: Annotated[bool, typer.Option("--check", help="Recount and compare with the kept counts; exit 1 on drift")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Count every public record afresh")] = False,
+) -> None:
+    """The public counts pages show (records per name, collection, month, language), kept current as the
+    catalogue changes: check them against a recount, or rebuild them."""
+    if check == rebuild:
+        fail("give one of --check or --rebuild")
+    setup_django()
+    from readingroom.catalog import counts as kept
+
+    if rebuild:
+        with console.status("Counting the public records"):
+            records = kept.rebuild()
+        out.print(f"Counts rebuilt: {records} public record{'s' if records != 1 else ''}")
+        return
+    with console.status("Recounting the public records"):
+        lines = kept.drift()
+    for line in lines:
+        out.print(f"drift {line}", highlight=False, markup=False)
+    if lines:
+        fail(f"{len(lines)} count{'s' if len(lines) != 1 else ''} out of step (readingroom counts --rebuild)")
+    out.print("Counts in step with the catalogue")
 
 
 def sample_data_dir() -> Path:

@@ -60,6 +60,16 @@ def test_restore_elsewhere_gives_the_same_archive(archive, tmp_path: Path) -> No
     assert "udhr-article-3 " not in run_cli(restored, "search", "liberty").stdout
     assert "udhr-article-3 " in run_cli(restored, "search", "--all", "liberty").stdout
 
+    # The public counts were counted afresh and agree with a recount; drift is named and repaired.
+    assert "Counts in step" in run_cli(restored, "counts", "--check").stdout
+    run_django(restored, "from readingroom.catalog.models import PublicCount\n"
+                         "PublicCount.objects.filter(dimension='m').update(records=999)")
+    drifted = run_cli(restored, "counts", "--check")
+    assert drifted.returncode == 1 and "drift m:" in drifted.stdout and "kept 999" in drifted.stdout
+    assert "out of step" in drifted.stderr and "Traceback" not in drifted.stderr
+    assert "Counts rebuilt" in run_cli(restored, "counts", "--rebuild").stdout
+    assert run_cli(restored, "counts", "--check").returncode == 0
+
     # Day two: an edit in the restored archive, then a backup of it restored again, holds the edit.
     run_django(restored, "from readingroom.catalog.models import Record\n"
                          "r = Record.objects.get(public_id='209771'); r.title = 'After the restore'; r.save()")
@@ -158,6 +168,7 @@ def test_migrate_to_postgresql_and_restore_across_engines(archive, tmp_path: Pat
         assert again.returncode == 1 and "already has tables" in again.stderr
         assert run_cli(data, "index", "--rebuild", database_url=moved).returncode == 0
         assert export(data, tmp_path / "moved.jsonl", database_url=moved) == before
+        assert run_cli(data, "counts", "--check", database_url=moved).returncode == 0  # the counts came too
         assert "209771" in run_cli(data, "search", "Harriman", database_url=moved).stdout
 
         # A SQLite backup restored into PostgreSQL: the same archive again.
@@ -165,6 +176,7 @@ def test_migrate_to_postgresql_and_restore_across_engines(archive, tmp_path: Pat
         result = run_cli(target, "restore", str(backup), database_url=restored_db)
         assert result.returncode == 0, result.stderr
         assert export(target, tmp_path / "restored.jsonl", database_url=restored_db) == before
+        assert run_cli(target, "counts", "--check", database_url=restored_db).returncode == 0
         # And a backup of PostgreSQL (pg_dump) restored into another empty PostgreSQL database.
         assert run_cli(target, "backup", str(tmp_path / "pg.tar"), database_url=restored_db).returncode == 0
         result = run_cli(tmp_path / "pg-again", "restore", str(tmp_path / "pg.tar"), database_url=pg_again)

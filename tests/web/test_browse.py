@@ -93,10 +93,17 @@ def test_lists_are_paginated(client, archive):
         a = Authority.objects.create(kind="subject", identifier=f"subject-{n:03d}", preferred_name=f"Subject {n:03d}")
         RecordAuthority.objects.create(record=Record.objects.get(public_id="209771"), authority=a, role="subject")
     first = client.get("/browse/subjects.json").json()
-    second = client.get("/browse/subjects.json?page=2").json()
-    assert (first["pages"], len(first["items"]), len(second["items"])) == (2, 50, 11)
+    assert first["previous"] is None and first["next"].startswith("?after=")
+    second = client.get("/browse/subjects.json" + first["next"]).json()
+    assert (len(first["items"]), len(second["items"]), second["next"]) == (50, 11, None)
+    assert [i["name"] for i in first["items"] + second["items"]] == sorted(i["name"] for i in first["items"] + second["items"])
+    back = client.get("/browse/subjects.json" + second["previous"]).json()
+    assert back["items"] == first["items"] and back["previous"] is None
+    # the old numbered address moves to the same rows' key
+    moved = client.get("/browse/subjects.json?page=2")
+    assert moved.status_code == 301 and client.get(moved["Location"]).json()["items"] == second["items"]
     html = client.get("/browse/subjects/?q=Subject").content.decode()
-    assert 'href="?q=Subject&amp;page=2" rel="next"' in html
+    assert 'href="?q=Subject&amp;after=' in html and 'rel="next"' in html
 
 
 def test_authority_page(client, archive):

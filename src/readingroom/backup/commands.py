@@ -90,7 +90,8 @@ def restore(
     file: Annotated[Path, typer.Argument(help="A backup file that `readingroom backup` wrote")],
 ) -> None:
     """Restore a backup into an empty data directory (READINGROOM_DATA_DIR; with DATABASE_URL, into that
-    empty PostgreSQL database), after checking every file's checksum; then rebuild the search index."""
+    empty PostgreSQL database), after checking every file's checksum; then rebuild the search index and
+    the public counts."""
     # Before Django starts: setting up would create the data directory's database and key.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
     from django.conf import settings
@@ -140,9 +141,12 @@ def restore(
     with progress() as bar:
         task = bar.add_task("Indexing", total=search.record_count() or None, rate="")
         report = search.rebuild(on_progress=lambda n: bar.update(task, advance=n))
+    from readingroom.catalog import counts
+
+    counted = counts.rebuild()  # derived like the index: counted afresh, whatever the snapshot held
     out.print(f"Restored {file} into {data_dir}: {manifest.get('records', 0):,} records, "
-              f"{len(manifest['files']) - 1:,} media files, every checksum verified; search index: {report.line()}",
-              highlight=False)
+              f"{len(manifest['files']) - 1:,} media files, every checksum verified; search index: {report.line()}; "
+              f"public counts: {counted:,} records", highlight=False)
 
 
 @app.command("migrate-to")

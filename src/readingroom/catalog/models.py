@@ -489,6 +489,7 @@ class Correction(models.Model):
         return f"{where}{self.content} ({self.get_state_display()})"
 
 
+from .count_tables import AuthorityCount, CountedRecord, CountsState, PublicCount  # noqa: E402,F401  (catalog/counts.py)
 from .relations import Relation  # noqa: E402,F401  (record relations: catalog/relations.py)
 from .themes import Theme, ThemeEntry, ThemeSection  # noqa: E402,F401  (models of the themes app part)
 from .withdrawn import WithdrawnRecord  # noqa: E402,F401  (tombstones of deleted records: catalog/withdrawn.py)

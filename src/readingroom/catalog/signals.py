@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import Signal, receiver
 
+from . import counts
 from .models import Authority, Collection, Content, Footnote, NameVariant, Record, RecordAuthority, Repository
 from .relations import Relation
 
@@ -32,6 +33,11 @@ def announce(pks: Iterable[int | None]) -> None:
     unique = [pk for pk in dict.fromkeys(pks) if pk is not None]
     if unique:
         records_changed.send(sender=Record, pks=unique)
+
+
+@receiver(records_changed, dispatch_uid="catalog-public-counts")
+def _count(sender, pks: list[int], **kwargs) -> None:
+    counts.follow(pks)
 
 
 @receiver(post_save, sender=Record, dispatch_uid="catalog-record-saved")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from readingroom.catalog import counts
 from readingroom.catalog.models import Collection, sees_restricted
 
 __all__ = ["collections_holding", "collections_with_records", "sees_restricted"]
@@ -26,14 +27,28 @@ def _with_ancestors(holding: Iterable[int], parents: dict[int, int | None]) -> s
     return shown
 
 
+def _holding(visible, among: Iterable[int] | None = None) -> Iterable[int]:
+    """Collections holding visible records directly; for the public (`visible` None), read off the kept
+    counts rather than a scan of the records."""
+    if visible is None:
+        counts.ensure_current()
+        holding = [int(pk) for pk in counts.dimension("c")]
+        return holding if among is None else [pk for pk in holding if pk in set(among)]
+    rows = visible.filter(collection__isnull=False)
+    if among is not None:
+        rows = visible.filter(collection_id__in=list(among))
+    return rows.values_list("collection_id", flat=True).distinct().order_by()
+
+
 def collections_holding(visible) -> set[int]:
-    """The pks of every collection holding visible records, directly or in a series below it (two queries)."""
-    holding = visible.filter(collection__isnull=False).values_list("collection_id", flat=True).distinct()
-    return _with_ancestors(holding.order_by(), _parents())
+    """The pks of every collection holding visible records, directly or in a series below it (two queries);
+    `visible` None for the public's."""
+    return _with_ancestors(_holding(visible), _parents())
 
 
 def collections_with_records(node: Collection, visible) -> set[int]:
-    """The pks of `node` and of the collections below it that hold visible records (two queries)."""
+    """The pks of `node` and of the collections below it that hold visible records (two queries); `visible`
+    None for the public's."""
     parents = _parents()
     children: dict[int, list[int]] = {}
     for pk, parent in parents.items():
@@ -46,5 +61,4 @@ def collections_with_records(node: Collection, visible) -> set[int]:
             if child not in subtree:  # a (mis-imported) cycle is walked once
                 subtree[child] = parents[child]
                 stack.append(child)
-    holding = visible.filter(collection_id__in=list(subtree)).values_list("collection_id", flat=True).distinct()
-    return _with_ancestors(holding.order_by(), subtree)
+    return _with_ancestors(_holding(visible, subtree), subtree)

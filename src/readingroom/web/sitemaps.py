@@ -4,7 +4,8 @@ with one indexed range query (never an OFFSET walk past the rows before it).
 
 Parts are built once and kept as files under the data directory (shared by every server process and
 kept across restarts), in a folder named by a stamp of the catalogue: a generation that catalogue change
-signals advance, the public records' count and last change, and the date (an embargo ends at midnight).
+signals advance, the public records' count and last change (from the kept counts of catalog/counts.py,
+never a count over the catalogue), and the date (an embargo ends at midnight).
 A record restricted, deleted or relinked changes the stamp, so the next request builds afresh.
 
 Built from `Record.objects.public()`, never from the reader's session: a staff member fetching the
@@ -25,13 +26,14 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef
+from django.db.models import F, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
-from readingroom.catalog.models import Authority, Collection, Record, RecordAuthority, Theme
+from readingroom.catalog import counts
+from readingroom.catalog.models import Authority, Collection, CountedRecord, Record, Theme
 from readingroom.catalog.signals import names_changed, records_changed
 from readingroom.web.access import collections_holding
 
@@ -78,26 +80,24 @@ def stamp() -> str:
         generation = _generation_file().read_text()
     except OSError:
         generation = ""
-    public = Record.objects.public().aggregate(n=Count("pk"), last=Max("updated"))
-    key = f"{generation}|{public['n']}|{public['last']}|{timezone.localdate()}"
+    counts.ensure_current()
+    last = CountedRecord.objects.order_by("-updated").values_list("updated", flat=True).first()
+    key = f"{generation}|{counts.total()}|{last}|{timezone.localdate()}"
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def _public_authorities():
-    # Each link's record looked up by primary key: SQLite ran `record__in=<public records>` again for
-    # every authority (7 s for 4,000 authorities).
-    public_record = Record.objects.public().filter(pk=OuterRef("record_id"))
-    linked = RecordAuthority.objects.filter(Exists(public_record), authority=OuterRef("pk"))
-    return Authority.objects.filter(Exists(linked), merged_into__isnull=True)
+    # The kept counts say which authorities have public records (catalog/counts.py).
+    return Authority.objects.filter(public_count__records__gt=0, merged_into__isnull=True)
 
 
 def _parts() -> list[tuple[str, int, str | None]]:
     """(section, number, lastmod) of every part that has URLs."""
     parts: list[tuple[str, int, str | None]] = [("pages", 0, None)]
-    rows = (Record.objects.public().annotate(part=F("pk") / PART_SIZE).values("part")
+    rows = (CountedRecord.objects.annotate(part=F("record_id") / PART_SIZE).values("part")
             .annotate(last=Max("updated")).order_by("part"))
     parts += [("records", row["part"], row["last"].date().isoformat() if row["last"] else None) for row in rows]
-    parts += [("collections", n, None) for n in sorted({pk // PART_SIZE for pk in collections_holding(Record.objects.public())})]
+    parts += [("collections", n, None) for n in sorted({pk // PART_SIZE for pk in collections_holding(None)})]
     numbers = (_public_authorities().annotate(part=F("pk") / PART_SIZE).values_list("part", flat=True)
                .distinct().order_by("part"))
     parts += [("authorities", n, None) for n in numbers]
@@ -121,7 +121,7 @@ def _urls(section: str, number: int) -> Iterator[tuple[str, str | None]]:
         for public_id, updated in rows.iterator(chunk_size=2000):
             yield f"/document/{public_id}/", updated.date().isoformat()
     elif section == "collections":
-        shown = sorted(pk for pk in collections_holding(Record.objects.public()) if low <= pk < high)
+        shown = sorted(pk for pk in collections_holding(None) if low <= pk < high)
         for collection in Collection.objects.filter(pk__in=shown).order_by("pk").only("identifier"):
             yield collection.get_absolute_url(), None
     elif section == "authorities":

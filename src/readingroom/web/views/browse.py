@@ -1,24 +1,37 @@
 """Browsing without a query: the arrangement tree, a date timeline, and A-Z lists of authorities.
 
 Every count is over the records this reader may see, so a restricted record never shows up even as a number.
-Each page runs a fixed number of queries whatever the size of the archive (aggregates, not loops).
+The public's counts are read from the kept tables of catalog/counts.py (a few rows, whatever the size of
+the archive); staff, who see restricted records too, get counts over the catalogue itself. Lists are
+paginated by key (web/keyset.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr, Upper
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from readingroom.catalog import counts as kept
 from readingroom.catalog.dates import decade_name, display_date, month_name, year_name
-from readingroom.catalog.models import Authority, Collection, NameVariant, Record, RecordAuthority, Repository
-from readingroom.web import histogram
+from readingroom.catalog.models import (
+    Authority,
+    AuthorityCount,
+    Collection,
+    NameVariant,
+    Record,
+    RecordAuthority,
+    Repository,
+    sees_restricted,
+)
+from readingroom.web import histogram, keyset
 from readingroom.web.interface_language import current
 from readingroom.web.serializers import record_summary
 
@@ -30,11 +43,18 @@ TITLES = {"people": _("People"), "places": _("Places"), "organizations": _("Orga
 
 
 def index(request: HttpRequest, as_json: bool = False) -> HttpResponse:
-    visible = Record.objects.visible_to(request.user)
-    counts = authority_totals(visible)
+    if sees_restricted(request.user):
+        visible = Record.objects.all()
+        counts = authority_totals(visible)
+        records, undated = visible.count(), visible.filter(date_start__isnull=True).count()
+    else:
+        kept.ensure_current()
+        counts = public_authority_totals()
+        months = kept.dimension("m")
+        records, undated = sum(months.values()), months.get("", 0)
     data = {
-        "records": visible.count(),
-        "undated": visible.filter(date_start__isnull=True).count(),
+        "records": records,
+        "undated": undated,
         "authorities": {plural: counts.get(kind, 0) for plural, kind in KINDS.items()},
     }
     if as_json:
@@ -47,6 +67,12 @@ def authority_totals(visible) -> dict[str, int]:
     linked = RecordAuthority.objects.filter(authority=OuterRef("pk"), record__in=visible)
     rows = Authority.objects.filter(Exists(linked), merged_into__isnull=True).values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+def public_authority_totals() -> dict[str, int]:
+    rows = (AuthorityCount.objects.filter(records__gt=0, authority__merged_into__isnull=True)
+            .values("authority__kind").annotate(n=Count("pk")).order_by())
+    return {row["authority__kind"]: row["n"] for row in rows}
 
 
 # ---- the arrangement tree ------------------------------------------------------------------------
@@ -73,16 +99,37 @@ class Node:
         }
 
 
-def collection_tree(visible) -> list[Node]:
+def _direct_counts(visible) -> tuple[dict[int, int], list[dict]]:
+    """Records filed directly in each collection, and per (collection, box, folder), sorted."""
+    direct = {row["collection_id"]: row["n"] for row in
+              visible.filter(collection__isnull=False).values("collection_id").annotate(n=Count("id"))}
+    rows = list(visible.filter(collection__isnull=False).exclude(container="")
+                .values("collection_id", "container", "folder").annotate(n=Count("id"))
+                .order_by("collection_id", "container", "folder"))
+    return direct, rows
+
+
+def _public_direct_counts() -> tuple[dict[int, int], list[dict]]:
+    direct = {int(key): n for key, n in kept.dimension("c").items()}
+    rows = []
+    for key, n in kept.dimension("b").items():
+        collection, container, folder = key.split(kept.SEP, 2)
+        rows.append({"collection_id": int(collection), "container": container, "folder": folder, "n": n})
+    rows.sort(key=lambda r: (r["collection_id"], r["container"], r["folder"]))
+    return direct, rows
+
+
+def collection_tree(visible, public: bool = False) -> list[Node]:
     """Root nodes with visible-record totals (descendants included), and below them only the nodes holding
-    visible records. Three queries in all."""
+    visible records. Three queries in all; for the public (`public`), the counts are the kept ones."""
     nodes = {c.pk: Node(c) for c in Collection.objects.select_related("repository").order_by("position", "title")}
-    for row in visible.filter(collection__isnull=False).values("collection_id").annotate(n=Count("id")):
-        nodes[row["collection_id"]].direct = row["n"]
-    rows = (visible.filter(collection__isnull=False).exclude(container="")
-            .values("collection_id", "container", "folder").annotate(n=Count("id"))
-            .order_by("collection_id", "container", "folder"))
+    direct, rows = _public_direct_counts() if public else _direct_counts(visible)
+    for pk, n in direct.items():
+        if pk in nodes:
+            nodes[pk].direct = n
     for row in rows:
+        if row["collection_id"] not in nodes:
+            continue
         boxes = nodes[row["collection_id"]].containers
         if not boxes or boxes[-1][0] != row["container"]:
             boxes.append((row["container"], 0, []))
@@ -108,7 +155,10 @@ def collection_tree(visible) -> list[Node]:
 
 
 def collections_tree(request: HttpRequest, as_json: bool = False) -> HttpResponse:
-    roots = collection_tree(Record.objects.visible_to(request.user))
+    public = not sees_restricted(request.user)
+    if public:
+        kept.ensure_current()
+    roots = collection_tree(Record.objects.visible_to(request.user), public)
     by_repository: dict[int | None, list[Node]] = {}
     for node in roots:
         by_repository.setdefault(node.collection.repository_id, []).append(node)
@@ -138,11 +188,28 @@ def _int(value: str | None, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
+DATE_ORDER = keyset.Order(("date_start", "public_id"), (keyset.DATE, keyset.TEXT),
+                          lambda r: (r.date_start, r.public_id))
+
+
+def _month_counts(visible, public: bool) -> dict[tuple[int, int], int]:
+    """(year, month) -> records starting then; (0, 0) for the undated."""
+    if public:
+        return {(int(key[:4]), int(key[5:7])) if key else (0, 0): n for key, n in kept.dimension("m").items()}
+    rows = (visible.annotate(y=ExtractYear("date_start"), m=ExtractMonth("date_start")).values("y", "m")
+            .annotate(n=Count("id")).order_by())
+    return {(row["y"] or 0, row["m"] or 0): row["n"] for row in rows}
+
+
 def dates(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     """Decades, then years of a decade, then months of a year; records listed once narrowed to a year or month.
 
-    A record counts under the day it starts (a span 1943-1945 is under 1943).
+    A record counts under the day it starts (a span 1943-1945 is under 1943). The bars come from one
+    count per month (kept for the public), summed here: a few hundred rows for any archive.
     """
+    public = not sees_restricted(request.user)
+    if public:
+        kept.ensure_current()
     visible = Record.objects.visible_to(request.user)
     decade = _int(request.GET.get("decade"), 0, 9990)
     year = _int(request.GET.get("year"), 1, 9999)
@@ -151,43 +218,47 @@ def dates(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         decade -= decade % 10
     if year is not None:
         decade = year - year % 10
-    dated = visible.filter(date_start__isnull=False)
+    months = _month_counts(visible, public)
+    undated = months.pop((0, 0), 0)
     locale = current()
     bars: list[dict] = []
     records = None
     if year is None and decade is None:
         level, heading = "decades", _("All dates")
-        by_year = dated.annotate(y=ExtractYear("date_start")).values("y").annotate(n=Count("id")).order_by("y")
         decades: dict[int, int] = {}
-        for row in by_year:
-            decades[row["y"] - row["y"] % 10] = decades.get(row["y"] - row["y"] % 10, 0) + row["n"]
+        for (y, _m), n in months.items():
+            decades[y - y % 10] = decades.get(y - y % 10, 0) + n
         bars = [{"label": decade_name(d, locale), "count": n, "query": f"decade={d}"} for d, n in sorted(decades.items())]
     elif year is None:
         level, heading = "years", decade_name(decade, locale)
-        rows = (dated.filter(date_start__year__gte=decade, date_start__year__lte=decade + 9)
-                .annotate(y=ExtractYear("date_start")).values("y").annotate(n=Count("id")).order_by("y"))
-        bars = [{"label": str(r["y"]), "count": r["n"], "query": f"year={r['y']}"} for r in rows]
+        years: dict[int, int] = {}
+        for (y, _m), n in months.items():
+            if decade <= y <= decade + 9:
+                years[y] = years.get(y, 0) + n
+        bars = [{"label": str(y), "count": n, "query": f"year={y}"} for y, n in sorted(years.items())]
     else:
-        in_year = dated.filter(date_start__year=year)
-        rows = in_year.annotate(m=ExtractMonth("date_start")).values("m").annotate(n=Count("id")).order_by("m")
-        bars = [{"label": month_name(r["m"], locale), "count": r["n"], "query": f"year={year}&month={r['m']}",
-                 "current": r["m"] == month} for r in rows]
+        bars = [{"label": month_name(m, locale), "count": n, "query": f"year={year}&month={m}", "current": m == month}
+                for (y, m), n in sorted(months.items()) if y == year]
+        low = dt.date(year, month or 1, 1)
+        high = dt.date(year + 1, 1, 1) if (month or 12) == 12 else dt.date(year, (month or 0) + 1, 1)
+        records = visible.filter(date_start__gte=low, date_start__lt=high)  # a range the date index answers
         if month is None:
-            level, heading, records = "months", year_name(year, locale), in_year
+            level, heading = "months", year_name(year, locale)
         else:
             level, heading = "records", display_date(f"{year:04d}-{month:02d}", locale)
-            records = in_year.filter(date_start__month=month)
     page = None
     if records is not None:
-        page = Paginator(records.order_by("date_start", "public_id").only("public_id", "title", "date_edtf"),
-                         PER_PAGE).get_page(request.GET.get("page"))
+        rows = records.only("public_id", "title", "date_edtf", "date_start")
+        moved = keyset.old_page_redirect(request, rows, DATE_ORDER, PER_PAGE)
+        if moved:
+            return moved
+        page = keyset.paginate(request, rows, DATE_ORDER, PER_PAGE)
     caption, unit = CAPTIONS[level]
     chart = histogram.build(caption, unit, [
         histogram.Bar(b["label"], b["count"], f"?{b['query']}", bool(b.get("current"))) for b in bars])
     context = {
         "level": level, "heading": heading, "bars": bars, "histogram": chart, "page": page, "decade": decade, "year": year,
-        "month": month, "undated": visible.filter(date_start__isnull=True).count() if level == "decades" else None,
-        "page_query": _page_query(request),
+        "month": month, "undated": undated if level == "decades" else None,
         "decade_label": decade_name(decade, locale) if decade is not None else "",
         "year_label": year_name(year, locale) if year else "",
     }
@@ -196,9 +267,13 @@ def dates(request: HttpRequest, as_json: bool = False) -> HttpResponse:
             "level": level, "heading": heading, "bars": [{k: b[k] for k in ("label", "count", "query")} for b in bars],
             "undated": context["undated"],
             "records": [record_summary(r) for r in page.object_list] if page else [],
-            "page": page.number if page else None, "pages": page.paginator.num_pages if page else None,
+            **(_links(page) if page else {"next": None, "previous": None}),
         })
     return render(request, "readingroom/browse_dates.html", context)
+
+
+def _links(page: keyset.Page) -> dict[str, str | None]:
+    return {"next": page.link_next, "previous": page.link_previous}
 
 
 def _page_query(request: HttpRequest) -> str:
@@ -210,19 +285,24 @@ def _page_query(request: HttpRequest) -> str:
 
 # ---- A-Z lists of authorities --------------------------------------------------------------------
 
+NAME_ORDER = keyset.Order(("preferred_name", "identifier"), (keyset.TEXT, keyset.TEXT),
+                          lambda a: (a.preferred_name, a.identifier))
+
+
+def _counted(kind: str, user) -> object:
+    """The authorities of a kind with visible records, each with `record_count`."""
+    names = Authority.objects.filter(kind=kind, merged_into__isnull=True)
+    if not sees_restricted(user):
+        kept.ensure_current()
+        return names.filter(public_count__records__gt=0).annotate(record_count=F("public_count__records"))
+    return names.annotate(record_count=Count("record_links__record", distinct=True)).filter(record_count__gt=0)
+
+
 def authorities(request: HttpRequest, plural: str, as_json: bool = False) -> HttpResponse:
     kind = KINDS[plural]
-    visible = Record.objects.visible_to(request.user)
     text = (request.GET.get("q") or "").strip()[:100]
     letter = (request.GET.get("letter") or "").strip().upper()[:1]  # "#": names not starting with A-Z
-    counted = Authority.objects.filter(kind=kind, merged_into__isnull=True).annotate(
-        record_count=Count("record_links__record", filter=Q(record_links__record__in=visible), distinct=True),
-    ).filter(record_count__gt=0)
-    letters = {
-        row["initial"]: row["n"]
-        for row in counted.annotate(initial=Upper(Substr("preferred_name", 1, 1)))
-        .values("initial").annotate(n=Count("id", distinct=True)).order_by()
-    }
+    counted = _counted(kind, request.user)
     items = counted
     if text:
         variant_match = NameVariant.objects.filter(authority=OuterRef("pk"), name__icontains=text)
@@ -231,7 +311,15 @@ def authorities(request: HttpRequest, plural: str, as_json: bool = False) -> Htt
         items = items.filter(preferred_name__regex=r"^[^A-Za-z]")
     elif letter in string.ascii_uppercase and letter:
         items = items.filter(preferred_name__istartswith=letter)
-    page = Paginator(items.order_by("preferred_name", "identifier"), PER_PAGE).get_page(request.GET.get("page"))
+    moved = keyset.old_page_redirect(request, items, NAME_ORDER, PER_PAGE)
+    if moved:
+        return moved
+    page = keyset.paginate(request, items, NAME_ORDER, PER_PAGE)
+    letters = {
+        row["initial"]: row["n"]
+        for row in counted.annotate(initial=Upper(Substr("preferred_name", 1, 1)))
+        .values("initial").annotate(n=Count("id", distinct=True)).order_by()
+    }
     alphabet = [(ch, letters.get(ch, 0)) for ch in string.ascii_uppercase]
     others = sum(n for ch, n in letters.items() if ch not in string.ascii_uppercase)
     if as_json:
@@ -243,10 +331,9 @@ def authorities(request: HttpRequest, plural: str, as_json: bool = False) -> Htt
                  "url": a.get_absolute_url()}
                 for a in page.object_list
             ],
-            "page": page.number, "pages": page.paginator.num_pages,
+            **_links(page),
         }, json_dumps_params={"ensure_ascii": False})
     return render(request, "readingroom/browse_authorities.html", {
         "plural": plural, "title": TITLES[plural], "page": page, "filter": text, "letter": letter,
-        "alphabet": alphabet, "others": others, "page_query": _page_query(request),
+        "alphabet": alphabet, "others": others,
     })
-

@@ -4,9 +4,10 @@ from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from readingroom.catalog import counts as kept
 from readingroom.catalog.dates import display_date
 from readingroom.catalog.languages import language_name
-from readingroom.catalog.models import Record
+from readingroom.catalog.models import CountedRecord, Record, sees_restricted
 from readingroom.web.interface_language import current
 from readingroom.web.serializers import record_summary
 from readingroom.web.views.browse import collection_tree
@@ -28,15 +29,38 @@ def _language_lists(visible):
     return visible.values_list("languages").annotate(n=Count("id")).order_by()
 
 
+def _public_summary(locale: str) -> tuple[int, dict, list[tuple[str, str]], list]:
+    """Total, date span, languages and recent records of the public archive, from the kept counts and the
+    indexed dates of the counted records (no scan of the catalogue)."""
+    kept.ensure_current()
+    total = kept.total()
+    dated = CountedRecord.objects.filter(date_start__isnull=False)
+    first = dated.order_by("date_start").values_list("date_start", flat=True).first()
+    ends = [dated.order_by("-date_start").values_list("date_start", flat=True).first(),
+            CountedRecord.objects.filter(date_end__isnull=False).order_by("-date_end")
+            .values_list("date_end", flat=True).first()]
+    languages = kept.dimension("l")
+    names = [(code, language_name(code, locale)) for code, _ in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))]
+    newest = list(CountedRecord.objects.order_by("-created", "-record_id").values_list("record_id", flat=True)[:12])
+    by_pk = Record.objects.only("public_id", "title", "date_edtf").in_bulk(newest)
+    recent = [by_pk[pk] for pk in newest if pk in by_pk]
+    return total, {"first": first, "last": max((d for d in ends if d), default=None)}, names, recent
+
+
 def home(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     visible = Record.objects.visible_to(request.user)
-    roots = collection_tree(visible)
-    span = visible.aggregate(first=Min("date_start"), last=Max("date_end"), last_start=Max("date_start"))
-    last = max(d for d in (span["last"], span["last_start"]) if d) if (span["last"] or span["last_start"]) else None
     locale = current()
-    languages = archive_languages(visible, locale)
-    recent = visible.order_by("-created", "public_id").only("public_id", "title", "date_edtf")[:12]
-    total = visible.count()
+    if sees_restricted(request.user):
+        roots = collection_tree(visible)
+        span = visible.aggregate(first=Min("date_start"), last_end=Max("date_end"), last_start=Max("date_start"))
+        span["last"] = max((d for d in (span["last_end"], span["last_start"]) if d), default=None)
+        languages = archive_languages(visible, locale)
+        recent = visible.order_by("-created", "public_id").only("public_id", "title", "date_edtf")[:12]
+        total = visible.count()
+    else:
+        total, span, languages, recent = _public_summary(locale)
+        roots = collection_tree(visible, public=True)
+    last = span["last"]
     if as_json:
         return JsonResponse({
             "records": total,
