@@ -15,7 +15,7 @@ def count_public_records(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0009_withdrawn_records'),
+        ('catalog', '0010_page_no_text_status'),
     ]
 
     operations = [
