@@ -321,3 +321,12 @@ def test_list_sets_pages_by_100(client, db):
     specs += [s.text for s in root.iter(f"{OAI}setSpec")]
     assert root.find(f".//{OAI}resumptionToken").text is None
     assert len(specs) == len(set(specs)) == 132 and "frus1950v01:ch129" in specs and "added-meanwhile" in specs
+
+
+def test_an_error_found_before_the_dates_are_checked_echoes_only_valid_arguments(client, archive):
+    # cannotDisseminateFormat is raised before `from` is read: echoing "Identify" as a date broke the schema.
+    response = client.get("/oai", {"verb": "ListRecords", "metadataPrefix": "marc", "from": "Identify",
+                                   "set": "not a spec"})
+    assert validation.problems(response.content) == []
+    request = etree.fromstring(response.content).find(f"{OAI}request")
+    assert request.get("metadataPrefix") == "marc" and request.get("from") is None and request.get("set") is None

@@ -4,7 +4,7 @@ one response document out. The web view only passes the arguments through (web/v
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from lxml import etree
 
 from readingroom.catalog.models import Record
 
-from . import dublin_core, tokens
+from . import dates, dublin_core, tokens
 from .dates import GRANULARITY, Window, datestamp
 from .errors import OaiError, bad_argument
 from .listing import PAGE_SIZE, Item, Selection, find, tombstones
@@ -80,9 +80,30 @@ def respond(arguments: Mapping[str, Sequence[str]]) -> bytes:
 
 
 def _echo(request: etree._Element, arguments: Mapping[str, Sequence[str]]) -> None:
+    """Each argument as the request gave it, where it fits the schema's type for that attribute: an error
+    found before an argument was checked (an unknown format) must not echo an invalid date or set."""
     for name, values in arguments.items():
-        if name in ("verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken") and values:
+        if name in _ECHOED and values and _ECHOED[name](values[0]):
             request.set(name, dublin_core.xml_text(values[0]))
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dates.parse("date", value)
+    except OaiError:
+        return False
+    return True
+
+
+_ECHOED: dict[str, Callable[[str], object]] = {
+    "verb": lambda value: value in VERBS,
+    "identifier": lambda value: len(value) <= MAX_ARGUMENT,
+    "metadataPrefix": _PREFIX.match,
+    "from": _is_date,
+    "until": _is_date,
+    "set": SPEC_PATTERN.match,
+    "resumptionToken": lambda value: len(value) <= tokens.MAX_LENGTH,
+}
 
 
 def _checked(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
