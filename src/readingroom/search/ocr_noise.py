@@ -2,10 +2,11 @@
 
 A query word finds OCR tokens that differ from it by the confusions typical of machine reading (rn read
 for m, li for h, cl for d, c for e, 1 for l, f for a long s...), by a few arbitrary edits, or both. Each
-word form gets at most two Tantivy automaton queries on the term dictionary: one regex for any number of
+word form gets at most two Tantivy automaton queries on the term dictionary: a regex for any number of
 confusions plus one free edit (which also covers confusions alone and a single edit alone), and, for long
-words, a Levenshtein automaton for two free edits. A token both match scores more than one matching
-only the second; the clause scores add up to 1 at most, so approximate matches rank below exact ones.
+words, a Levenshtein automaton for two free edits. Of a stem and the word as typed, only the latter gets
+the regex with an edit; the stem gets a regex for the confusions alone. A token matching more clauses
+scores more; the clause scores add up to 1 at most, so approximate matches rank below exact ones.
 
 Building the automata is most of a search's cost (a regex's DFA takes about a millisecond and holds some
 hundred kilobytes): the search engine builds them only when the exact matches are few, and the last
@@ -149,13 +150,14 @@ def _regex_query(pattern: str | None) -> Query | None:
         return None
 
 
-def automata(form: str, tol: Tolerance) -> list[Query]:
-    """The automaton queries matching one word form's OCR readings, widest first; at most two."""
+def automata(form: str, tol: Tolerance, widest: bool = True) -> list[Query]:
+    """The automaton queries matching one word form's OCR readings, widest first; at most two.
+    `widest`: the regex for confusions plus an edit, when the tolerance allows it (else confusions alone)."""
     distance = tol.edits(form)
     if not distance:
         return []
     schema = build_schema()
-    wide = _regex_query(confusion_regex(form, tol, edits=1)) if tol.confusion_edits else None
+    wide = _regex_query(confusion_regex(form, tol, edits=1)) if tol.confusion_edits and widest else None
     if wide is not None:
         # Confusions and one edit: a superset of the confusions alone and of Levenshtein 1, so two
         # edits are the only thing left to add.
@@ -170,13 +172,23 @@ def automata(form: str, tol: Tolerance) -> list[Query]:
 def word_query(stem: str, surface: str | None, tol: Tolerance = DEFAULT) -> Query | None:
     """Approximate matches of one query word in the OCR field, or None when the tolerance allows none.
     `stem` is the word as the field's analyser indexes it; `surface` the word lowercased and folded."""
-    clauses = [q for form in _forms(stem, surface, tol) for q in automata(form, tol)]
+    clauses = word_automata(stem, surface, tol)
     if not clauses:
         return None
     # Each automaton clause scores a constant; shared out so that a token matching them all scores 1,
     # as one fuzzy clause did: approximate matches stay ranked below exact ones.
     share = 1.0 / len(clauses)
     return Query.boolean_query([(Occur.Should, Query.boost_query(q, share)) for q in clauses])
+
+
+def word_automata(stem: str, surface: str | None, tol: Tolerance = DEFAULT) -> list[Query]:
+    """The automaton clauses of `word_query`: at most MAX_AUTOMATA."""
+    # One form gets the regex with an edit on top of its confusions, the other only the cheaper automata:
+    # a second such regex doubled the cost of a word's automata. The word as typed gets it, as it is the
+    # longer form and holds the noise that stopped the stemmer ("Gcvernrnent's": an edit and a confusion
+    # past the stem "govern"); on the OCR-noise sets the stem's regex with an edit mostly added false hits.
+    forms = _forms(stem, surface, tol)
+    return [q for i, form in enumerate(forms) for q in automata(form, tol, widest=i == len(forms) - 1)]
 
 
 def widens(stem: str, surface: str | None, tol: Tolerance) -> bool:
