@@ -78,6 +78,12 @@ def test_regex_is_escaped_and_bounded():
     assert ocr_noise.confusion_regex("modern", DEFAULT, edits=1) is not None
 
 
+def test_snippet_marking_reads_tokens_as_the_index_folds_them():
+    near = ocr_noise.matcher(["memorandum"])
+    assert near("rnernorandurn") and near("Rn\u00e9rnorandurn")  # an accent the index folds away
+    assert near("rnernorandurns") and not near("harbour") and not near("rnernorandurnxx")
+
+
 def test_automata_per_word_stay_bounded():
     # Each automaton is built per search (a regex's DFA costs about a millisecond): a fixed few per word.
     tolerances = (DEFAULT, Tolerance(confusions=ocr_noise.WIDE_CONFUSIONS), Tolerance(confusion_edits=0),

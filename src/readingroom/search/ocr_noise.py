@@ -27,6 +27,7 @@ cross-validates them on the three OCR-noise sets and says why this one).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -200,6 +201,10 @@ def _forms(stem: str, surface: str | None, tol: Tolerance) -> list[str]:
     return [stem] + ([surface] if tol.surface and surface and surface != stem else [])
 
 
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or text
+
+
 def matcher(words: list[str], tol: Tolerance = DEFAULT) -> Callable[[str], bool] | None:
     """A test of whether a token of OCR text reads as one of `words` under the tolerance (for marking
     approximate matches in snippets, which Tantivy cannot do for automaton queries)."""
@@ -215,8 +220,9 @@ def matcher(words: list[str], tol: Tolerance = DEFAULT) -> Callable[[str], bool]
 
     def near(candidate: str) -> bool:
         candidate = candidate.lower()
+        folded = candidate if candidate.isascii() else _fold(candidate)  # as the index folds it
         return any(Levenshtein.distance(candidate, word, score_cutoff=d) <= d
-                   or (pattern is not None and pattern.fullmatch(candidate) is not None)
+                   or (pattern is not None and pattern.fullmatch(folded) is not None)
                    for word, d, pattern in targets)
 
     return near
