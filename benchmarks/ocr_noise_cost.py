@@ -151,6 +151,11 @@ def run(args, tmp: Path) -> None:
         ratios = "".join(f"{medians['this tree'] / medians[n]:>20.2f}" for n in names[1:])
         print(f"{kind:<16}{cells}{ratios}")
     print("Ratios: this tree's median time over each other's (lower is better for this tree).")
+    from harness import report_ratios
+
+    report_ratios("ocr_noise_cost", {f"{kind} p50 / exact only": (
+        statistics.median(times[(kind, "this tree")]) / statistics.median(times[(kind, "exact only")]), "lower")
+        for kind in dict.fromkeys(k for k, _ in times)})
     print("\nterm, fuzzy, long: the default (exact first, approximate matches when the exact ones are fewer than "
           "20); fuzzy: one letter replaced (no exact match: always widened); long: >= 9 letters.")
 
