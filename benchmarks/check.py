@@ -34,6 +34,7 @@ SHORT: dict[str, list[str]] = {
     "discovery": ["--records", "3000", "--repeat", "3"],
     "multilingual": ["--queries", "30"],
     "ocr_recall": ["--queries", "60", "--grid", "small"],
+    "ocr_noise_cost": ["--records", "1000", "--queries", "20", "--rounds", "1"],
     "web": ["--records", "1000", "--requests", "300", "--seconds", "8", "--readers", "10"],
 }
 

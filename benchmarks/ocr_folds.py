@@ -92,9 +92,8 @@ def run(noise: NoiseSet, tolerance) -> list[Outcome]:
     out = []
     for (text, source, phrase), matching in zip(noise.queries, noise.truth_sets, strict=True):
         parsed = _parse(text, phrase, tolerance)
-        query = parsed.query
-        if parsed.exact is not None and searcher.search(parsed.exact, limit=1, count=True).count >= WIDEN_BELOW:
-            query = parsed.exact
+        few = parsed.exact is None or searcher.search(parsed.exact, limit=1, count=True).count < WIDEN_BELOW
+        query = parsed.query if few else parsed.exact  # parsed.query is built only when needed, as there
         top = _pks(searcher, query, 10)
         hit = source in top
         matched = hit or source in _pks(searcher, query, len(noise.pairs))

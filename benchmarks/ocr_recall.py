@@ -99,12 +99,10 @@ def recall_pooled(index, queries: list[tuple[str, int]], phrase: bool, fuzzy: bo
     started = time.perf_counter()
     for text, source in queries:
         parsed = parse(f'"{text}"' if phrase else text, fuzzy=fuzzy, joined=joined, expand=False)
-        q = parsed.query
-        if tiered and parsed.exact is not None:
-            # As engine.search decides: the exact matches alone when there are enough of them.
-            exact = searcher.search(parsed.exact, limit=10, count=True)
-            if exact.count >= WIDEN_BELOW:
-                q = parsed.exact
+        # As engine.search decides: the exact matches alone when there are enough of them.
+        enough = tiered and parsed.exact is not None and searcher.search(
+            parsed.exact, limit=10, count=True).count >= WIDEN_BELOW
+        q = parsed.exact if enough else parsed.query
         hits = searcher.search(q, limit=10, count=False).hits
         pks = [int(searcher.doc(a).get_first("pk")) for _s, a in hits]
         found += source in pks

@@ -8,8 +8,9 @@ from typer.testing import CliRunner
 
 from readingroom.catalog.models import Record
 from readingroom.ingest.records import ContentItem, ParsedRecord
-from readingroom.search import writer
+from readingroom.search import ocr_noise, writer
 from readingroom.search.engine import WIDEN_BELOW, search
+from readingroom.search.query import parse
 
 from .corpus import MADE_UP, made_up_records, store_all
 from .helpers import ids
@@ -73,6 +74,31 @@ def test_facet_selection_does_not_change_which_matches_are_counted(plenty):
     selected = search("Shantung", selection={"type": ["report"]}, per_page=100)
     assert selected.approximate == "left out"
     assert [h.public_id for h in selected.hits] == ["mu-ocr-1"] and selected.total == report_count == 1
+
+
+def test_approximate_clauses_are_built_only_when_run(plenty):
+    # Their automata are most of a search's cost: plenty of exact matches must not pay for them.
+    ocr_noise.word_query.cache_clear()
+    assert search("Shantung", per_page=100).approximate == "left out"
+    assert search('"Shantung railway"', per_page=100).approximate == "left out"
+    assert ocr_noise.word_query.cache_info().misses == 0
+    parsed = parse("Shantung")
+    assert parsed.exact is not None and ocr_noise.word_query.cache_info().misses == 0
+    assert "mu-ocr-2" in [h.public_id for h in search("Shantung", per_page=100, approximate="always").hits]
+    built = ocr_noise.word_query.cache_info().misses
+    assert built >= 1  # "Shantung" and its name variants
+    # few exact matches: built, and the same search again (the next page) reuses them
+    assert "mu-ocr-2" in ids("Ghantungs")
+    assert ocr_noise.word_query.cache_info().misses == built + 1
+    assert "mu-ocr-2" in ids("Ghantungs")
+    info = ocr_noise.word_query.cache_info()
+    assert info.misses == built + 1 and info.hits >= 1
+    # an edited OCR text is found through the cached clauses: they hold no documents, only the automaton
+    store_all([ParsedRecord(public_id="mu-ocr-new", title="Untitled", date_edtf="1946-02-01", document_type="report",
+                            languages=["en"], collection=MADE_UP,
+                            contents=[ContentItem("scan", "en", "The Shantvng line was repaired.")])])
+    writer.drain()
+    assert "mu-ocr-new" in ids("Ghantungs")
 
 
 def test_queries_with_nothing_approximate_say_so(plenty):

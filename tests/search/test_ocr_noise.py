@@ -78,6 +78,35 @@ def test_regex_is_escaped_and_bounded():
     assert ocr_noise.confusion_regex("modern", DEFAULT, edits=1) is not None
 
 
+def test_snippet_marking_reads_tokens_as_the_index_folds_them():
+    near = ocr_noise.matcher(["memorandum"])
+    assert near("rnernorandurn") and near("Rn\u00e9rnorandurn")  # an accent the index folds away
+    assert near("rnernorandurns") and not near("harbour") and not near("rnernorandurnxx")
+
+
+def test_automata_per_word_stay_bounded():
+    # Each automaton is built per search (a regex's DFA costs about a millisecond): a fixed few per word.
+    tolerances = (DEFAULT, Tolerance(confusions=ocr_noise.WIDE_CONFUSIONS), Tolerance(confusion_edits=0),
+                  Tolerance(min_length=1, two_edits_from=2))
+    words = [("memorandum", "memorandums"), ("plant", "planting"), ("modern", None), ("m" * 30, "m" * 30),
+             ("rn" * 15, "rn" * 14), ("mmmmmmmmmmmmmmmmmmmmmmmmmmmmm", "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmm"),
+             ("приказ", None), ("x" * 31, "x" * 31)]
+    for tol in tolerances:
+        for stem, surface in words:
+            clauses = ocr_noise.word_automata(stem, surface, tol)
+            assert len(clauses) <= ocr_noise.MAX_AUTOMATA
+            assert bool(clauses) == ocr_noise.widens(stem, surface, tol)
+            query = ocr_noise.word_query(stem, surface, tol)
+            assert (query is None) == (not clauses)
+            if query is not None:  # the query is made of exactly those clauses
+                shown = repr(query)
+                assert shown.count("RegexQuery") + shown.count("FuzzyTermQuery") == len(clauses)
+    # A word with confusable letters: one regex (confusions and an edit) and, 8 letters or more, two edits.
+    assert len(ocr_noise.word_automata("modern", None)) == 1
+    assert len(ocr_noise.word_automata("memorandum", None)) == 2
+    assert len(ocr_noise.word_automata("memorandum", "memorandums")) == 4  # the stem: confusions, 2 edits
+
+
 @pytest.mark.parametrize("hostile", [
     "m" * 2000,
     " ".join(["rnrnrnrnrnrnrnrnrnrnrnrnrn"] * 200),

@@ -221,7 +221,9 @@ def _search(parsed, messages, q, user, selection, sort, page, per_page, date_fro
         final = facet_mod.combine(base, selected)
         return counting, searcher.search(final, limit=per_page, offset=offset, count=True, **sorting)
 
-    text_query, mode = parsed.query, "none" if parsed.exact is None else "included"
+    # parsed.query (with the approximate clauses) is built only when it is run: its automata cost more
+    # than a search with plenty of exact matches.
+    mode = "none" if parsed.exact is None else "included"
     if parsed.exact is not None and approximate != "always":
         counting, result = run(parsed.exact)
         # Decided on the query with the access and date filters, not the facet selection: selecting a
@@ -229,9 +231,10 @@ def _search(parsed, messages, q, user, selection, sort, page, per_page, date_fro
         exact_total = result.count if not selected else searcher.search(
             facet_mod.combine(parsed.exact, filters), limit=1, count=True).count
         if exact_total >= WIDEN_BELOW:
-            text_query, mode = parsed.exact, "left out"
+            mode = "left out"
         elif counting is not None:
             counting.result()  # few matches, so cheap; let it finish before counting again
+    text_query = parsed.exact if mode == "left out" else parsed.query
     if mode != "left out":
         counting, result = run(text_query)
     hits = _hits(searcher, text_query, result.hits, with_snippets, query_mod.plain_words(parsed.tree),

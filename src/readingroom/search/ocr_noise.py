@@ -2,16 +2,23 @@
 
 A query word finds OCR tokens that differ from it by the confusions typical of machine reading (rn read
 for m, li for h, cl for d, c for e, 1 for l, f for a long s...), by a few arbitrary edits, or both. Each
-becomes a Tantivy automaton query on the term dictionary: a regex for the confusions, a Levenshtein
-automaton for the edits. Closer readings score more: a token that needs no free edit also matches the
-wider clauses, and the clause scores add up (to 1 at most, so approximate matches rank below exact ones).
+word form gets at most two Tantivy automaton queries on the term dictionary: a regex for any number of
+confusions plus one free edit (which also covers confusions alone and a single edit alone), and, for long
+words, a Levenshtein automaton for two free edits. Of a stem and the word as typed, only the latter gets
+the regex with an edit; the stem gets a regex for the confusions alone. A token matching more clauses
+scores more; the clause scores add up to 1 at most, so approximate matches rank below exact ones.
+
+Building the automata is most of a search's cost (a regex's DFA takes about a millisecond and holds some
+hundred kilobytes): the search engine builds them only when the exact matches are few, and the last
+few words' queries are kept (`word_query` is cached).
 
 Both the stem and the word as typed are tried: noise in a suffix ("plantmg") stops the stemmer, so the
 OCR token keeps its suffix while the query's stem ("plant") lost it.
 
 Everything is bounded whatever the input: words longer than `max_word_chars` get no approximate clause,
-a regex longer than `max_regex_chars` falls back to fewer alternatives, and the number of clauses per
-word is fixed. Query words are analyser tokens (letters and digits), and every character is escaped anyway.
+a regex longer than `max_regex_chars` or refused by Tantivy falls back to the confusions alone and a
+Levenshtein automaton, and a word has at most MAX_AUTOMATA automaton clauses. Query words are analyser
+tokens (letters and digits), and every character is escaped anyway.
 
 The parameters live in `Tolerance`; DEFAULT is the production choice (benchmarks/ocr_recall.py tunes and
 cross-validates them on the three OCR-noise sets and says why this one).
@@ -20,6 +27,7 @@ cross-validates them on the three OCR-noise sets and says why this one).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -104,6 +112,13 @@ def _segments(word: str, tol: Tolerance) -> list[str]:
     return out
 
 
+# What an edit may put in an ASCII word. The field's tokens are lowercased and ASCII-folded, so these are
+# all the characters of a Latin-script token; the DFA is about 4 times cheaper to build and 3 times
+# smaller than with "." (any Unicode character), with the same matches on the three OCR-noise sets.
+_ANY_ASCII = "[a-z0-9]"
+MAX_AUTOMATA = 4  # per query word: two forms (stem and as typed), two automata each
+
+
 @lru_cache(maxsize=4096)
 def confusion_regex(word: str, tol: Tolerance, edits: int = 0) -> str | None:
     """A regex matching the word as OCR may read it: any of its confusions, plus up to `edits` (0 or 1)
@@ -117,17 +132,17 @@ def confusion_regex(word: str, tol: Tolerance, edits: int = 0) -> str | None:
         if pattern == _escape(word):
             return None  # nothing confusable: the exact term query already covers it
     else:
-        # One edit at segment i: deleted or replaced (.?), or a character inserted after it.
-        branches = ["".join(segments[:i]) + f"(?:.?|{segments[i]}.)" + "".join(segments[i + 1:])
+        # One edit at segment i: deleted or replaced, or a character inserted after it.
+        any_char = _ANY_ASCII if word.isascii() else "."
+        branches = ["".join(segments[:i]) + f"(?:{any_char}?|{segments[i]}{any_char})" + "".join(segments[i + 1:])
                     for i in range(len(segments))]
         pattern = "(?:" + "|".join(branches) + ")"
     return pattern if len(pattern) <= tol.max_regex_chars else None
 
 
-@lru_cache(maxsize=4096)
 def _regex_query(pattern: str | None) -> Query | None:
-    """The regex as a query on the OCR field, or None when Tantivy refuses it: its automaton is capped
-    (1000 states), which long words with many confusable letters and a free edit can exceed."""
+    """The regex as a query on the OCR field, or None when Tantivy refuses it: its automaton is capped,
+    which long words with many confusable letters and a free edit can exceed."""
     if pattern is None:
         return None
     try:
@@ -136,28 +151,58 @@ def _regex_query(pattern: str | None) -> Query | None:
         return None
 
 
+def automata(form: str, tol: Tolerance, widest: bool = True) -> list[Query]:
+    """The automaton queries matching one word form's OCR readings, widest first; at most two.
+    `widest`: the regex for confusions plus an edit, when the tolerance allows it (else confusions alone)."""
+    distance = tol.edits(form)
+    if not distance:
+        return []
+    schema = build_schema()
+    wide = _regex_query(confusion_regex(form, tol, edits=1)) if tol.confusion_edits and widest else None
+    if wide is not None:
+        # Confusions and one edit: a superset of the confusions alone and of Levenshtein 1, so two
+        # edits are the only thing left to add.
+        return [wide] + ([Query.fuzzy_term_query(schema, FUZZY_FIELD, form, distance)] if distance > 1 else [])
+    narrow = _regex_query(confusion_regex(form, tol))
+    return ([narrow] if narrow is not None else []) + [Query.fuzzy_term_query(schema, FUZZY_FIELD, form, distance)]
+
+
+# A regex query holds its DFA (100-500 KB): the cache stays small. It spares rebuilding a word's
+# automata when the same search is run again (the next page, a facet selected).
+@lru_cache(maxsize=64)
 def word_query(stem: str, surface: str | None, tol: Tolerance = DEFAULT) -> Query | None:
     """Approximate matches of one query word in the OCR field, or None when the tolerance allows none.
     `stem` is the word as the field's analyser indexes it; `surface` the word lowercased and folded."""
-    schema = build_schema()
-    forms = [stem] + ([surface] if tol.surface and surface and surface != stem else [])
-    clauses: list[tuple[Occur, Query]] = []
-    for form in forms:
-        distance = tol.edits(form)
-        if not distance:
-            continue
-        if (regex := _regex_query(confusion_regex(form, tol))) is not None:
-            clauses.append((Occur.Should, regex))
-        for d in range(1, distance + 1):  # nested: a closer token matches more clauses and scores more
-            clauses.append((Occur.Should, Query.fuzzy_term_query(schema, FUZZY_FIELD, form, d)))
-        if tol.confusion_edits and (wide := _regex_query(confusion_regex(form, tol, edits=1))) is not None:
-            clauses.append((Occur.Should, wide))
+    clauses = word_automata(stem, surface, tol)
     if not clauses:
         return None
     # Each automaton clause scores a constant; shared out so that a token matching them all scores 1,
     # as one fuzzy clause did: approximate matches stay ranked below exact ones.
     share = 1.0 / len(clauses)
-    return Query.boolean_query([(occur, Query.boost_query(q, share)) for occur, q in clauses])
+    return Query.boolean_query([(Occur.Should, Query.boost_query(q, share)) for q in clauses])
+
+
+def word_automata(stem: str, surface: str | None, tol: Tolerance = DEFAULT) -> list[Query]:
+    """The automaton clauses of `word_query`: at most MAX_AUTOMATA."""
+    # One form gets the regex with an edit on top of its confusions, the other only the cheaper automata:
+    # a second such regex doubled the cost of a word's automata. The word as typed gets it, as it is the
+    # longer form and holds the noise that stopped the stemmer ("Gcvernrnent's": an edit and a confusion
+    # past the stem "govern"); on the OCR-noise sets the stem's regex with an edit mostly added false hits.
+    forms = _forms(stem, surface, tol)
+    return [q for i, form in enumerate(forms) for q in automata(form, tol, widest=i == len(forms) - 1)]
+
+
+def widens(stem: str, surface: str | None, tol: Tolerance) -> bool:
+    """Whether `word_query` has clauses for the word, known without building them."""
+    return any(tol.edits(form) for form in _forms(stem, surface, tol))
+
+
+def _forms(stem: str, surface: str | None, tol: Tolerance) -> list[str]:
+    return [stem] + ([surface] if tol.surface and surface and surface != stem else [])
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or text
 
 
 def matcher(words: list[str], tol: Tolerance = DEFAULT) -> Callable[[str], bool] | None:
@@ -175,8 +220,9 @@ def matcher(words: list[str], tol: Tolerance = DEFAULT) -> Callable[[str], bool]
 
     def near(candidate: str) -> bool:
         candidate = candidate.lower()
+        folded = candidate if candidate.isascii() else _fold(candidate)  # as the index folds it
         return any(Levenshtein.distance(candidate, word, score_cutoff=d) <= d
-                   or (pattern is not None and pattern.fullmatch(candidate) is not None)
+                   or (pattern is not None and pattern.fullmatch(folded) is not None)
                    for word, d, pattern in targets)
 
     return near

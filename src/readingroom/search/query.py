@@ -18,6 +18,7 @@ What was dropped is reported in `messages` so the page can say so, in the reader
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tantivy
@@ -97,11 +98,21 @@ class Or:
 class ParsedQuery:
     raw: str
     tree: object | None
-    query: tantivy.Query  # exact matches and approximate ones (OCR misreadings, a phrase's loose words)
     messages: list[str]
     dates: list[DateRange]
     has_text: bool
     exact: tantivy.Query | None = None  # the exact matches alone; None when the query has nothing approximate
+    _query: tantivy.Query | None = field(default=None, repr=False)
+    _widen: Callable[[], tantivy.Query | None] | None = field(default=None, repr=False)
+
+    @property
+    def query(self) -> tantivy.Query:
+        """Exact matches and approximate ones (OCR misreadings, a phrase's loose words). Built on first
+        use: the approximate clauses' automata are most of a search's cost, and a search with plenty of
+        exact matches never runs them."""
+        if self._query is None:
+            self._query = (self._widen() if self._widen else None) or Query.all_query()
+        return self._query
 
 
 # --- lexer -------------------------------------------------------------------------------------------
@@ -408,8 +419,8 @@ def _surface_forms(text: str, count: int) -> list[str | None]:
 def _text_query(text: str, field_name: str | None, phrase: bool, tol: Tolerance | None, joined: bool = True,
                 fallback: bool = True, marks: set[str] | None = None) -> Query | None:
     """`tol`: the OCR-noise tolerance (None: none); `fallback`: add the approximate clauses (misread
-    words, a phrase's words anywhere in OCR text);
-    `marks` collects "approximate" when any was added, so the caller knows an exact tier differs."""
+    words, a phrase's words anywhere in OCR text); `marks` collects "approximate" when any was added
+    (or, without `fallback`, would be), so the caller knows an exact tier differs."""
     if field_name is not None:
         return _field_query(field_name, text, phrase)
     schema = build_schema()
@@ -423,11 +434,16 @@ def _text_query(text: str, field_name: str | None, phrase: bool, tol: Tolerance 
         if joined:
             clauses.append((Occur.Should, Query.boost_query(
                 Query.term_query(schema, JOINED_FIELD, english[0]), JOINED_WEIGHT)))
-        approximate = ocr_noise.word_query(english[0], _surface_forms(text, 1)[0], tol) if tol and fallback else None
+        surface = _surface_forms(text, 1)[0]
+        if tol and not fallback and ocr_noise.widens(english[0], surface, tol):
+            _mark(marks)
+        approximate = ocr_noise.word_query(english[0], surface, tol) if tol and fallback else None
         if approximate is not None:
             clauses.append((Occur.Should, Query.boost_query(approximate, FUZZY_WEIGHT)))
             _mark(marks)
-    elif 1 < len(english) <= 4 and (tol is not None or joined) and fallback:
+    elif 1 < len(english) <= 4 and (tol is not None or joined) and not fallback:
+        _mark(marks)
+    elif 1 < len(english) <= 4 and (tol is not None or joined):
         # A phrase in noisy OCR text rarely survives intact: as a fallback ranked well below the exact
         # phrase, all its words anywhere in the OCR text, each exact, glued or misread.
         surfaces = _surface_forms(text, len(english))
@@ -553,11 +569,18 @@ def parse(raw: str | None, fuzzy: bool = True, expand: bool = True, joined: bool
     if expand and tree is not None:
         tree = expand_variants(tree, variants.load())
     marks: set[str] = set()
-    query = compile_node(tree, tol=tolerance if fuzzy else None, joined=joined, marks=marks)
-    exact = compile_node(tree, tol=None, joined=joined, fallback=False) if marks else None
-    if query is None:
+    tol = tolerance if fuzzy else None
+    # The exact query now; with approximate clauses, the full one only when asked for (ParsedQuery.query).
+    exact = compile_node(tree, tol=tol, joined=joined, fallback=False, marks=marks)
+    if exact is None:
         if raw.strip() and tree is None and not messages:
             messages.append(_("Nothing searchable in the query; showing all records."))
-        query = Query.all_query()
-    return ParsedQuery(raw=raw, tree=tree, query=query, messages=messages, dates=_dates(tree),
-                       has_text=_has_text(tree), exact=exact)
+        exact = Query.all_query()
+        marks.clear()
+    parsed = ParsedQuery(raw=raw, tree=tree, messages=messages, dates=_dates(tree), has_text=_has_text(tree))
+    if marks:
+        parsed.exact = exact
+        parsed._widen = lambda: compile_node(tree, tol=tol, joined=joined, marks=set())
+    else:
+        parsed._query = exact
+    return parsed
