@@ -14,7 +14,9 @@ from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from readingroom.catalog.citations import chicago, record_url
@@ -23,7 +25,8 @@ from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAu
 from readingroom.catalog.originals import translation_languages
 from readingroom.catalog.relations import RelatedGroup
 from readingroom.standards import citations
-from readingroom.web.document_parts import similar, surroundings
+from readingroom.web import document_parts
+from readingroom.web.document_parts import Stamp, similar, surroundings
 from readingroom.web.highlight import (
     MARK,
     highlight_html,
@@ -211,25 +214,58 @@ def search_query(request: HttpRequest) -> str:
     return query.strip()[:200]
 
 
+def record_stamp(request: HttpRequest, public_id: str) -> Stamp:
+    """The record's id and state if this reader may see it (asked of the database on every request, never
+    of a cache); a 404 otherwise, so restricted ids are not even confirmed."""
+    try:
+        pk, updated = Record.objects.visible_to(request.user).values_list("pk", "updated").get(public_id=public_id)
+    except Record.DoesNotExist:
+        raise Http404(f"No record {public_id}") from None
+    return Stamp(pk, public_id, updated)
+
+
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
     query = search_query(request)
     terms = [] if as_json else with_name_variants(query_terms(query)) if query else []
-    record = visible_record(request, public_id, with_words=bool(terms))
-    if as_json:
-        from readingroom.web.serializers import record_detail
+    stamp = record_stamp(request, public_id)
 
-        data = record_detail(record)
-        around = surroundings(request, record)
-        data["previous"] = around.previous.public_id if around.previous else None
-        data["next"] = around.next.public_id if around.next else None
-        data["links"] = {
-            "html": record.get_absolute_url(),
-            "cite": {fmt: reverse("cite", args=[record.public_id, fmt]) for fmt in citations.FORMATS},
-            "iiif_manifest": (reverse("iiif-manifest", args=[record.public_id])
-                              if any(c.pages.all() for c in record.contents.all()) else None),
-        }
-        data.update(relations_json(around.related, around.same_day))
+    def record() -> Record:
+        return document_parts.bundle(stamp, lambda: visible_record(request, public_id, with_words=bool(terms)),
+                                     words=bool(terms))
+
+    if as_json:
+        data = document_parts.json_data(request, stamp, lambda: _json_data(request, record()))
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    asked = request.GET.get("translation", "")
+    if query or len(asked) > 40:  # highlighting differs per query; no real tag is that long
+        parts = _page_parts(request, record(), query, terms)
+    else:
+        parts = document_parts.page(request, stamp, asked.strip().lower(),
+                                    lambda: _page_parts(request, record(), query, terms))
+    page = {**parts, **{name: mark_safe(parts[name]) for name in ("head", "body", "scripts")}}
+    return render(request, "readingroom/document.html", {"page": page, "query": query})
+
+
+def _json_data(request: HttpRequest, record: Record) -> dict:
+    from readingroom.web.serializers import record_detail
+
+    data = record_detail(record)
+    around = surroundings(request, record)
+    data["previous"] = around.previous.public_id if around.previous else None
+    data["next"] = around.next.public_id if around.next else None
+    data["links"] = {
+        "html": record.get_absolute_url(),
+        "cite": {fmt: reverse("cite", args=[record.public_id, fmt]) for fmt in citations.FORMATS},
+        "iiif_manifest": (reverse("iiif-manifest", args=[record.public_id])
+                          if any(c.pages.all() for c in record.contents.all()) else None),
+    }
+    data.update(relations_json(around.related, around.same_day))
+    return data
+
+
+def _page_parts(request: HttpRequest, record: Record, query: str, terms: list[str]) -> dict:
+    """The page's head, body and scripts, rendered (plain strings: they go through the cache), its title and
+    whether it is wide."""
     groups: dict[str, list[RecordAuthority]] = {}
     for link in record.authority_links.all():
         groups.setdefault(link.authority.kind, []).append(link)
@@ -282,7 +318,9 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
             ],
         },
     }
-    return render(request, "readingroom/document.html", context)
+    return {"title": record.title, "wide": bool(scan_pages or pair),
+            **{part: str(render_to_string(f"readingroom/document/{part}.html", context, request))
+               for part in ("head", "body", "scripts")}}
 
 
 def document_redirect(request: HttpRequest, public_id: str) -> HttpResponse:
