@@ -217,11 +217,10 @@ def search_query(request: HttpRequest) -> str:
 def record_stamp(request: HttpRequest, public_id: str) -> Stamp:
     """The record's id and state if this reader may see it (asked of the database on every request, never
     of a cache); a 404 otherwise, so restricted ids are not even confirmed."""
-    try:
-        pk, updated = Record.objects.visible_to(request.user).values_list("pk", "updated").get(public_id=public_id)
-    except Record.DoesNotExist:
-        raise Http404(f"No record {public_id}") from None
-    return Stamp(pk, public_id, updated)
+    found = document_parts.stamp(request.user, public_id)
+    if found is None:
+        raise Http404(f"No record {public_id}")
+    return found
 
 
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
