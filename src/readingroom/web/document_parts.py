@@ -112,7 +112,10 @@ class Stamp:
 
     pk: int
     public_id: str
-    updated: object  # a datetime (naive on SQLite, read without the ORM's conversion): only ever a key
+    # Read without the ORM's conversions (a naive datetime on SQLite): only ever parts of keys.
+    updated: object
+    access_level: str
+    embargo_until: object
 
 
 _ASKED = "\x00the public id asked for\x00"  # never sent: replaced by the id before the query runs
@@ -128,7 +131,7 @@ def stamp(user, public_id: str) -> Stamp | None:
     built = _stamp_sql.get(key)
     if built is None:
         query = (Record.objects.filter(visible_q(user, today=today), public_id=_ASKED).order_by()
-                 .values_list("pk", "updated").query)
+                 .values_list("pk", "updated", "access_level", "embargo_until").query)
         built = query.get_compiler(connection=connection).as_sql()
         if list(built[1]).count(_ASKED) != 1:
             raise RuntimeError("the record's access query lost its id parameter")
@@ -138,15 +141,17 @@ def stamp(user, public_id: str) -> Stamp | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [public_id if p == _ASKED else p for p in params])
         row = cursor.fetchone()
-    return Stamp(row[0], public_id, row[1]) if row else None
+    return Stamp(row[0], public_id, row[1], row[2], row[3]) if row else None
 
 
 def _record_key(kind: str, record: Record | Stamp, *extra: str) -> str | None:
     shared = generation()
     if shared is None:
         return None
-    parts = (kind, str(record.pk), record.updated.isoformat() if record.updated else "", shared, str(_local_now),
-             *extra)
+    # The access level too: written without a save (no signal, no new `updated`), it still changes the key,
+    # so staff see the page's "not public" note at once (the public get a 404 from the access query).
+    parts = (kind, str(record.pk), str(record.updated or ""), record.access_level, str(record.embargo_until or ""),
+             shared, str(_local_now), *extra)
     return "docparts:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
