@@ -34,7 +34,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -42,6 +42,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from readingroom.catalog import prepared_sql
 from readingroom.catalog.models import Page, Record, sees_restricted, visible_q
 from readingroom.catalog.relations import RelatedGroup, related_groups
 from readingroom.catalog.signals import names_changed, records_changed, relations_changed
@@ -118,30 +119,17 @@ class Stamp:
     embargo_until: object
 
 
-_ASKED = "\x00the public id asked for\x00"  # never sent: replaced by the id before the query runs
-_stamp_sql: dict[tuple, tuple[str, tuple]] = {}
-
-
 def stamp(user, public_id: str) -> Stamp | None:
-    """The record if `user` may see it now, else None: one indexed query on every request. Its SQL is built
-    by the ORM from `visible_q` once per database, reader's side and day (building it cost more than running
-    it), then run with the id asked for."""
+    """The record if `user` may see it now, else None: one indexed query on every request, its SQL built
+    once per database, reader's side and day (catalog/prepared_sql.py)."""
     today = timezone.localdate()
-    key = (connection.alias, connection.vendor, sees_restricted(user), today)
-    built = _stamp_sql.get(key)
-    if built is None:
-        query = (Record.objects.filter(visible_q(user, today=today), public_id=_ASKED).order_by()
-                 .values_list("pk", "updated", "access_level", "embargo_until").query)
-        built = query.get_compiler(connection=connection).as_sql()
-        if list(built[1]).count(_ASKED) != 1:
-            raise RuntimeError("the record's access query lost its id parameter")
-        _stamp_sql.clear()  # yesterday's, or another database's (tests switch): a few entries at most
-        _stamp_sql[key] = built
-    sql, params = built
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [public_id if p == _ASKED else p for p in params])
-        row = cursor.fetchone()
-    return Stamp(row[0], public_id, row[1], row[2], row[3]) if row else None
+
+    def build(public_id: str):
+        return (Record.objects.filter(visible_q(user, today=today), public_id=public_id).order_by()
+                .values_list("pk", "updated", "access_level", "embargo_until"))
+
+    found = prepared_sql.rows("document-stamp", (sees_restricted(user), today), build, public_id=public_id)
+    return Stamp(found[0][0], public_id, *found[0][1:]) if found else None
 
 
 def _record_key(kind: str, record: Record | Stamp, *extra: str) -> str | None:

@@ -16,12 +16,22 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from readingroom.catalog import prepared_sql
 from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name, script_direction
-from readingroom.catalog.models import Content, Footnote, Page, Record, RecordAuthority, visible_q
+from readingroom.catalog.models import (
+    Content,
+    Footnote,
+    Page,
+    Record,
+    RecordAuthority,
+    sees_restricted,
+    visible_q,
+)
 from readingroom.catalog.originals import translation_languages
 from readingroom.catalog.relations import RelatedGroup
 from readingroom.standards import citations
@@ -76,19 +86,37 @@ def visible_record(request: HttpRequest, public_id: str, with_words: bool = Fals
         raise Http404(f"No record {public_id}") from None
 
 
+def _brief_records(rows: list[tuple]) -> list[Record]:
+    return [Record(pk=pk, public_id=public_id, title=title, date_edtf=date_edtf) for pk, public_id, title, date_edtf in rows]
+
+
 def neighbours(request: HttpRequest, record: Record) -> tuple[Record | None, Record | None]:
-    """The previous and next visible records in the record's collection (two indexed queries)."""
+    """The previous and next visible records in the record's collection (two indexed queries, their SQL built
+    once per side and day)."""
     if record.collection_id is None:
         return None, None
-    siblings = collection_order(
-        Record.objects.visible_to(request.user).filter(collection_id=record.collection_id)
-    ).only("public_id", "title", "date_edtf")
-    p, d, i = record.position, record.date_start or UNDATED, record.public_id
-    before = (Q(position__lt=p) | Q(position=p, sort_date__lt=d) | Q(position=p, sort_date=d, public_id__lt=i))
-    after = (Q(position__gt=p) | Q(position=p, sort_date__gt=d) | Q(position=p, sort_date=d, public_id__gt=i))
-    previous = siblings.filter(before).order_by("-position", "-sort_date", "-public_id").first()
-    following = siblings.filter(after).first()
-    return previous, following
+    user, today = request.user, timezone.localdate()
+
+    def build(after: bool):
+        def query(collection: int, position: int, day: dt.date, public_id: str):
+            siblings = collection_order(Record.objects.filter(visible_q(user, today=today), collection_id=collection))
+            p, d, i = position, day, public_id
+            if after:
+                return (siblings.filter(Q(position__gt=p) | Q(position=p, sort_date__gt=d)
+                                        | Q(position=p, sort_date=d, public_id__gt=i))
+                        .values_list("pk", "public_id", "title", "date_edtf")[:1])
+            return (siblings.filter(Q(position__lt=p) | Q(position=p, sort_date__lt=d)
+                                    | Q(position=p, sort_date=d, public_id__lt=i))
+                    .order_by("-position", "-sort_date", "-public_id")
+                    .values_list("pk", "public_id", "title", "date_edtf")[:1])
+        return query
+
+    values = {"collection": record.collection_id, "position": record.position,
+              "day": record.date_start or UNDATED, "public_id": record.public_id}
+    key = (sees_restricted(user), today)
+    previous = _brief_records(prepared_sql.rows("document-previous", key, build(False), **values))
+    following = _brief_records(prepared_sql.rows("document-next", key, build(True), **values))
+    return (previous[0] if previous else None), (following[0] if following else None)
 
 
 # "Same day" lists at most this many records; the date timeline has the rest.
@@ -108,13 +136,17 @@ def same_day(request: HttpRequest, record: Record) -> SameDay | None:
     collections; none for a record dated to a month, a year or a span, whose "day" is not one day."""
     if record.date_start is None or record.date_start != record.date_end:
         return None
-    day = record.date_start
-    others = (Record.objects.visible_to(request.user).filter(date_start=day, date_end=day).exclude(pk=record.pk)
-              .annotate(collection_title=Coalesce("collection__title", Value("")))
-              .order_by("collection_title", "position", "public_id")
-              .only("public_id", "title", "date_edtf", "date_start"))
-    shown = list(others[:SAME_DAY_LIMIT])
-    total = len(shown) if len(shown) < SAME_DAY_LIMIT else others.count()
+    day, user, today = record.date_start, request.user, timezone.localdate()
+
+    def others(day: dt.date, pk: int):
+        return (Record.objects.filter(visible_q(user, today=today), date_start=day, date_end=day).exclude(pk=pk)
+                .annotate(collection_title=Coalesce("collection__title", Value("")))
+                .order_by("collection_title", "position", "public_id"))
+
+    rows = prepared_sql.rows("document-same-day", (sees_restricted(user), today), lambda day, pk: others(day, pk)
+                             .values_list("pk", "public_id", "title", "date_edtf")[:SAME_DAY_LIMIT], day=day, pk=record.pk)
+    shown = _brief_records(rows)
+    total = len(shown) if len(shown) < SAME_DAY_LIMIT else others(day, record.pk).count()
     more = f"{reverse('browse-dates')}?{urlencode({'year': day.year, 'month': day.month})}"
     return SameDay(day, shown, total, more)
 

@@ -1,0 +1,67 @@
+"""Queries a page runs on every visit, whose SQL the ORM builds once and the page then runs with new values.
+
+Building a queryset's SQL (filters, joins, the access condition of `visible_q`) costs Django several times
+what running it costs the database. Here the ORM builds it once per database and key (the reader's side
+and the day, for a query holding `visible_q`), with stand-in values in the places of the page's values;
+later runs swap the values in and read plain rows (no model instances, no conversions: a date or datetime
+comes back as the database driver gives it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+_built: dict[tuple, tuple[str, list[str | None], tuple]] = {}
+_MAX = 256  # keys are few (queries × sides × days); a full table is cleared, never grown without end
+
+
+def _stand_in(name: str, value: Any, n: int) -> Any:
+    """A value of the same type that no page asks for, told apart from every other stand-in."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name}: a boolean cannot be told apart from the query's own")
+    if isinstance(value, int):
+        # Within every integer field's range: Django drops a lookup whose value lies outside (a negative
+        # position would make "position > value" true for every row, and the SQL would lose the parameter).
+        return 2_147_000_000 + n
+    if isinstance(value, dt.datetime):
+        raise TypeError(f"{name}: datetimes are not supported")
+    if isinstance(value, dt.date):
+        return dt.date(1, 2, 1 + n)
+    if isinstance(value, str):
+        return f"\x00stand-in {n} for {name}\x00"
+    raise TypeError(f"{name}: {type(value).__name__} is not supported")
+
+
+def _adapted(value: Any) -> Any:
+    """The value as the ORM passes it to the driver."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def rows(name: str, key: tuple, build: Callable[..., QuerySet], **values: Any) -> list[tuple]:
+    """The rows of `build(**values)` (a values_list queryset), its SQL built with stand-ins once per `key`.
+
+    `build` must use each value only as a query parameter (never in Python logic: it sees the stand-ins)."""
+    full = (name, connection.alias, connection.vendor, *key)
+    found = _built.get(full)
+    if found is None:
+        stand_ins = {n: _stand_in(n, v, i) for i, (n, v) in enumerate(values.items())}
+        sql, params = build(**stand_ins).query.get_compiler(connection=connection).as_sql()
+        adapted = [(n, _adapted(s)) for n, s in stand_ins.items()]
+        slots = [next((n for n, a in adapted if type(p) is type(a) and p == a), None) for p in params]
+        missing = set(values) - set(slots)
+        if missing:
+            raise RuntimeError(f"{name}: the query lost its parameters {sorted(missing)}")
+        if len(_built) >= _MAX:
+            _built.clear()
+        found = _built[full] = (sql, slots, tuple(params))
+    sql, slots, params = found
+    run = [(_adapted(values[slot]) if slot else p) for slot, p in zip(slots, params, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, run)
+        return cursor.fetchall()
