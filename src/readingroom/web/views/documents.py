@@ -86,6 +86,33 @@ def visible_record(request: HttpRequest, public_id: str, with_words: bool = Fals
         raise Http404(f"No record {public_id}") from None
 
 
+RECORD_JOINS = ("repository", "collection", "collection__parent", "collection__parent__parent",
+                "collection__repository", "collection__parent__repository", "collection__parent__parent__repository")
+
+
+def load_bundle(pk: int, with_words: bool = False) -> Record:
+    """The record with its contents, their footnotes and pages, and its authority links (five queries; none
+    for footnotes and pages without contents), attached where Django's prefetching puts them, so that
+    `record.contents.all()` and the like read them. Plain lists: a later `filter()` on them fails loudly
+    rather than querying. Only for a record whose access was checked (document_parts.stamp)."""
+    record = Record.objects.select_related(*RECORD_JOINS).get(pk=pk)
+    contents = list(Content.objects.filter(record_id=pk).order_by("position", "id"))
+    notes: dict[int, list[Footnote]] = {c.pk: [] for c in contents}
+    pages: dict[int, list[Page]] = {c.pk: [] for c in contents}
+    if contents:
+        for note in Footnote.objects.filter(content_id__in=list(notes)).order_by("content_id", "position", "id"):
+            notes[note.content_id].append(note)
+        scans = Page.objects.filter(content_id__in=list(pages)).order_by("content_id", "position")
+        for page in scans if with_words else scans.defer("words"):
+            pages[page.content_id].append(page)
+    for content in contents:
+        content._prefetched_objects_cache = {"footnotes": notes[content.pk], "pages": pages[content.pk]}
+    links = list(RecordAuthority.objects.filter(record_id=pk).select_related("authority")
+                 .order_by("authority__kind", "role", "authority__preferred_name"))
+    record._prefetched_objects_cache = {"contents": contents, "authority_links": links}
+    return record
+
+
 def _brief_records(rows: list[tuple]) -> list[Record]:
     return [Record(pk=pk, public_id=public_id, title=title, date_edtf=date_edtf) for pk, public_id, title, date_edtf in rows]
 
@@ -261,8 +288,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
     stamp = record_stamp(request, public_id)
 
     def record() -> Record:
-        return document_parts.bundle(stamp, lambda: visible_record(request, public_id, with_words=bool(terms)),
-                                     words=bool(terms))
+        return document_parts.bundle(stamp, lambda: load_bundle(stamp.pk, with_words=bool(terms)), words=bool(terms))
 
     if as_json:
         data = document_parts.json_data(request, stamp, lambda: _json_data(request, record()))
