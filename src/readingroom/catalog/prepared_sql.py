@@ -3,8 +3,8 @@
 Building a queryset's SQL (filters, joins, the access condition of `visible_q`) costs Django several times
 what running it costs the database. Here the ORM builds it once per database and key (the reader's side
 and the day, for a query holding `visible_q`), with stand-in values in the places of the page's values;
-later runs swap the values in and read plain rows (no model instances, no conversions: a date or datetime
-comes back as the database driver gives it)."""
+later runs swap the values in and read rows of values, converted as the ORM converts them (JSON decoded,
+datetimes made aware), or model instances built from them (`instances`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-_built: dict[tuple, tuple[str, list[str | None], tuple]] = {}
+_built: dict[tuple, tuple[str, list[str | None], tuple, Any, Any]] = {}
 _MAX = 256  # keys are few (queries × sides × days); a full table is cleared, never grown without end
 
 
@@ -51,7 +51,9 @@ def rows(name: str, key: tuple, build: Callable[..., QuerySet], **values: Any) -
     found = _built.get(full)
     if found is None:
         stand_ins = {n: _stand_in(n, v, i) for i, (n, v) in enumerate(values.items())}
-        sql, params = build(**stand_ins).query.get_compiler(connection=connection).as_sql()
+        compiler = build(**stand_ins).query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        converters = compiler.get_converters([column for column, *_ in compiler.select[:compiler.col_count]])
         adapted = [(n, _adapted(s)) for n, s in stand_ins.items()]
         slots = [next((n for n, a in adapted if type(p) is type(a) and p == a), None) for p in params]
         missing = set(values) - set(slots)
@@ -59,9 +61,21 @@ def rows(name: str, key: tuple, build: Callable[..., QuerySet], **values: Any) -
             raise RuntimeError(f"{name}: the query lost its parameters {sorted(missing)}")
         if len(_built) >= _MAX:
             _built.clear()
-        found = _built[full] = (sql, slots, tuple(params))
-    sql, slots, params = found
+        found = _built[full] = (sql, slots, tuple(params), compiler, converters)
+    sql, slots, params, compiler, converters = found
     run = [(_adapted(values[slot]) if slot else p) for slot, p in zip(slots, params, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, run)
-        return cursor.fetchall()
+        fetched = cursor.fetchall()
+    return [tuple(row) for row in compiler.apply_converters(fetched, converters)] if converters else fetched
+
+
+def columns(model) -> list[str]:
+    """A model's concrete columns, for `values_list(*columns(model))` and `instances`."""
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def instances(model, rows_: list[tuple], names: list[str] | None = None) -> list:
+    """Model instances from rows of `columns(model)` (as the ORM builds them, without its querysets)."""
+    names = names or columns(model)
+    return [model.from_db(connection.alias, names, row) for row in rows_]

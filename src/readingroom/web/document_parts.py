@@ -21,6 +21,7 @@ never cached: one small query asks the database on every request (`Stamp`), befo
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import logging
@@ -113,10 +114,9 @@ class Stamp:
 
     pk: int
     public_id: str
-    # Read without the ORM's conversions (a naive datetime on SQLite): only ever parts of keys.
-    updated: object
+    updated: dt.datetime | None
     access_level: str
-    embargo_until: object
+    embargo_until: dt.date | None
 
 
 def stamp(user, public_id: str) -> Stamp | None:

@@ -24,6 +24,7 @@ from readingroom.catalog import prepared_sql
 from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name, script_direction
 from readingroom.catalog.models import (
+    Authority,
     Content,
     Footnote,
     Page,
@@ -91,24 +92,41 @@ RECORD_JOINS = ("repository", "collection", "collection__parent", "collection__p
 
 
 def load_bundle(pk: int, with_words: bool = False) -> Record:
-    """The record with its contents, their footnotes and pages, and its authority links (five queries; none
-    for footnotes and pages without contents), attached where Django's prefetching puts them, so that
-    `record.contents.all()` and the like read them. Plain lists: a later `filter()` on them fails loudly
-    rather than querying. Only for a record whose access was checked (document_parts.stamp)."""
+    """The record with its contents, their footnotes and pages, and its authority links (five queries, all
+    but the record's with their SQL built once: prepared_sql), attached where Django's prefetching puts them,
+    so that `record.contents.all()` and the like read them. Plain lists: a later `filter()` on them fails
+    loudly rather than querying. Only for a record whose access was checked (document_parts.stamp)."""
     record = Record.objects.select_related(*RECORD_JOINS).get(pk=pk)
-    contents = list(Content.objects.filter(record_id=pk).order_by("position", "id"))
+    contents = prepared_sql.instances(Content, prepared_sql.rows(
+        "bundle-contents", (), lambda pk: Content.objects.filter(record_id=pk).order_by("position", "id")
+        .values_list(*prepared_sql.columns(Content)), pk=pk))
     notes: dict[int, list[Footnote]] = {c.pk: [] for c in contents}
     pages: dict[int, list[Page]] = {c.pk: [] for c in contents}
     if contents:
-        for note in Footnote.objects.filter(content_id__in=list(notes)).order_by("content_id", "position", "id"):
+        for note in prepared_sql.instances(Footnote, prepared_sql.rows(
+                "bundle-footnotes", (), lambda pk: Footnote.objects.filter(content__record_id=pk)
+                .order_by("content_id", "position", "id").values_list(*prepared_sql.columns(Footnote)), pk=pk)):
             notes[note.content_id].append(note)
-        scans = Page.objects.filter(content_id__in=list(pages)).order_by("content_id", "position")
-        for page in scans if with_words else scans.defer("words"):
+        page_columns = [c for c in prepared_sql.columns(Page) if with_words or c != "words"]
+        for page in prepared_sql.instances(Page, prepared_sql.rows(
+                "bundle-pages", (with_words,), lambda pk: Page.objects.filter(content__record_id=pk)
+                .order_by("content_id", "position").values_list(*page_columns), pk=pk), page_columns):
             pages[page.content_id].append(page)
-    for content in contents:
+    for content in contents:  # and the way back, as prefetching sets it (`page.content`, `content.record`)
+        content.record = record
+        for item in (*notes[content.pk], *pages[content.pk]):
+            item.content = content
         content._prefetched_objects_cache = {"footnotes": notes[content.pk], "pages": pages[content.pk]}
-    links = list(RecordAuthority.objects.filter(record_id=pk).select_related("authority")
-                 .order_by("authority__kind", "role", "authority__preferred_name"))
+    link_columns, authority_columns = prepared_sql.columns(RecordAuthority), prepared_sql.columns(Authority)
+    links = []
+    for row in prepared_sql.rows(
+            "bundle-links", (), lambda pk: RecordAuthority.objects.filter(record_id=pk)
+            .order_by("authority__kind", "role", "authority__preferred_name")
+            .values_list(*link_columns, *(f"authority__{c}" for c in authority_columns)), pk=pk):
+        link, authority = prepared_sql.instances(RecordAuthority, [row[:len(link_columns)]])[0], \
+            prepared_sql.instances(Authority, [row[len(link_columns):]])[0]
+        link.authority = authority
+        links.append(link)
     record._prefetched_objects_cache = {"contents": contents, "authority_links": links}
     return record
 
