@@ -63,8 +63,9 @@ def main() -> None:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
         setup_django(data_dir)
+        from django.conf import settings
         from django.contrib.auth import get_user_model
-        from django.core.cache import cache
+        from django.core.cache import caches
         from django.test import Client
 
         from readingroom.catalog.models import Record
@@ -100,7 +101,8 @@ def main() -> None:
         for pid, title in sample:
             for kind, get, clear in visits(pid, title):
                 if clear:
-                    cache.clear()
+                    for alias in settings.CACHES:
+                        caches[alias].clear()
                 if kind == "Russian second":
                     russian.get(f"/document/{pid}/")
                 queries, calls, stats = measure(get)

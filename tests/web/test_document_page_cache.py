@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,6 +24,8 @@ from readingroom.catalog.models import (
     RecordAuthority,
 )
 from readingroom.search import writer
+
+from .conftest import forget_cached_pages
 
 MARK = "<mark"
 
@@ -85,11 +86,11 @@ def _grow(record: Record, count: int) -> None:
 @pytest.mark.django_db
 def test_query_counts_do_not_grow_with_links_footnotes_and_pages(client, indexed):
     record, url = indexed.seed, indexed.seed.get_absolute_url()
-    cache.clear()
+    forget_cached_pages()
     cold_small = len(_get(client, url)[1])
     _grow(record, 25)
     writer.drain()
-    cache.clear()
+    forget_cached_pages()
     cold, cold_queries = _get(client, url)
     warm, warm_queries = _get(client, url)
     html = cold.content.decode()

@@ -43,6 +43,17 @@ def _adapted(value: Any) -> Any:
     return value
 
 
+def _same(param: Any, stand_in: Any) -> bool:
+    # psycopg's Django backend passes integers typed (Int4, Int8): an int subclass, equal to the int.
+    kinds_match = type(param) is type(stand_in) or (isinstance(param, int) and isinstance(stand_in, int))
+    return kinds_match and param == stand_in
+
+
+def _like(param: Any, value: Any) -> Any:
+    """`value` in the type the ORM gave that parameter (psycopg's Int4 where it sent one)."""
+    return type(param)(value) if isinstance(param, int) and type(param) is not int else value
+
+
 def rows(name: str, key: tuple, build: Callable[..., QuerySet], **values: Any) -> list[tuple]:
     """The rows of `build(**values)` (a values_list queryset), its SQL built with stand-ins once per `key`.
 
@@ -55,7 +66,7 @@ def rows(name: str, key: tuple, build: Callable[..., QuerySet], **values: Any) -
         sql, params = compiler.as_sql()
         converters = compiler.get_converters([column for column, *_ in compiler.select[:compiler.col_count]])
         adapted = [(n, _adapted(s)) for n, s in stand_ins.items()]
-        slots = [next((n for n, a in adapted if type(p) is type(a) and p == a), None) for p in params]
+        slots = [next((n for n, a in adapted if _same(p, a)), None) for p in params]
         missing = set(values) - set(slots)
         if missing:
             raise RuntimeError(f"{name}: the query lost its parameters {sorted(missing)}")
@@ -63,7 +74,7 @@ def rows(name: str, key: tuple, build: Callable[..., QuerySet], **values: Any) -
             _built.clear()
         found = _built[full] = (sql, slots, tuple(params), compiler, converters)
     sql, slots, params, compiler, converters = found
-    run = [(_adapted(values[slot]) if slot else p) for slot, p in zip(slots, params, strict=True)]
+    run = [(_like(p, _adapted(values[slot])) if slot else p) for slot, p in zip(slots, params, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, run)
         fetched = cursor.fetchall()

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -148,12 +148,14 @@ def _key(kind: str, request: HttpRequest, record: Record | Stamp, *extra: str) -
     return _record_key(kind, record, side, get_language() or "", timezone.localdate().isoformat(), *extra)
 
 
-def _cached(key: str | None, compute: Callable[[], T]) -> T:
-    found = cache.get(key) if key else None
+def _cached(key: str | None, compute: Callable[[], T], store: str = "documents") -> T:
+    """The entry under `key` in the `store` cache (settings.CACHES), computed and kept on a miss."""
+    chosen = caches[store]
+    found = chosen.get(key) if key else None
     if found is None:
         found = compute()
         if key:
-            cache.set(key, found, TIMEOUT)
+            chosen.set(key, found, TIMEOUT)
     return found
 
 
@@ -190,30 +192,33 @@ class Surroundings:
 def surroundings(request: HttpRequest, record: Record) -> Surroundings:
     from readingroom.web.views.documents import neighbours, same_day
 
-    key = _key("around", request, record)
-    found = cache.get(key) if key else None
-    if found is None:
-        user = getattr(request, "user", None)
+    def compute() -> Surroundings:
         previous, following = neighbours(request, record)
-        found = Surroundings(previous, following, related_groups(record, user), same_day(request, record))
-        if key:
-            cache.set(key, found, TIMEOUT)
-    return found
+        user = getattr(request, "user", None)
+        return Surroundings(previous, following, related_groups(record, user), same_day(request, record))
+
+    return _cached(_key("around", request, record), compute, "default")
 
 
 def similar(request: HttpRequest, record: Record, limit: int = SIMILAR_LIMIT) -> list[Record]:
     """"More like this": the index finds them, the catalogue says which this reader may see now (the index
-    may lag behind an access change)."""
+    may lag behind an access change): one query, its SQL built once per side, day and number of records."""
     from readingroom.search import commit_stamp, more_like_this
 
     user = getattr(request, "user", None)
-    key = _key("similar", request, record, commit_stamp(public=not sees_restricted(user)), str(limit))
-    found = cache.get(key) if key else None
-    if found is None:
+    today = timezone.localdate()
+
+    def compute() -> list[Record]:
         pairs = more_like_this(record.pk, user=user, limit=limit)
-        records = (Record.objects.visible_to(user).only("public_id", "title", "date_edtf")
-                   .in_bulk([pk for pk, _ in pairs])) if pairs else {}
-        found = [records[pk] for pk, _ in pairs if pk in records]
-        if key:
-            cache.set(key, found, TIMEOUT)
-    return found
+        if not pairs:
+            return []
+        found = {pk: Record(pk=pk, public_id=public_id, title=title, date_edtf=date_edtf)
+                 for pk, public_id, title, date_edtf in prepared_sql.rows(
+                     "similar-visible", (sees_restricted(user), today, len(pairs)),
+                     lambda **pks: Record.objects.filter(visible_q(user, today=today), pk__in=list(pks.values()))
+                     .order_by().values_list("pk", "public_id", "title", "date_edtf"),
+                     **{f"pk{n}": pk for n, (pk, _score) in enumerate(pairs)})}
+        return [found[pk] for pk, _ in pairs if pk in found]
+
+    key = _key("similar", request, record, commit_stamp(public=not sees_restricted(user)), str(limit))
+    return _cached(key, compute, "default")
