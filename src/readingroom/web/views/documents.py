@@ -25,11 +25,13 @@ from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name, script_direction
 from readingroom.catalog.models import (
     Authority,
+    Collection,
     Content,
     Footnote,
     Page,
     Record,
     RecordAuthority,
+    Repository,
     sees_restricted,
     visible_q,
 )
@@ -87,8 +89,35 @@ def visible_record(request: HttpRequest, public_id: str, with_words: bool = Fals
         raise Http404(f"No record {public_id}") from None
 
 
-RECORD_JOINS = ("repository", "collection", "collection__parent", "collection__parent__parent",
-                "collection__repository", "collection__parent__repository", "collection__parent__parent__repository")
+# The record's row and, in the same query, those it points to (as select_related would join them): the path
+# to each, its model, and the attribute that holds it on the object one step up.
+RECORD_JOINS = (("", Record, None, ""), ("repository__", Repository, "", "repository"),
+                ("collection__", Collection, "", "collection"),
+                ("collection__parent__", Collection, "collection__", "parent"),
+                ("collection__parent__parent__", Collection, "collection__parent__", "parent"),
+                ("collection__repository__", Repository, "collection__", "repository"),
+                ("collection__parent__repository__", Repository, "collection__parent__", "repository"),
+                ("collection__parent__parent__repository__", Repository, "collection__parent__parent__", "repository"))
+
+
+def _record_with_joins(pk: int) -> Record:
+    columns = [(path, model, prepared_sql.columns(model)) for path, model, *_ in RECORD_JOINS]
+    rows = prepared_sql.rows("bundle-record", (), lambda pk: Record.objects.filter(pk=pk).order_by().values_list(
+        *(f"{path}{c}" for path, _model, names in columns for c in names)), pk=pk)
+    if not rows:  # deleted since its access was checked
+        raise Http404("No such record")
+    row = rows[0]
+    found: dict[str, object] = {}
+    start = 0
+    for (path, model, names), (_path, _model, up, attribute) in zip(columns, RECORD_JOINS, strict=True):
+        values = row[start:start + len(names)]
+        start += len(names)
+        if values[0] is None:  # no such row (a record outside any collection, a collection without a parent)
+            continue
+        found[path] = prepared_sql.instances(model, [values])[0]
+        if up is not None and up in found:
+            setattr(found[up], attribute, found[path])
+    return found[""]
 
 
 def load_bundle(pk: int, with_words: bool = False) -> Record:
@@ -96,7 +125,7 @@ def load_bundle(pk: int, with_words: bool = False) -> Record:
     but the record's with their SQL built once: prepared_sql), attached where Django's prefetching puts them,
     so that `record.contents.all()` and the like read them. Plain lists: a later `filter()` on them fails
     loudly rather than querying. Only for a record whose access was checked (document_parts.stamp)."""
-    record = Record.objects.select_related(*RECORD_JOINS).get(pk=pk)
+    record = _record_with_joins(pk)
     contents = prepared_sql.instances(Content, prepared_sql.rows(
         "bundle-contents", (), lambda pk: Content.objects.filter(record_id=pk).order_by("position", "id")
         .values_list(*prepared_sql.columns(Content)), pk=pk))
