@@ -221,3 +221,22 @@ def test_an_incremental_index_update_refreshes_the_cached_page(client, indexed):
     twin.access_level = AccessLevel.STAFF
     twin.save()  # before the index writer runs: the catalogue says it is hidden now
     assert 'href="/document/twin-2/"' not in _html(client, record)
+
+
+@pytest.mark.django_db
+def test_the_collection_path_and_its_repository_come_with_the_record_and_follow_renames(client, indexed):
+    record = indexed.frus[0]
+    chapter = indexed.collections["chapter"]
+    volume = chapter.parent
+    response, queries = _get(client, record.get_absolute_url())
+    html = response.content.decode()
+    facts = html.split('<dl class="facts">')[1].split("</dl>")[0]
+    assert re.search(f">{re.escape(volume.title)}</a> › <a [^>]+>{re.escape(chapter.title)}</a>", facts)
+    assert "Office of the Historian" in html  # the volume's repository, in the citation
+    assert not [q for q in queries if '"catalog_collection"' in q and "catalog_record" not in q]  # no walk up
+    volume.title = "FRUS 1944, volume IV (renamed)"
+    volume.save()
+    volume.repository.name = "Office of the Historian (renamed)"
+    volume.repository.save()
+    html = _html(client, record)
+    assert "FRUS 1944, volume IV (renamed)" in html and "Office of the Historian (renamed)" in html
