@@ -344,7 +344,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
     if query or len(asked) > 40:  # highlighting differs per query; no real tag is that long
         parts = _page_parts(request, record(), query, terms)
     else:
-        parts = document_parts.page(request, stamp, asked.strip().lower(),
+        parts = document_parts.page(request, stamp, asked,
                                     lambda: _page_parts(request, record(), query, terms))
     page = {**parts, **{name: mark_safe(parts[name]) for name in ("head", "body", "scripts")}}
     return render(request, "readingroom/document.html", {"page": page, "query": query})
