@@ -216,8 +216,13 @@ READINGROOM_API_MAX_UPLOAD_BYTES = _int("READINGROOM_API_MAX_UPLOAD_BYTES", 200 
 # Each server process's own memory cache (rendered citations, the document pages' computed parts, whose keys
 # change with the catalogue, so a per-process cache is never stale). Django's default of 300 entries was
 # smaller than one reader's walk through a collection; an entry is 1-3 kB.
+# Rendered document pages and their records' bundles (web/document_parts.py) are 10-100 kB each: they have
+# their own store, so that they never push out the small entries and its memory stays bounded (3,000 entries,
+# about 100 MB at most per process).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                      "OPTIONS": {"MAX_ENTRIES": _int("READINGROOM_CACHE_ENTRIES", 20_000)}}}
+                      "OPTIONS": {"MAX_ENTRIES": _int("READINGROOM_CACHE_ENTRIES", 20_000)}},
+          "documents": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "documents",
+                        "OPTIONS": {"MAX_ENTRIES": _int("READINGROOM_DOCUMENT_CACHE_ENTRIES", 3_000)}}}
 
 LOGGING = {
     "version": 1,

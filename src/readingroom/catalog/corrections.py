@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Content, Correction, Page, Record
+from .signals import announce
 
 # Far beyond any document's text (a long FRUS document is ~100,000 characters), and below Django's 2.5 MB
 # request limit even for non-Latin text.
@@ -184,6 +185,7 @@ def note_direct_edit(content: Content, previous: str, user) -> None:
         correction.text, correction.state, correction.published = content.text, Correction.State.PUBLISHED, now
         _save(correction, user, "Edited in the admin (published at once)")
         Content.objects.filter(pk=content.pk).update(corrected=now)
+        announce([content.record_id])  # no save: the page's "Corrected" date would wait for the next change
 
 
 def version(history_id: int):

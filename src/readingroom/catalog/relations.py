@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Record, visible_q
+from . import prepared_sql
+from .models import Record, sees_restricted, visible_q
 
 
 class Relation(models.Model):
@@ -95,13 +97,19 @@ def _inverse_key(kind: str) -> str:
 
 def related_groups(record: Record, user) -> list[RelatedGroup]:
     """The record's relations in both directions, grouped by how they read from this record; only records
-    this user may see are listed. One query, on this record's relations alone (values, not model instances:
-    most records have none, and building querysets of related models cost more than the query)."""
+    this user may see are listed. One query, on this record's relations alone (plain rows, not model
+    instances: most records have none), its SQL built once per side and day (building it cost more than
+    running it)."""
     fields = ("pk", "public_id", "title", "date_edtf", "date_start")
-    rows = (Relation.objects.filter((Q(source=record) & visible_q(user, "target__"))
-                                    | (Q(target=record) & visible_q(user, "source__")))
-            .order_by().values_list("kind", "note", "source_id", *(f"target__{f}" for f in fields),
-                         *(f"source__{f}" for f in fields)))
+    today = timezone.localdate()
+
+    def build(pk: int):
+        return (Relation.objects.filter((Q(source_id=pk) & visible_q(user, "target__", today))
+                                        | (Q(target_id=pk) & visible_q(user, "source__", today)))
+                .order_by().values_list("kind", "note", "source_id", *(f"target__{f}" for f in fields),
+                                        *(f"source__{f}" for f in fields)))
+
+    rows = prepared_sql.rows("related-groups", (sees_restricted(user), today), build, pk=record.pk)
     buckets: dict[tuple[str, bool], list[Record]] = {}
     width = len(fields)
     for kind, note, source_id, *values in rows:
