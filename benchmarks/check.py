@@ -35,6 +35,8 @@ SHORT: dict[str, list[str]] = {
     "multilingual": ["--queries", "30"],
     "ocr_recall": ["--queries", "60", "--grid", "small"],
     "ocr_noise_cost": ["--records", "1000", "--queries", "20", "--rounds", "1"],
+    "pages": ["--records", "2000", "--repeat", "3"],
+    "ocr": ["--rounds", "1"],
     "web": ["--records", "1000", "--requests", "300", "--seconds", "8", "--readers", "10"],
 }
 

@@ -223,6 +223,13 @@ def run(folder: Path, work: Path, rounds: int) -> None:
         b, o = ("bare", processes), ("ours", processes)
         print(f"| {processes} | {rate[b]:.1f} ({best[b]:.1f}) | {rate[o]:.1f} ({best[o]:.1f}) | "
               f"{rate[o] / rate[b]:.2f} | {best[o] / best[b]:.2f} |")
+    from harness import report_ratios
+
+    report_ratios("ocr", {
+        "best readingroom batch / best bare batch, pages/min": (
+            max(best[("ours", 1)], best[("ours", 2)]) / max(best[("bare", 1)], best[("bare", 2)]), "higher"),
+        "readingroom WER / bare WER (4 UNLV pages)": (ow / bw if bw else 1.0, "lower"),
+    })
     print(f"\nTwo processes against one (overall): bare {rate[('bare', 2)] / rate[('bare', 1)]:.2f}x, "
           f"readingroom {rate[('ours', 2)] / rate[('ours', 1)]:.2f}x. Best bare rate of any configuration: "
           f"{max(best[('bare', 1)], best[('bare', 2)]):.1f} pages/min; readingroom's best: "

@@ -151,6 +151,7 @@ def main() -> None:
     rows = pages(sample_rows())
     print(f"{'page':<26} {'address':<44} {'status':>6} {'median ms':>10} {'floor ms':>9} {'x floor':>8}")
     slow = []
+    ratios = {}
     for kind, url, sql, params in rows:
         status: list[int] = []
 
@@ -169,11 +170,15 @@ def main() -> None:
         shown = url if len(url) <= 44 else url[:41] + "..."
         print(f"{kind:<26} {shown:<44} {status[-1]:>6} {page_ms:>10.2f} {floor_ms:>9.3f} {page_ms / floor_ms:>8.0f}",
               flush=True)
+        ratios[f"{kind} median / SQL floor"] = (page_ms / floor_ms, "lower")
         if page_ms > TARGET_MS:
             slow.append(kind)
     print(f"\nTarget: every page <= {TARGET_MS:.0f} ms median alone at 100,000 records; "
           + (f"above it in this run: {', '.join(slow)}" if slow else "every page within it in this run")
           + f" ({args.records:,} records). Load average at the end: {os.getloadavg()[0]:.1f}")
+    from harness import report_ratios
+
+    report_ratios("pages", ratios)
     if not args.keep:
         import shutil
 
