@@ -16,8 +16,8 @@ from readingroom.web.sitemaps import PART_SIZE
 
 LISTS = ["/browse/people/", "/browse/people/?letter=P", "/browse/subjects/?q=Subject", "/person/person-stalin-joseph/",
          "/collection/frus1944v04-ch1/", "/browse/dates/?year=1944", "/browse/dates/?year=1944&month=3",
-         "/browse/", "/browse/dates/", "/", "/browse/collections/", "/sitemap.xml", "/sitemap-records-0.xml",
-         "/sitemap-authorities-0.xml", "/sitemap-collections-0.xml"]
+         "/browse/", "/browse/dates/", "/", "/browse/collections/", "/sitemap.xml", "sitemap-records",
+         "sitemap-authorities", "sitemap-collections"]
 
 
 def _add(archive, start: int, count: int) -> None:
@@ -34,8 +34,17 @@ def _add(archive, start: int, count: int) -> None:
         RecordAuthority.objects.create(record=record, authority=archive.stalin, role="mentioned")
 
 
+def _first_part(client, section: str) -> str:
+    """The address of a section's first part, as the sitemap's index gives it: parts are numbered by
+    primary-key range, and PostgreSQL's sequences do not start again after the previous tests."""
+    index = b"".join(client.get("/sitemap.xml").streaming_content).decode()
+    return re.search(rf"https?://[^/<]+(/{section}-\d+\.xml)", index).group(1)
+
+
 def _queries(client, url: str) -> int:
     counts.flush()  # the test's own writes counted first, as their commit would count them
+    if url.startswith("sitemap-"):
+        url = _first_part(client, url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
