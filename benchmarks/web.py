@@ -29,6 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from catalogue import HUBS, build_catalogue, shared_texts_present
 from harness import REPO, free_port, setup_django, wait_until_up
@@ -68,8 +69,8 @@ def plan_for(prepared: Prepared, popular: float) -> list[tuple[str, str]]:
     words = [w for title in prepared.titles.values() for w in title.split() if len(w) >= 6 and w.isalpha()]
     highlighted = [(pid, rng.choice([w for w in title.split() if len(w) >= 4] or ["the"]))
                    for pid, title in prepared.titles.items()]
-    plan += [("document + highlighted words", f"/document/{pid}/?q={word}") for pid, word in highlighted][:len(plan) // 10]
-    plan += [("search", f"/search/?q={w}") for w in rng.sample(words, min(len(words), max(1, len(plan) // 12)))]
+    plan += [("document + highlighted words", f"/document/{pid}/?q={quote(word)}") for pid, word in highlighted][:len(plan) // 10]
+    plan += [("search", f"/search/?q={quote(w)}") for w in rng.sample(words, min(len(words), max(1, len(plan) // 12)))]
     if popular:
         favourites = rng.sample(ids, min(len(ids), 50))
         count = int(len(plan) * popular / (1 - popular))
