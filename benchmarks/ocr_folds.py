@@ -72,7 +72,7 @@ def prepare(name: str, pairs, tmp: Path, build, draw_queries, n: int, seed: int)
 
 
 def _parse(text: str, phrase: bool, tolerance):
-    from readingroom.search.query import parse
+    from readingroom.search.query_compile import parse
 
     q = f'"{text}"' if phrase else text
     if tolerance is None:

@@ -2,7 +2,7 @@
 
 Interleaved A/B in one process, so that a loaded machine slows both sides alike: the same index (N records
 of benchmarks/catalogue.py's catalogue), the same queries, engine.search of this tree and engine.search of
-`--against` (its search/engine.py, query.py and ocr_noise.py read with `git show` into a scratch package,
+`--against` (its search/engine.py, query modules and ocr_noise.py read with `git show` into a scratch package,
 the rest of the app shared), alternating query by query in an order shuffled per query kind, over several
 rounds. Each round and mode draws fresh queries (benchmarks/search.py's query_set with another seed): the
 word queries are cached, and a search page mostly sees words it has not seen just before. Without
@@ -34,7 +34,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-COPIED = ("engine", "query", "ocr_noise")  # the modules whose other version is measured
+# The modules whose other version is measured (those a commit lacks are skipped: query.py was split in three).
+COPIED = ("engine", "query", "query_syntax", "query_variants", "query_compile", "ocr_noise")
+RENAMED = {"store": "index_dir"}  # an older commit's module that the app now has under another name
 MODES = {"": {"with_facets": False}, "+facets": {"with_facets": True},
          " always": {"with_facets": False, "approximate": "always"}}
 
@@ -61,11 +63,15 @@ def _rewired(source: str) -> str:
     def one(match: re.Match) -> str:
         indent, module, names = match.groups()
         if module:
+            module = RENAMED.get(module, module)
             return f"{indent}from {'.' if module in COPIED else 'readingroom.search.'}{module} import {names}"
         lines = []
         for item in names.split(","):
-            base = item.strip().split(" as ")[0]
-            lines.append(f"{indent}from {'.' if base in COPIED else 'readingroom.search'} import {item.strip()}")
+            name = item.strip()
+            base = name.split(" as ")[0]
+            if base in RENAMED:  # the module under its new name, bound to the name the old code uses
+                name = RENAMED[base] + name[len(base):] + ("" if " as " in name else f" as {base}")
+            lines.append(f"{indent}from {'.' if base in COPIED else 'readingroom.search'} import {name}")
         return "\n".join(lines)
 
     return re.sub(r"^(\s*)from \.(\w*) import (.+)$", one, source, flags=re.M)

@@ -50,8 +50,8 @@ def build(path: Path, docs: list[tuple[int, str]], field: str):
     import tantivy
 
     from readingroom.search.documents import joined_pairs
+    from readingroom.search.index_dir import create_index
     from readingroom.search.schema import build_schema
-    from readingroom.search.store import create_index
 
     path.mkdir(parents=True)
     index = create_index(path)
@@ -92,7 +92,7 @@ def draw_queries(truths: list[str], n: int, rng: random.Random) -> tuple[list[tu
 def recall_pooled(index, queries: list[tuple[str, int]], phrase: bool, fuzzy: bool, joined: bool,
            tiered: bool = False) -> tuple[float, float]:
     from readingroom.search.engine import WIDEN_BELOW
-    from readingroom.search.query import parse
+    from readingroom.search.query_compile import parse
 
     searcher = index.searcher()
     found = 0

@@ -174,8 +174,8 @@ def time_more_like_this(n: int = 200) -> dict:
     from readingroom.catalog.models import Record
     from readingroom.search import writer
     from readingroom.search.engine import more_like_this
+    from readingroom.search.index_dir import open_for_reading
     from readingroom.search.schema import build_schema
-    from readingroom.search.store import open_for_reading
 
     rng = random.Random(7)
     pks = rng.sample(list(Record.objects.public().values_list("pk", flat=True)), n)

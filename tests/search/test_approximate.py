@@ -10,7 +10,7 @@ from readingroom.catalog.models import Record
 from readingroom.ingest.records import ContentItem, ParsedRecord
 from readingroom.search import ocr_noise, writer
 from readingroom.search.engine import WIDEN_BELOW, search
-from readingroom.search.query import parse
+from readingroom.search.query_compile import parse
 
 from .corpus import MADE_UP, made_up_records, store_all
 from .helpers import ids

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connections
 
-from readingroom.search import follower, queue, store, writer
+from readingroom.search import follower, index_dir, queue, writer
 from tests.conftest import free_port
 from tests.ingest.helpers import write_export
 from tests.ocr.processes import children
@@ -249,10 +249,10 @@ def test_worker_applies_the_queue_and_a_second_writer_waits_its_turn(site: Path,
 
 
 def test_the_writer_builds_a_missing_index(site: Path, tmp_path: Path) -> None:
-    for path in store.index_root().glob("*"):
+    for path in index_dir.index_root().glob("*"):
         if path.is_dir():
-            store.discard(path)
-    (store.index_root() / "CURRENT").unlink()
+            index_dir.discard(path)
+    (index_dir.index_root() / "CURRENT").unlink()
     assert writer.needs_rebuild()
     log = tmp_path / "worker.log"
     worker = start(site, log, "worker")
@@ -273,13 +273,13 @@ def test_a_damaged_index_is_rebuilt_by_the_next_pass(made_up) -> None:
     lines: list[str] = []
     loop = follower.Follower(poll=0.5, log=lines.append)
     # Tantivy's own meta.json garbled: the writer cannot open the index, so it builds a new generation.
-    (store.current_generation() / "meta.json").write_text("{ not json")
+    (index_dir.current_generation() / "meta.json").write_text("{ not json")
     record = Record.objects.get(public_id="mu-danzig")
     record.title = "Memorandum on Gdynia"
     record.save()
     assert loop.step() == 0.5 and loop.failures == 0
     assert len(lines) == 1 and lines[0].startswith("damaged (") and "rebuilt" in lines[0]
-    assert ids("title:Gdynia") == ["mu-danzig"] and store.verify() == []
+    assert ids("title:Gdynia") == ["mu-danzig"] and index_dir.verify() == []
 
 
 def test_a_reader_meeting_damage_gets_the_index_verified(made_up) -> None:
@@ -287,16 +287,16 @@ def test_a_reader_meeting_damage_gets_the_index_verified(made_up) -> None:
 
     lines: list[str] = []
     loop = follower.Follower(poll=0.5, log=lines.append)
-    generation = store.current_generation()
+    generation = index_dir.current_generation()
     segment = max((p for p in generation.iterdir() if p.suffix == ".store"), key=lambda p: p.stat().st_size)
     segment.unlink()  # gone behind Tantivy's back: a new reader cannot open the index
-    store._reader.index = None  # this process's reader opened it before; a restarted server would not have
-    store._reader.pointer = None
+    index_dir._reader.index = None  # this process's reader opened it before; a restarted server would not have
+    index_dir._reader.pointer = None
     assert not engine.search("Danzig").available
-    assert store.repair_requested()
+    assert index_dir.repair_requested()
     assert loop.step() == 0.5
     assert "verified the index" in lines[0] and "rebuilt" in lines[0]
-    assert not store.repair_requested() and engine.search("Danzig").available
+    assert not index_dir.repair_requested() and engine.search("Danzig").available
 
 
 def test_a_failing_pass_is_logged_and_retried_never_fatal(made_up, settings, tmp_path) -> None:

@@ -12,7 +12,7 @@ from readingroom.ingest.pipeline import store_record
 from readingroom.ingest.records import ContentItem, ParsedRecord
 from readingroom.search import writer
 from readingroom.search.engine import search
-from readingroom.search.store import current_generation, read_meta, write_meta
+from readingroom.search.index_dir import current_generation, read_meta, write_meta
 
 from .conftest import STAFF
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from readingroom.search import query as q
+from readingroom.search import query_syntax as syntax
 from readingroom.search.engine import search
+from readingroom.search.query_compile import parse
 
 from .helpers import ids
 
@@ -84,21 +85,21 @@ def test_sort_by_date(made_up):
 @pytest.mark.django_db
 def test_parser_never_raises_and_says_what_it_dropped():
     for raw in MALFORMED:
-        parsed = q.parse(raw)
+        parsed = parse(raw)
         assert parsed.query is not None
-    assert any("needs something" in m for m in q.parse("title:").messages)
-    assert any("not a date" in m for m in q.parse("date:1944-13").messages)
-    assert any("long" in m for m in q.parse("x " * 5000).messages)
+    assert any("needs something" in m for m in parse("title:").messages)
+    assert any("not a date" in m for m in parse("date:1944-13").messages)
+    assert any("long" in m for m in parse("x " * 5000).messages)
 
 
 @pytest.mark.django_db
 def test_parser_trees():
-    tree = q.parse('alpha "beta gamma" -delta (epsilon OR zeta) title:eta', expand=False).tree
-    assert isinstance(tree, q.And)
+    tree = parse('alpha "beta gamma" -delta (epsilon OR zeta) title:eta', expand=False).tree
+    assert isinstance(tree, syntax.And)
     kinds = [type(i).__name__ for i in tree.items]
     assert kinds == ["Word", "Phrase", "Not", "Or", "Word"]
     assert tree.items[-1].field == "title"
-    assert isinstance(q.parse("Port Arthur").tree, q.Variants)  # two words that spell one name
+    assert isinstance(parse("Port Arthur").tree, syntax.Variants)  # two words that spell one name
 
 
 def test_malformed_queries_never_fail_in_search_web_or_cli(made_up, client):

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from readingroom.catalog.models import Authority, NameVariant, Record
 from readingroom.ingest.pipeline import store_record
 from readingroom.ingest.records import ContentItem, ParsedRecord
-from readingroom.search import queue, store, writer
+from readingroom.search import index_dir, queue, writer
 from readingroom.search.engine import search
 from readingroom.search.models import IndexTask
 
@@ -82,7 +82,7 @@ def test_check_repairs_missing_stale_and_deleted(made_up):
     writer.drain()
     Record.objects.filter(public_id="mu-gone").delete()
     IndexTask.objects.all().delete()
-    lost = writer.Writers(store.open_for_writing(), 50_000_000)  # a document lost from both indexes
+    lost = writer.Writers(index_dir.open_for_writing(), 50_000_000)  # a document lost from both indexes
     lost.replace(Record.objects.get(public_id="mu-ocr-2").pk, None)
     lost.commit()
     lost.finish()
@@ -98,21 +98,21 @@ def test_check_repairs_missing_stale_and_deleted(made_up):
 
 
 def test_a_crash_mid_rebuild_leaves_the_previous_index_live(made_up):
-    before = store.current_generation()
+    before = index_dir.current_generation()
     expected = ids("Shandong")
     with pytest.raises(RuntimeError):
         writer.rebuild(fail_after=2, batch_size=2)
-    assert store.current_generation() == before
+    assert index_dir.current_generation() == before
     assert ids("Shandong") == expected
-    assert [p.name for p in store.index_root().glob("gen-*")] == [before.name]  # the half-built one is gone
+    assert [p.name for p in index_dir.index_root().glob("gen-*")] == [before.name]  # the half-built one is gone
     writer.rebuild()
-    assert store.current_generation() != before and ids("Shandong") == expected
+    assert index_dir.current_generation() != before and ids("Shandong") == expected
 
 
 def test_schema_version_change_needs_a_rebuild(made_up):
-    gen = store.current_generation()
-    meta = json.loads((gen / store.META_FILE).read_text())
-    (gen / store.META_FILE).write_text(json.dumps({**meta, "schema_version": meta["schema_version"] - 1}))
+    gen = index_dir.current_generation()
+    meta = json.loads((gen / index_dir.META_FILE).read_text())
+    (gen / index_dir.META_FILE).write_text(json.dumps({**meta, "schema_version": meta["schema_version"] - 1}))
     assert writer.needs_rebuild()
     stale = search("Danzig")
     assert not stale.available and "being built" in stale.messages[0] and "another version" in stale.failure
@@ -127,16 +127,16 @@ def test_schema_version_change_needs_a_rebuild(made_up):
 
 
 def test_searches_do_not_wait_for_the_writer_lock(made_up):
-    with store.writer_lock():
+    with index_dir.writer_lock():
         assert ids("Danzig") == ["mu-danzig"]  # the lock is held; reading goes on
-        with pytest.raises(store.WriterBusy), store.writer_lock(wait=False):
+        with pytest.raises(index_dir.WriterBusy), index_dir.writer_lock(wait=False):
             pass
 
 
 def test_index_files_are_a_real_tantivy_index(made_up):
-    gen = store.current_generation()
+    gen = index_dir.current_generation()
     assert tantivy.Index.exists(str(gen))
-    assert gen.parent == store.index_root() and (store.index_root() / "CURRENT").read_text() == gen.name
+    assert gen.parent == index_dir.index_root() and (index_dir.index_root() / "CURRENT").read_text() == gen.name
 
 
 def test_cli_index_check_and_search(made_up):

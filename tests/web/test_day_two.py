@@ -114,8 +114,8 @@ def test_the_binding_panicking_is_caught(shipped):
     # turns it into IndexDamaged, an ordinary exception the callers handle.
     import tantivy
 
+    from readingroom.search.index_dir import IndexDamaged, guarded, open_for_reading
     from readingroom.search.schema import build_schema
-    from readingroom.search.store import IndexDamaged, guarded, open_for_reading
 
     _edit_d116()
     searcher = open_for_reading().searcher()
@@ -209,9 +209,9 @@ def test_a_record_made_public_again_comes_back(client, indexed):
 
 @pytest.mark.django_db
 def test_a_garbled_index_takes_only_search_down(client, indexed, settings):
-    from readingroom.search import store
+    from readingroom.search import index_dir
 
-    generation = store.current_generation()
+    generation = index_dir.current_generation()
     (generation / "meta.json").write_text("{not json", encoding="utf-8")
     response = client.get("/search.json", {"q": "Stalin"})
     assert response.status_code == 503 and response["Retry-After"]
@@ -227,7 +227,7 @@ def test_a_garbled_index_takes_only_search_down(client, indexed, settings):
     # the check finds the damage and rebuilds
     report = writer.check()
     assert report.rebuilt and report.damage
-    assert store.verify() == []
+    assert index_dir.verify() == []
     assert _search_json(client, "Stalin")["total"] > 0
 
 
@@ -248,11 +248,11 @@ def test_a_missing_index_answers_503_and_the_pages_go_on(client, archive):
 
 @pytest.mark.django_db
 def test_check_finds_a_changed_file_and_a_clean_index_passes(indexed):
-    from readingroom.search import store
+    from readingroom.search import index_dir
 
-    assert store.verify() == []
+    assert index_dir.verify() == []
     assert writer.check().damage == []
-    generation = store.current_generation()
+    generation = index_dir.current_generation()
     segment = max((p for p in generation.iterdir() if re.search(r"\.(idx|pos|term|store)$", p.name)),
                   key=lambda p: p.stat().st_size)
     # One flipped byte, written in place: same size, different content. Not truncated and rewritten: this
@@ -263,24 +263,24 @@ def test_check_finds_a_changed_file_and_a_clean_index_passes(indexed):
         flipped = fh.read(1)[0] ^ 0xFF
         fh.seek(middle)
         fh.write(bytes([flipped]))
-    problems = store.verify()
+    problems = index_dir.verify()
     assert any(segment.name in p for p in problems)
     report = writer.check(repair=False)
     assert report.damage and not report.rebuilt
     report = writer.check()
-    assert report.rebuilt and store.verify() == []
+    assert report.rebuilt and index_dir.verify() == []
 
 
 @pytest.mark.django_db
 def test_checksums_follow_incremental_commits(indexed):
-    from readingroom.search import store
+    from readingroom.search import index_dir
 
     for n, record in enumerate(indexed.frus):
         Content.objects.filter(record=record).update(text=f"Corrected text {n}")
         record.title += "."
         record.save()
         writer.drain()
-        assert store.verify() == [], f"after commit {n}"
+        assert index_dir.verify() == [], f"after commit {n}"
 
 
 @pytest.mark.django_db
@@ -301,7 +301,7 @@ def test_a_long_queue_hides_the_same_records(client, indexed, monkeypatch):
 def test_the_guard_leaves_a_refused_query_to_the_caller(tmp_path, settings):
     # A ValueError while running the reader's query is Tantivy refusing that query (the page says "try
     # simpler terms", 400); the same error opening the index, or a panic anywhere, is damage (503).
-    from readingroom.search.store import IndexDamaged, guarded, repair_requested
+    from readingroom.search.index_dir import IndexDamaged, guarded, repair_requested
 
     settings.READINGROOM_INDEX_DIR = tmp_path / "index"
     settings.READINGROOM_INDEX_DIR.mkdir()

@@ -13,12 +13,12 @@ from importlib import import_module
 
 _EXPORTS = {
     "search": "engine", "attach_records": "engine", "more_like_this": "engine", "SearchResults": "engine",
-    "Hit": "engine", "WIDEN_BELOW": "engine", "MAX_QUERY_CHARS": "query",
+    "Hit": "engine", "WIDEN_BELOW": "engine", "MAX_QUERY_CHARS": "query_syntax",
     "compile_fields": "advanced", "Compiled": "advanced", "ADVANCED_FIELDS": "advanced.FIELDS", "MAX_FIELD_CHARS": "advanced",
     "Facet": "facets", "FacetValue": "facets", "DIMENSIONS": "facets",
     "drain": "writer", "rebuild": "writer", "check": "writer", "needs_rebuild": "writer",
     "record_count": "writer", "WriteReport": "writer",
-    "commit_stamp": "store", "IndexUnavailable": "store", "IndexMissing": "store", "IndexDamaged": "store", "WriterBusy": "store",
+    "commit_stamp": "index_dir", "IndexUnavailable": "index_dir", "IndexMissing": "index_dir", "IndexDamaged": "index_dir", "WriterBusy": "index_dir",
     "name_variants": "variants.load", "fold_word": "variants", "fold_han": "scripts", "StemMatcher": "snippets",
 }
 __all__ = sorted(_EXPORTS)

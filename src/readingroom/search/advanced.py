@@ -1,4 +1,4 @@
-"""The advanced search form's fields, compiled to one query in the reader's query language (query.py).
+"""The advanced search form's fields, compiled to one query in the reader's query language (query_syntax.py).
 
 The form never searches by itself: what it builds is shown to the reader ("Your query: ...") and searched
 like a typed query, so the two cannot differ and the reader learns the syntax. `compile_fields` is a pure

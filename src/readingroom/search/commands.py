@@ -21,7 +21,7 @@ def index(
     setup_django()
     ensure_database()
     from readingroom.search import writer
-    from readingroom.search.store import IndexUnavailable, WriterBusy
+    from readingroom.search.index_dir import IndexUnavailable, WriterBusy
 
     if sum([rebuild, if_needed, check]) > 1:
         fail("choose one of --rebuild, --if-needed and --check")

@@ -16,12 +16,13 @@ from tantivy import FieldType, Occur, Order, Query
 from readingroom.catalog.models import sees_restricted
 
 from . import facets as facet_mod
-from . import query as query_mod
 from . import queue
 from .documents import day_number
+from .index_dir import IndexUnavailable, guarded, open_for_reading
+from .query_compile import date_filter, parse
+from .query_syntax import DateRange, plain_words, searched_words
 from .schema import build_schema
 from .snippets import Highlighter, SnippetResult
-from .store import IndexUnavailable, guarded, open_for_reading
 
 log = logging.getLogger(__name__)
 SORTS = {"relevance": None, "date": Order.Asc, "-date": Order.Desc}
@@ -121,7 +122,7 @@ def date_bounds(date_from: str | None, date_to: str | None) -> tuple[Query | Non
             end = day_number(span.end)
     if (start, end) == (0, 99991231):
         return None, messages
-    return query_mod.date_filter(query_mod.DateRange(start, end)), messages
+    return date_filter(DateRange(start, end)), messages
 
 
 # Up to this many queued records are checked in one query by id; a larger queue (an import in flight)
@@ -179,7 +180,7 @@ def search(
 ) -> SearchResults:
     """`approximate`: "auto" adds approximate matches when the exact ones are fewer than WIDEN_BELOW;
     "always" includes them whatever the count."""
-    parsed = query_mod.parse(q, fuzzy=fuzzy)
+    parsed = parse(q, fuzzy=fuzzy)
     messages = list(parsed.messages)
     selection = facet_mod.clean_selection(selection or {})
     sort = sort if sort in SORTS else "relevance"
@@ -195,7 +196,7 @@ def search(
 
 
 def unavailable_message(exc: IndexUnavailable) -> str:
-    from .store import IndexMissing
+    from .index_dir import IndexMissing
 
     if isinstance(exc, IndexMissing):
         return _("Search is not ready yet: the index is being built. Please try again in a minute.")
@@ -237,8 +238,8 @@ def _search(parsed, messages, q, user, selection, sort, page, per_page, date_fro
     text_query = parsed.exact if mode == "left out" else parsed.query
     if mode != "left out":
         counting, result = run(text_query)
-    hits = _hits(searcher, text_query, result.hits, with_snippets, query_mod.plain_words(parsed.tree),
-                 query_mod.searched_words(parsed.tree))
+    hits = _hits(searcher, text_query, result.hits, with_snippets, plain_words(parsed.tree),
+                 searched_words(parsed.tree))
     found = facet_mod.present(counting.result(), selection) if counting is not None else []
     return SearchResults(q or "", result.count or 0, hits, found, messages, page, per_page, sort, selection,
                          approximate=mode)

@@ -25,7 +25,7 @@ from typing import IO
 
 POLL_SECONDS = 0.5  # one indexed query of the queue table: nothing costly while idle
 MAX_BACKOFF_SECONDS = 60.0
-# A reader that met a damaged index leaves a note (store.request_repair); the follower then verifies
+# A reader that met a damaged index leaves a note (index_dir.request_repair); the follower then verifies
 # every file's checksum, at most this often: a query that makes the binding fail for another reason
 # must not make the writer re-read the whole index on every request.
 REPAIR_EVERY_SECONDS = 60.0
@@ -43,9 +43,9 @@ def log_line(message: str) -> None:
 
 
 def lock_path() -> Path:
-    from . import store
+    from . import index_dir
 
-    return store.index_root() / LOCK_FILE
+    return index_dir.index_root() / LOCK_FILE
 
 
 def holder() -> int | None:
@@ -144,10 +144,10 @@ class Follower:
         return self.poll
 
     def _pass(self) -> None:
-        from . import store, writer
+        from . import index_dir, writer
         from .models import IndexTask
 
-        if store.repair_requested() and time.monotonic() - self.last_repair >= REPAIR_EVERY_SECONDS:
+        if index_dir.repair_requested() and time.monotonic() - self.last_repair >= REPAIR_EVERY_SECONDS:
             self.last_repair = time.monotonic()
             started = time.monotonic()
             report = writer.repair_if_damaged()

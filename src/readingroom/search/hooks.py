@@ -8,7 +8,7 @@ from rich.console import Console
 
 def _update(console: Console) -> None:
     from readingroom.search import writer
-    from readingroom.search.store import WriterBusy
+    from readingroom.search.index_dir import WriterBusy
 
     try:
         report = writer.rebuild() if writer.needs_rebuild() else writer.drain()

@@ -75,7 +75,7 @@ INTEGER_FACETS = {"decade": "decade", "year": "year"}
 # Chinese, Japanese and Korean put no spaces between words, so Tantivy's simple tokenizer made a run such
 # as 毛泽东同志在北京 one token (dropped past 60 bytes), and 北京 found nothing. Text with such characters
 # is indexed with a space around each of them, so each is a token; a query's CJK word, spaced the same way,
-# becomes a phrase of its characters (query.py makes multi-token words phrases) and is found wherever it
+# becomes a phrase of its characters (query_compile.py makes multi-token words phrases) and is found wherever it
 # stands, without a dictionary of words. Only text that has such characters pays for this: Tantivy's
 # regex tokenizer did the same for every text at a third of the rebuild's speed. Snippets and titles
 # made from the stored (spaced) text are joined again by `unspace_cjk`.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from readingroom.catalog.models import Record
 
-from . import gazetteer, queue, store
+from . import gazetteer, index_dir, queue
 from .documents import BATCH_SIZE, CollectionPaths, build_document, day_number, record_batches
 from .schema import SCHEMA_VERSION, build_schema
 from .variants import load as load_variants
@@ -91,7 +91,7 @@ class Writers:
 
 
 def needs_rebuild() -> bool:
-    return store.index_version() != SCHEMA_VERSION
+    return index_dir.index_version() != SCHEMA_VERSION
 
 
 def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
@@ -101,15 +101,15 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
     `fail_after` makes the build stop with an error after that many records: a test hook to show that
     a crash leaves the previous generation live."""
     report = WriteReport(rebuilt=True)
-    with store.writer_lock():
+    with index_dir.writer_lock():
         # The shipped gazetteer becomes authority records first (adds only what is missing, so staff
         # edits stay), so the variants are known to the build and to queries.
         gazetteer.load()
         included = queue.task_ids()
-        path = store.new_generation()
+        path = index_dir.new_generation()
         writers = None
         try:
-            writers = Writers(store.create_indexes(path), REBUILD_HEAP)
+            writers = Writers(index_dir.create_indexes(path), REBUILD_HEAP)
             collections, places = CollectionPaths(), load_variants()
             for batch in record_batches(batch_size=batch_size):
                 for record in batch:
@@ -121,18 +121,18 @@ def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
                     on_progress(len(batch))
             writers.commit()
             writers.finish()
-            store.record_checksums(path)
-            store.write_meta(path, records=report.indexed, public_as_of=writers.today)
+            index_dir.record_checksums(path)
+            index_dir.write_meta(path, records=report.indexed, public_as_of=writers.today)
         except BaseException as exc:
             if writers is not None:
                 # Stop the writer's threads before removing its directory, or they recreate files in it.
                 writers.abandon()
             writers = None
-            store.discard(path)
-            if store.is_panic(exc):  # an ordinary error for the callers, the live generation untouched
-                raise store.IndexDamaged(f"the index binding failed while rebuilding: {exc}") from exc
+            index_dir.discard(path)
+            if index_dir.is_panic(exc):  # an ordinary error for the callers, the live generation untouched
+                raise index_dir.IndexDamaged(f"the index binding failed while rebuilding: {exc}") from exc
             raise
-        store.publish(path)
+        index_dir.publish(path)
         # Everything queued before the build started is in it; later changes stay queued.
         queue.done(included)
     drain()
@@ -146,28 +146,28 @@ def drain(batch_size: int = QUEUE_BATCH, on_progress: Progress | None = None) ->
     """Apply queued updates, batch by batch, until the queue is empty."""
     report = WriteReport()
     if needs_rebuild():
-        return rebuild(on_progress=on_progress) if store.current_generation() is None else report
+        return rebuild(on_progress=on_progress) if index_dir.current_generation() is None else report
     queue_ended_embargoes()
     try:
-        with store.writer_lock():
-            with store.guarded("opening the index for writing"):
-                writers = Writers(store.open_for_writing(), WRITER_HEAP)
+        with index_dir.writer_lock():
+            with index_dir.guarded("opening the index for writing"):
+                writers = Writers(index_dir.open_for_writing(), WRITER_HEAP)
             collections, places = CollectionPaths(), load_variants()
             while True:
                 pks, task_ids = queue.next_batch(batch_size)
                 if not pks:
                     break
-                with store.guarded("applying updates"):
+                with index_dir.guarded("applying updates"):
                     _apply(writers, pks, collections, places, report)
                     writers.commit()
                 queue.done(task_ids)
                 if on_progress:
                     on_progress(len(pks))
-            with store.guarded("merging segments"):
+            with index_dir.guarded("merging segments"):
                 writers.finish()
             if report.indexed or report.removed:
-                store.record_checksums(store.current_generation())
-    except store.IndexDamaged as exc:
+                index_dir.record_checksums(index_dir.current_generation())
+    except index_dir.IndexDamaged as exc:
         # The queue keeps what was not committed; a rebuild takes everything from the database.
         return _rebuilt_for([str(exc)], on_progress)
     return report
@@ -195,7 +195,7 @@ def _apply(writers: Writers, pks: list[int], collections: CollectionPaths, place
 
 def indexed_digests(public: bool = False) -> dict[int, int]:
     """Every document's record pk and content digest, read from fast fields (of the public index)."""
-    index = store.open_for_reading(public)
+    index = index_dir.open_for_reading(public)
     searcher = index.searcher()
     total = searcher.num_docs
     if not total:
@@ -214,14 +214,14 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
     report = WriteReport()
     if needs_rebuild():
         return rebuild(on_progress=on_progress)
-    with store.writer_lock():
-        damage = store.verify()
+    with index_dir.writer_lock():
+        damage = index_dir.verify()
     if damage:
         if not repair:
             report.damage = damage
             return report
         return _rebuilt_for(damage, on_progress)
-    with store.writer_lock(), store.guarded("checking the index against the database", ask_repair=False):
+    with index_dir.writer_lock(), index_dir.guarded("checking the index against the database", ask_repair=False):
         in_index, in_public = indexed_digests(), indexed_digests(public=True)
         today = day_number(timezone.localdate())
         collections, places = CollectionPaths(), load_variants()
@@ -246,7 +246,7 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
                 on_progress(len(batch))
         report.orphans = sorted((set(in_index) | set(in_public)) - seen)
         if repair and (fresh or report.orphans):
-            writers = Writers(store.open_for_writing(), WRITER_HEAP)
+            writers = Writers(index_dir.open_for_writing(), WRITER_HEAP)
             for pk, doc in fresh.items():
                 writers.replace(pk, doc)
                 report.indexed += 1
@@ -255,15 +255,15 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
                 report.removed += 1
             writers.commit()
             writers.finish()
-            store.record_checksums(store.current_generation())
+            index_dir.record_checksums(index_dir.current_generation())
     return report
 
 
 def repair_if_damaged(on_progress: Progress | None = None) -> WriteReport | None:
     """Verify the live generation's files; rebuild when they are damaged. None when they are sound."""
-    store.repair_done()  # cleared first: a failure seen during the check asks again
-    with store.writer_lock():
-        damage = store.verify()
+    index_dir.repair_done()  # cleared first: a failure seen during the check asks again
+    with index_dir.writer_lock():
+        damage = index_dir.verify()
     return _rebuilt_for(damage, on_progress) if damage else None
 
 
@@ -272,10 +272,10 @@ def queue_ended_embargoes() -> int:
     so the next pass adds them to it. Nothing saves a record when its embargo date passes; until this
     runs, the public cannot find it in search (never the other way round). Cheap when there is nothing
     to do: a read of the generation's meta file."""
-    gen = store.current_generation()
+    gen = index_dir.current_generation()
     if gen is None:
         return 0
-    meta = store.read_meta(gen)
+    meta = index_dir.read_meta(gen)
     today = day_number(timezone.localdate())
     since = meta.get("public_as_of", today)
     if since >= today:
@@ -286,7 +286,7 @@ def queue_ended_embargoes() -> int:
     ended = list(Record.objects.filter(access_level=AccessLevel.EMBARGOED, embargo_until__gt=after,
                                        embargo_until__lte=timezone.localdate()).values_list("pk", flat=True))
     queue.enqueue(ended)
-    store.write_meta(gen, **{**meta, "public_as_of": today})
+    index_dir.write_meta(gen, **{**meta, "public_as_of": today})
     return len(ended)
 
 
