@@ -107,25 +107,29 @@ class AuthorityCache:
         return self._known
 
 
+def _of_records(ids: list[int], prefix: str = "") -> dict[str, object]:
+    """A filter for the rows of these records (ascending ids; `prefix`: the path to the record id). A
+    rebuild reads consecutive records: a range of ids is one condition, where IN with 500 ids has Django
+    prepare every value (a twentieth of a rebuild). Sparse ids (an incremental update) keep the IN."""
+    if ids[-1] - ids[0] < 2 * len(ids):
+        return {f"{prefix}record_id__gte": ids[0], f"{prefix}record_id__lte": ids[-1]}
+    return {f"{prefix}record_id__in": ids}
+
+
 def _load(rows: list[dict], authorities: AuthorityCache) -> list[RecordData]:
     data = {row["id"]: RecordData(row) for row in rows}
     ids = list(data)  # ascending: the callers read records in primary-key order
     if not ids:
         return []
-    # A rebuild reads consecutive records: a range of ids is one condition, where IN (500 ids) had Django
-    # prepare every value (a twentieth of a rebuild). Sparse ids (an incremental update) keep the IN.
-    dense = ids[-1] - ids[0] < 2 * len(ids)
-    for_records = (lambda prefix: {f"{prefix}record_id__gte": ids[0], f"{prefix}record_id__lte": ids[-1]}) if dense \
-        else (lambda prefix: {f"{prefix}record_id__in": ids})
-    for record_id, kind, language, text in Content.objects.filter(**for_records("")).order_by(
+    for record_id, kind, language, text in Content.objects.filter(**_of_records(ids)).order_by(
             "record_id", "position", "id").values_list("record_id", "kind", "language", "text"):
         if record_id in data:
             data[record_id].contents.append((kind, language, text))
-    for record_id, text in Footnote.objects.filter(**for_records("content__")).order_by(
+    for record_id, text in Footnote.objects.filter(**_of_records(ids, "content__")).order_by(
             "content__record_id", "content__position", "position").values_list("content__record_id", "text"):
         if record_id in data:
             data[record_id].notes.append(text)
-    links = [(r, a) for r, a in RecordAuthority.objects.filter(**for_records("")).order_by("record_id", "role", "id")
+    links = [(r, a) for r, a in RecordAuthority.objects.filter(**_of_records(ids)).order_by("record_id", "role", "id")
              .values_list("record_id", "authority_id") if r in data]
     known = authorities.get(a for _r, a in links)
     for record_id, authority_id in links:

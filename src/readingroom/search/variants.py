@@ -2,7 +2,7 @@
 spotting places mentioned in text that no cataloguer linked.
 
 The map is read from the database (Authority + NameVariant, which staff edit in the admin; the
-shipped gazetteer is loaded there by a migration) and cached per process until a change is saved.
+shipped gazetteer is loaded there with the places) and cached per process until a change is saved.
 People and places with a Cyrillic or Chinese name also get that name's forms in Latin letters
 (`name_forms.py`: Молотов -> Molotov, 毛泽东 -> Mao Tse-tung), made here and never stored. A person
 catalogued "Family, Given" with a Cyrillic name is also found by the family name alone (Molotov finds
@@ -42,15 +42,10 @@ class VariantMap:
     def group_for(self, tokens: tuple[str, ...]) -> VariantGroup | None:
         return self.by_tokens.get(tokens)
 
-    def mentions(self, text: str, kind: str = "place") -> list[VariantGroup]:
-        """Groups whose names occur in `text` (folded, whole words)."""
-        if not self.by_tokens or not text:
-            return []
-        return self.mentions_in_words(fold_tokens(text), kind, folded=True)
-
     def mentions_in_words(self, words: list[str], kind: str = "place", folded: bool = False) -> list[VariantGroup]:
-        """The same for text already split into lowercased words (as the document builder has it). Most
-        texts contain the first word of few names, so this is a set intersection and a few substring tests."""
+        """Groups of `kind` whose names occur in text already split into lowercased words (as the document
+        builder has it). Most texts contain the first word of few names, so this is a set intersection and a
+        few substring tests."""
         if not self.by_tokens or not words:
             return []
         line = " " + " ".join(words) + " "
