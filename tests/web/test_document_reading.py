@@ -7,7 +7,8 @@ import re
 import pytest
 
 from readingroom.catalog.models import Record
-from readingroom.web.highlight import highlight_html, hit_boxes, query_terms
+from readingroom.search import words_to_mark
+from readingroom.web.highlight import highlight_html, hit_boxes
 
 
 def test_previous_and_next_skip_restricted_records(client, archive):
@@ -39,8 +40,9 @@ def test_restricted_documents_are_404(client, archive):
         assert client.get(url).status_code == 404, url
 
 
+@pytest.mark.django_db
 def test_highlight_terms():
-    assert query_terms('"Stalin" AND Shantung OR a the') == ["stalin", "shantung"]
+    assert words_to_mark('"Stalin" AND Shantung OR a the') == ["stalin", "shantung"]
     html = highlight_html('<p title="Stalin">Stalin\'s view; stalinism; STALIN.</p>', ["stalin"])
     assert html == ('<p title="Stalin"><mark class="hit">Stalin\'s</mark> view; stalinism; '
                     '<mark class="hit">STALIN</mark>.</p>')

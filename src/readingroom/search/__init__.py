@@ -4,7 +4,8 @@ Reading: `search`, `attach_records`, `more_like_this` and the result types; `com
 what the index holds (for cache keys); `compile_fields` turns the
 advanced form's fields into a query. Writing (never inside a
 request): `drain`, `rebuild`, `check`, `needs_rebuild`, under the one writer lock. For highlighting:
-`name_variants`, `fold_word`, `fold_han` (Traditional as Simplified) and `StemMatcher`. Field names,
+`words_to_mark` (a query's words and their names' variants, as search parsed it), `fold_han` (Traditional
+as Simplified) and `StemMatcher`. Field names,
 the schema and Tantivy itself stay private to the package. Loaded lazily: this package is also a Django app, imported before models are ready."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ _EXPORTS = {
     "drain": "writer", "rebuild": "writer", "check": "writer", "needs_rebuild": "writer",
     "record_count": "writer", "WriteReport": "writer",
     "commit_stamp": "index_dir", "IndexUnavailable": "index_dir", "IndexMissing": "index_dir", "IndexDamaged": "index_dir", "WriterBusy": "index_dir",
-    "name_variants": "variants.load", "fold_word": "variants", "fold_han": "scripts", "StemMatcher": "snippets",
+    "words_to_mark": "marked_words", "fold_han": "scripts", "StemMatcher": "snippets",
 }
 __all__ = sorted(_EXPORTS)
 

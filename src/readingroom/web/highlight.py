@@ -1,5 +1,7 @@
 """Marks a search's words in a transcript and finds them among a scan page's OCR word boxes.
 
+The words come from search (`words_to_mark`: the query as its parser read it, with the names it matched).
+
 Matching is on lowercased word forms with punctuation stripped, so "Stalin's" and "Stalin," both match
 "stalin"; a word that a language's stemmer makes a search word is marked too (правах for право, Rechten
 for Recht), and Chinese is matched with Traditional read as Simplified (权利 marks 權利), as search finds
@@ -14,37 +16,7 @@ from django.utils.html import escape
 
 WORD = re.compile(r"\w+", re.UNICODE)
 TAG = re.compile(r"(<[^>]+>)")
-MAX_TERMS = 12
 MARK = '<mark class="hit">'
-
-
-def query_terms(query: str) -> list[str]:
-    """The words of a search query worth marking (operators, quotes and one-letter words dropped)."""
-    terms: list[str] = []
-    for word in WORD.findall(query or ""):
-        low = word.lower()
-        if len(low) < 2 or low in {"and", "or", "not", "the", "of"} or low in terms:
-            continue
-        terms.append(low)
-    return terms[:MAX_TERMS]
-
-
-def with_name_variants(terms: list[str]) -> list[str]:
-    """The terms plus the other names of any authority a run of them names (Shandong -> Shantung), so the
-    page marks what search matched through the gazetteer, not only the words typed."""
-    from readingroom.search import fold_word, name_variants
-
-    groups = name_variants()
-    folded = [fold_word(t) for t in terms]
-    extra: list[str] = []
-    for start in range(len(folded)):
-        for end in range(start + 1, min(start + 4, len(folded)) + 1):
-            group = groups.group_for(tuple(folded[start:end]))
-            if group is None:
-                continue
-            for name in group.names:
-                extra.extend(w.lower() for w in WORD.findall(name) if len(w) > 1)
-    return list(dict.fromkeys([*terms, *extra]))[: MAX_TERMS * 2]
 
 
 # Chinese, Japanese and Korean put no spaces between words: a term in those scripts is marked wherever it

@@ -37,6 +37,7 @@ from readingroom.catalog.models import (
 )
 from readingroom.catalog.originals import translation_languages
 from readingroom.catalog.relations import RelatedGroup
+from readingroom.search import words_to_mark
 from readingroom.standards import citations
 from readingroom.web import document_parts
 from readingroom.web.document_parts import Stamp, similar, surroundings
@@ -45,8 +46,6 @@ from readingroom.web.highlight import (
     highlight_html,
     hit_boxes,
     plain_text_html,
-    query_terms,
-    with_name_variants,
 )
 from readingroom.web.parallel import Pair, build_pair, choose_translation
 
@@ -331,7 +330,7 @@ def record_stamp(request: HttpRequest, public_id: str) -> Stamp:
 
 def document(request: HttpRequest, public_id: str, as_json: bool = False) -> HttpResponse:
     query = search_query(request)
-    terms = [] if as_json else with_name_variants(query_terms(query)) if query else []
+    terms = [] if as_json else words_to_mark(query) if query else []
     stamp = record_stamp(request, public_id)
 
     def record() -> Record:
