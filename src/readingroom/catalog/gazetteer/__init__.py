@@ -1,8 +1,11 @@
-"""The shipped gazetteer of historical name variants (places.json), and its loader.
+"""The shipped gazetteer (places.json): place authorities with their historical name variants and
+coordinates, and its loader.
 
-Every index rebuild loads it (so `readingroom index` on a new install, and `readingroom demo`, bring it
-in); it is not a data migration so that tests and importers that make their own authorities keep control
-of the catalogue. Loading adds what is missing and never overwrites: staff edits in the admin survive a re-load."""
+It is loaded where places are managed: by `readingroom init` and `readingroom places`, and after an import
+or the demo before the search index is brought up to date (so the index and queries know the variants,
+and places have the gazetteer's coordinates before GeoNames is asked). It is not a data migration, so
+tests and importers that make their own authorities keep control of the catalogue. Loading adds what is
+missing and never overwrites: staff edits in the admin survive a re-load."""
 
 from __future__ import annotations
 
@@ -65,3 +68,19 @@ def load() -> tuple[int, int]:
     from readingroom.catalog.models import Authority, NameVariant
 
     return load_into(Authority, NameVariant)
+
+
+def loaded_line(made: tuple[int, int]) -> str:
+    places, variants = made
+    return f"Gazetteer: {places} place{'s' if places != 1 else ''} and {variants} name variant{'s' if variants != 1 else ''} added"
+
+
+def after_import(console) -> None:
+    """An import hook of the command line, run before the index is updated: the records just imported
+    meet the gazetteer's names (a re-load adds only what is missing, so it is quiet after the first)."""
+    made = load()
+    if any(made):
+        console.print(loaded_line(made), highlight=False)
+
+
+after_demo_import = after_import
