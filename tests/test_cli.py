@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from readingroom.catalog import gazetteer
 from tests.ingest.helpers import write_export
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,10 +36,14 @@ def test_import_show_export_round_trip(tmp_path):
     assert "Traceback" not in result.stderr
     assert f"error {bad}: empty file" in result.stderr
     assert "2 files: 1 imported, 0 updated, 0 unchanged, 1 failed" in result.stdout
+    assert f"Gazetteer: {len(gazetteer.entries())} places and " in result.stdout  # before the index update
 
     again = run_cli(data, "import", str(good))
     assert again.returncode == 0, again.stderr
     assert "1 file: 0 imported, 0 updated, 1 unchanged, 0 failed" in again.stdout
+    assert "Gazetteer" not in again.stdout  # nothing missing: a re-load is quiet
+    # The record says "Shantung"; the gazetteer's Shandong finds it (the index built after the places came).
+    assert "209771" in run_cli(data, "search", "Shandong").stdout
 
     shown = run_cli(data, "show", "209771")
     assert shown.returncode == 0
@@ -55,6 +60,17 @@ def test_import_show_export_round_trip(tmp_path):
     out = tmp_path / "all.jsonl"
     assert run_cli(data, "export", "--output", str(out)).returncode == 0
     assert json.loads(out.read_text().splitlines()[0])["id"] == "209771"
+
+
+def test_init_and_places_bring_the_shipped_gazetteer(tmp_path):
+    data = tmp_path / "data"
+    first = run_cli(data, "init")
+    assert first.returncode == 0, first.stderr
+    assert f"Gazetteer: {len(gazetteer.entries())} places and " in first.stdout
+    assert "Gazetteer: 0 places and 0 name variants added" in run_cli(data, "init").stdout  # safe to run again
+    places = run_cli(data, "places")
+    assert places.returncode == 0 and "Gazetteer" not in places.stdout
+    assert "places with coordinates" in places.stdout
 
 
 def test_errors_are_one_line_without_traceback(tmp_path):
