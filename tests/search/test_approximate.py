@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from readingroom.catalog import gazetteer
 from readingroom.catalog.models import Record
 from readingroom.ingest.records import ContentItem, ParsedRecord
 from readingroom.search import ocr_noise, writer
@@ -31,8 +32,10 @@ def many_exact() -> list[ParsedRecord]:
 
 @pytest.fixture
 def plenty(db):
-    """The made-up records plus enough exact "Shantung railway" matches to fill a page."""
+    """The made-up records plus enough exact "Shantung railway" matches to fill a page, with the
+    gazetteer's places (Shantung is a name of Shandong, which mu-ocr-1 names)."""
     store_all(made_up_records() + many_exact())
+    gazetteer.load()
     writer.rebuild()
 
 
