@@ -31,6 +31,7 @@ from readingroom.catalog.models import (
     RecordAuthority,
     Repository,
 )
+from readingroom.catalog.page_text import refresh_text
 from readingroom.catalog.signals import announce
 
 from .records import AuthorityRef, CollectionRef, ContentItem, ParsedRecord, RepositoryRef, slugify_name
@@ -434,8 +435,7 @@ def _insert_rows(model: type[Model], field_names: list[str], rows: list[tuple]) 
 
 def _store_scan_pages(content: Content, item) -> None:
     # The scan's text is what OCR read from its pages, not the (empty) text the parser had.
-    from .pages import joined_page_text, store_pages
+    from .pages import store_pages
 
     store_pages(content, item.pages)
-    content.text = joined_page_text(content)
-    content.save(update_fields=["text"])
+    refresh_text(content)
