@@ -18,8 +18,7 @@ from PIL import Image
 from readingroom.catalog.models import Content, Page
 from readingroom.catalog.page_text import archive_page_text
 
-from .pipeline import StoreError
-from .records import PageSource
+from .records import PageSource, StoreError
 from .scans import sha256_stream
 
 
@@ -94,7 +93,7 @@ def store_page_image(source: PageSource) -> str:
     return name
 
 
-def store_pages(content: Content, sources: list[PageSource]) -> None:
+def write_pages(content: Content, sources: list[PageSource]) -> None:
     """Create or update the content's pages, position by position, without losing anything stored."""
     existing = {page.position: page for page in content.pages.all()}
     for position, source in enumerate(sources):
