@@ -31,7 +31,7 @@ class PageText(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        db_table = "ocr_pagetext"  # the OCR app's table, kept when the model joined the catalogue
+        db_table = "ocr_pagetext"  # the name the table has in existing archives: renaming it would gain nothing
         ordering = ["page", "-created", "-pk"]
 
     def __str__(self) -> str:
