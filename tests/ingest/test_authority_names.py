@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from readingroom.catalog.models import Authority
-from readingroom.ingest.pipeline import store_authority
+from readingroom.ingest.lookups import store_authority
 from readingroom.ingest.records import AuthorityRef, slugify_name
 
 

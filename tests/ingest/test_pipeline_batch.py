@@ -1,4 +1,4 @@
-"""The batched store (RecordStore.store_batch) keeps store_record's contract: the same rows, the same
+"""The batched store (RecordWriter.write_batch) keeps store_record's contract: the same rows, the same
 outcomes, the same refusals; and a bad record in a batch costs only itself."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.db import transaction
 
 from readingroom.catalog.models import Authority, Collection, Record
 from readingroom.ingest.frus_tei import FORMAT
-from readingroom.ingest.pipeline import Outcome, RecordStore, store_record
+from readingroom.ingest.pipeline import Outcome, RecordWriter, store_record
 from readingroom.ingest.records import ParsedRecord
 from readingroom.ingest.runner import ImportSummary, _store_batch
 
@@ -38,24 +38,24 @@ def test_batch_stores_what_store_record_stores(tmp_path):
     one_by_one = snapshot()
     wipe()
     with transaction.atomic():
-        outcomes = RecordStore().store_batch(records, source="v.xml")
+        outcomes = RecordWriter().write_batch(records, source="v.xml")
     assert outcomes == [Outcome.IMPORTED] * len(records)
     assert snapshot() == one_by_one
     stored = Record.objects.get(public_id="frus1944Test/d3")
     assert (str(stored.date_start), str(stored.date_end)) == ("1944-09-06", "1944-09-08")
     with transaction.atomic():
-        assert RecordStore().store_batch(records, source="v.xml") == [Outcome.UNCHANGED] * len(records)
+        assert RecordWriter().write_batch(records, source="v.xml") == [Outcome.UNCHANGED] * len(records)
 
 
 @pytest.mark.django_db
 def test_changed_and_repeated_records_in_one_batch(tmp_path):
     records = parsed_records(tmp_path)
     with transaction.atomic():
-        RecordStore().store_batch(records[:2])
+        RecordWriter().write_batch(records[:2])
     changed = ParsedRecord(**{**records[0].__dict__, "title": "A new title"})
     again = ParsedRecord(**{**records[2].__dict__, "title": "Second version"})
     with transaction.atomic():
-        outcomes = RecordStore().store_batch([changed, records[1], records[2], again])
+        outcomes = RecordWriter().write_batch([changed, records[1], records[2], again])
     assert outcomes == [Outcome.UPDATED, Outcome.UNCHANGED, Outcome.IMPORTED, Outcome.UPDATED]
     assert Record.objects.get(public_id=records[0].public_id).title == "A new title"
     assert Record.objects.get(public_id=records[2].public_id).title == "Second version"
@@ -73,11 +73,11 @@ def test_bad_record_is_refused_like_store_record_and_costs_only_itself(tmp_path,
     records = parsed_records(tmp_path)
     bad = ParsedRecord(**{**records[1].__dict__, field: value})
     with pytest.raises(ValidationError), transaction.atomic():
-        RecordStore().store_batch([records[0], bad])
+        RecordWriter().write_batch([records[0], bad])
     with pytest.raises(ValidationError):
         store_record(bad)
     summary = ImportSummary()
-    _store_batch([records[0], bad, records[2]], "v.xml", RecordStore(), summary, None)
+    _store_batch([records[0], bad, records[2]], "v.xml", RecordWriter(), summary, None)
     assert set(Record.objects.values_list("public_id", flat=True)) == {records[0].public_id, records[2].public_id}
     [problem] = summary.problems
     assert bad.public_id in problem.message and message in problem.message
@@ -103,7 +103,7 @@ def test_batch_announces_its_records_once_each_is_complete(tmp_path):
     records_changed.connect(changed, dispatch_uid="t-changed")
     try:
         with transaction.atomic():
-            RecordStore().store_batch(records, source="v.xml")
+            RecordWriter().write_batch(records, source="v.xml")
     finally:
         records_changed.disconnect(dispatch_uid="t-changed")
     assert sorted(s[0] for s in seen) == sorted(r.public_id for r in records)

@@ -18,12 +18,11 @@ from django.core.files.storage import default_storage
 from typer.testing import CliRunner
 
 import readingroom.ocr.commands  # noqa: F401  (registers the commands on the app)
-from readingroom.catalog.models import Content, Page, Record
+from readingroom.catalog.models import Content, Page, PageText, Record
 from readingroom.cli import app
 from readingroom.ingest.runner import run_import
 from readingroom.ocr.engine import OcrOptions
 from readingroom.ocr.jobs import make_job, select_pages
-from readingroom.ocr.models import PageText
 from readingroom.ocr.pool import run_local
 from readingroom.ocr.quality import cer
 from tests.ocr.processes import children, command_name, reading_child
@@ -225,8 +224,7 @@ def test_cleanup_defaults_come_from_the_setting(settings) -> None:
 
 def test_ocr_accept_keeps_a_page_staff_corrected(tmp_path: Path) -> None:
     from readingroom.catalog import corrections
-    from readingroom.catalog.models import Record
-    from readingroom.ocr.models import PageText
+    from readingroom.catalog.models import PageText, Record
 
     _import(tmp_path, access="public")
     assert CliRunner().invoke(app, ["ocr", "--record", "tg1", "--workers", "1"]).exit_code == 0

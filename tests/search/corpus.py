@@ -19,10 +19,10 @@ FRUS = CollectionRef("frus1944Quebec", "Conference at Quebec, 1944")
 
 
 def seed_record(path: Path) -> ParsedRecord:
-    """The seed export, parsed by the real importer (ingest/seed_export.py)."""
-    from readingroom.ingest.seed_export import SeedExportFormat
+    """The seed export, parsed by the real importer (ingest/archive_page_export.py)."""
+    from readingroom.ingest.archive_page_export import ArchivePageExportFormat
 
-    parsed = [item for item in SeedExportFormat().parse(path) if isinstance(item, ParsedRecord)]
+    parsed = [item for item in ArchivePageExportFormat().parse(path) if isinstance(item, ParsedRecord)]
     assert len(parsed) == 1, "the seed importer should yield one record"
     return parsed[0]
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Content, Correction, Page, Record
+from .page_text import joined_page_text
 from .signals import announce
 
 # Far beyond any document's text (a long FRUS document is ~100,000 characters), and below Django's 2.5 MB
@@ -163,7 +164,7 @@ def publish(t: Target, base_revision: int, user, comment: str = "") -> Correctio
         content = Content.objects.select_for_update().get(pk=t.content.pk)
         if t.page:
             Page.objects.filter(pk=t.page.pk).update(text=correction.text)
-            content.text = content.joined_page_text()
+            content.text = joined_page_text(content)
         else:
             # The importer's markup shows the imported text; the plain corrected text replaces it.
             content.text, content.markup = correction.text, ""

@@ -256,10 +256,6 @@ class Content(models.Model):
     def machine_read(self) -> bool:
         return self.kind == self.Kind.SCAN
 
-    def joined_page_text(self) -> str:
-        """A scan's text for reading and search: its pages' text in order, a blank line between pages."""
-        return "\n\n".join(t for t in self.pages.order_by("position").values_list("text", flat=True) if t.strip())
-
 
 class Footnote(models.Model):
     """An editor's or author's note attached to a point in a content's text (FRUS footnotes)."""
@@ -491,5 +487,6 @@ class Correction(models.Model):
 
 from .count_tables import AuthorityCount, CountedRecord, CountsState, PublicCount  # noqa: E402,F401  (catalog/counts.py)
 from .relations import Relation  # noqa: E402,F401  (record relations: catalog/relations.py)
+from .text_versions import PageText  # noqa: E402,F401  (a page's text history: catalog/page_text.py)
 from .themes import Theme, ThemeEntry, ThemeSection  # noqa: E402,F401  (models of the themes app part)
 from .withdrawn import WithdrawnRecord  # noqa: E402,F401  (tombstones of deleted records: catalog/withdrawn.py)

@@ -28,16 +28,18 @@ names_changed = Signal()
 relations_changed = Signal()
 
 
-def announce(pks: Iterable[int | None]) -> None:
-    """Tell listeners that these records changed (or were deleted)."""
+def announce(pks: Iterable[int | None], counted: bool = False) -> None:
+    """Tell listeners that these records changed (or were deleted). `counted`: the writer gave the public
+    counts these records itself (counts.count_new), so they need no recount."""
     unique = [pk for pk in dict.fromkeys(pks) if pk is not None]
     if unique:
-        records_changed.send(sender=Record, pks=unique)
+        records_changed.send(sender=Record, pks=unique, counted=counted)
 
 
 @receiver(records_changed, dispatch_uid="catalog-public-counts")
-def _count(sender, pks: list[int], **kwargs) -> None:
-    counts.follow(pks)
+def _count(sender, pks: list[int], counted: bool = False, **kwargs) -> None:
+    if not counted:
+        counts.follow(pks)
 
 
 @receiver(post_save, sender=Record, dispatch_uid="catalog-record-saved")

@@ -32,7 +32,7 @@ def register(fmt: Format) -> Format:
 
 
 # Modules that register a format when imported, tried in this order.
-FORMAT_MODULES = ["seed_export", "frus_tei", "scans", "archive_jsonl"]
+FORMAT_MODULES = ["archive_page_export", "frus_tei", "scans", "archive_jsonl"]
 
 
 def all_formats() -> list[Format]:

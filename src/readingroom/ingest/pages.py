@@ -16,9 +16,9 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from readingroom.catalog.models import Content, Page
+from readingroom.catalog.page_text import archive_page_text
 
-from .pipeline import StoreError
-from .records import PageSource
+from .records import PageSource, StoreError
 from .scans import sha256_stream
 
 
@@ -93,10 +93,8 @@ def store_page_image(source: PageSource) -> str:
     return name
 
 
-def store_pages(content: Content, sources: list[PageSource]) -> None:
+def write_pages(content: Content, sources: list[PageSource]) -> None:
     """Create or update the content's pages, position by position, without losing anything stored."""
-    from readingroom.ocr.history import archive_page_text
-
     existing = {page.position: page for page in content.pages.all()}
     for position, source in enumerate(sources):
         page = existing.get(position)
@@ -127,8 +125,3 @@ def store_pages(content: Content, sources: list[PageSource]) -> None:
             page.text = ""
             page.ocr_status = Page.OcrStatus.PENDING
         page.save()
-
-
-def joined_page_text(content: Content) -> str:
-    """A scan's text for reading and search: its pages' text in order, a blank line between pages."""
-    return content.joined_page_text()

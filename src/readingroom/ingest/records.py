@@ -1,5 +1,5 @@
 """Plain records that parsers yield. Parsers know nothing of Django: they fill these in and the
-pipeline (ingest/pipeline.py) stores them."""
+pipeline (ingest/pipeline.py) stores them, or says why it cannot (StoreError)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+
+class StoreError(Exception):
+    """A record that cannot be stored (e.g. a page file changed mid-import): reported, the rest goes on."""
 
 
 def slugify_name(text: str) -> str:

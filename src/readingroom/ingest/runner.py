@@ -17,10 +17,11 @@ from readingroom.catalog.models import Relation
 
 from . import prefetch
 from .formats import format_for
+from .lookups import Lookups
 from .missing import FileIds, Volumes, report_missing
-from .pipeline import Outcome, RecordStore, StoreError, store_record
+from .pipeline import Outcome, RecordWriter, store_record
 from .prefetch import read_ahead
-from .records import ParsedRecord, Problem
+from .records import ParsedRecord, Problem, StoreError
 from .relations import Stated, link_references
 
 # Records stored per transaction: big enough that commits are rare, small enough that an interrupted
@@ -143,13 +144,13 @@ def import_file(
         return
     fmt = format_for(path)
     if fmt is None:
-        _fail(summary, Problem(str(path), "not a format readingroom can import (seed export .txt, FRUS TEI .xml, "
-                                          "scans with a sidecar, a readingroom export .jsonl)"))
+        _fail(summary, Problem(str(path), "not a format readingroom can import (archive page export .txt, "
+                                          "FRUS TEI .xml, scans with a sidecar, a readingroom export .jsonl)"))
         return
     if hasattr(fmt, "import_into"):  # readingroom's own export: the catalogue's rows, stored as they are
         fmt.import_into(path, summary, on_record)
         return
-    store = RecordStore()
+    writer = RecordWriter()
     batch: list[ParsedRecord] = []
     # What the file held and is in the catalogue, kept as ids and references only (not whole records, so a
     # large file's import stays small): its references are linked once the whole file is stored.
@@ -176,13 +177,13 @@ def import_file(
                 continue
             batch.append(item)
             if len(batch) >= BATCH_SIZE:
-                stored.extend(_stated(_store_batch(batch, str(path), store, summary, on_record)))
+                stored.extend(_stated(_store_batch(batch, str(path), writer, summary, on_record)))
                 batch = []
     except OSError as exc:
         complete = False
         _fail(summary, Problem(str(path), f"cannot read: {exc.strerror or exc}"))
     if batch:
-        stored.extend(_stated(_store_batch(batch, str(path), store, summary, on_record)))
+        stored.extend(_stated(_store_batch(batch, str(path), writer, summary, on_record)))
     _link(stored, fmt, str(path), summary)
     if held is not None:
         summary.volumes.file_read(str(path), held, complete)
@@ -206,17 +207,17 @@ def _link(stored: list[Stated], fmt, source: str, summary: ImportSummary) -> Non
     summary.counts["unresolved"] += counts.unresolved
 
 
-def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, summary: ImportSummary,
+def _store_batch(batch: list[ParsedRecord], source: str, writer: RecordWriter, summary: ImportSummary,
                  on_record: Callable[[ParsedRecord, Outcome | None], None] | None) -> list[ParsedRecord]:
     """One transaction for the batch: an interrupted import loses at most this batch, which the next run
     stores again. If the batch fails, its records are stored one by one so only the bad one is lost."""
     try:
         with transaction.atomic():
-            outcomes: list[Outcome | None] = list(store.store_batch(batch, source=source))
+            outcomes: list[Outcome | None] = list(writer.write_batch(batch, source=source))
     except (ValidationError, DatabaseError, ValueError, StoreError):
-        store.forget()
+        writer.forget()
         outcomes = [_store_one(item, source, summary) for item in batch]
-    summary.problems.extend(Problem(source, warning, fatal=False) for warning in store.take_warnings())
+    summary.problems.extend(Problem(source, warning, fatal=False) for warning in writer.take_warnings())
     for item, outcome in zip(batch, outcomes, strict=True):
         if outcome is not None:
             summary.counts[outcome.value] += 1
@@ -226,10 +227,10 @@ def _store_batch(batch: list[ParsedRecord], source: str, store: RecordStore, sum
 
 
 def _store_one(item: ParsedRecord, source: str, summary: ImportSummary) -> Outcome | None:
-    store = RecordStore()  # its own: rows cached by a record that failed would be gone
+    lookups = Lookups()  # its own: rows cached by a record that failed would be gone
     try:
-        outcome = store_record(item, source=source, lookups=store)[1]
-        summary.problems.extend(Problem(source, warning, fatal=False) for warning in store.take_warnings())
+        outcome = store_record(item, source=source, lookups=lookups)[1]
+        summary.problems.extend(Problem(source, warning, fatal=False) for warning in lookups.take_warnings())
         return outcome
     except ValidationError as exc:
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from .errors import OcrError
+
 CLEANUP_STEPS = ("rotate", "deskew", "clean")
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 
@@ -87,8 +89,6 @@ def unpaper(image: Image.Image, work: Path) -> Image.Image:
                str(source), str(target)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0 or not target.exists():
-        from .engine import OcrError
-
         raise OcrError(f"unpaper failed: {done.stderr.strip()[-300:] or done.returncode}")
     with Image.open(target) as cleaned:
         cleaned.load()

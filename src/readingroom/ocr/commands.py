@@ -151,10 +151,8 @@ def ocr_accept(
     staff corrected keep it unless --replace-corrections says otherwise."""
     setup_django()
     ensure_database()
-    from readingroom.catalog.models import Correction
-
-    from .history import accept
-    from .models import PageText
+    from readingroom.catalog.models import Correction, PageText
+    from readingroom.catalog.page_text import accept
 
     if sum(bool(x) for x in (collection, record, all_)) != 1:
         fail("say which readings: --collection X, --record ID or --all")

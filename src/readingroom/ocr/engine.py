@@ -21,6 +21,7 @@ from PIL import Image, ImageFilter, ImageMath, ImageOps
 
 from . import resolution
 from .cleanup import CLEANUP_STEPS, apply_cleanup
+from .errors import OcrError
 from .hocr import parse_hocr
 
 TESSERACT = os.environ.get("READINGROOM_TESSERACT", "tesseract")
@@ -28,10 +29,6 @@ TIMEOUT_SECONDS = int(os.environ.get("READINGROOM_OCR_TIMEOUT", "600"))
 LOW_CONFIDENCE = 50.0  # a mean word confidence below this is worth a retry with normalised contrast
 INK_LEVEL = 240  # on a flattened page (paper = 255), darker than this is ink (even faint ink)
 _ESTIMATED = re.compile(r"Estimating resolution as (\d+)")
-
-
-class OcrError(Exception):
-    """A page that could not be read: the message says why, and is stored on the page."""
 
 
 @dataclass(frozen=True)

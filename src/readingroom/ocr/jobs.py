@@ -19,11 +19,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from readingroom.catalog.languages import tesseract_languages
-from readingroom.catalog.models import Content, Page, Record
+from readingroom.catalog.models import Content, Page, PageText, Record
+from readingroom.catalog.page_text import archive_page_text, page_facts, refresh_text
 
 from .engine import OcrError, OcrOptions, installed_languages, ocr_image
-from .history import archive_page_text, page_facts, refresh_content_text
-from .models import PageText
 
 DEFAULT_LANGUAGE = "eng"
 
@@ -146,7 +145,7 @@ def save_outcome(outcome: JobOutcome) -> str:
                 page.ocr_settings = {**outcome.settings, "settings_key": _settings_key(outcome.options)}
                 page.ocr_status, page.ocr_error = Page.OcrStatus.NO_TEXT, ""
                 page.save()
-                refresh_content_text(page.content)
+                refresh_text(page.content)
             return "no text"
         settings = {**outcome.settings, "settings_key": _settings_key(outcome.options)}
         duplicate = PageText.objects.filter(
@@ -178,5 +177,5 @@ def save_outcome(outcome: JobOutcome) -> str:
         page.ocr_engine, page.ocr_settings = outcome.engine, settings
         page.ocr_status, page.ocr_error = Page.OcrStatus.DONE, outcome.warning
         page.save()
-        refresh_content_text(page.content)
+        refresh_text(page.content)
     return "saved"

@@ -18,7 +18,15 @@ from readingroom.catalog.dates import DateError, parse_display_date
 from readingroom.catalog.languages import language_code, language_name
 
 from .formats import register
-from .records import CollectionRef, ContentItem, ParsedRecord, Problem, ReferenceItem, RepositoryRef
+from .records import (
+    CollectionRef,
+    ContentItem,
+    ParsedRecord,
+    Problem,
+    ReferenceItem,
+    RepositoryRef,
+    slugify_name,
+)
 from .text_files import TextFileError, read_text
 from .text_references import find_references
 
@@ -37,7 +45,7 @@ FOLDER = re.compile(r"^Folder\s*#?\s*(.+)$", re.IGNORECASE)
 US_STATE = re.compile(r"^[A-Z]{2}$")
 
 
-class SeedFormatError(TextFileError):
+class ArchivePageExportError(TextFileError):
     """The text reads, but not as an archive page export; `line` says where."""
 
 
@@ -53,7 +61,7 @@ class Citation:
     record_id: str = ""
 
 
-class SeedExportFormat:
+class ArchivePageExportFormat:
     name = "archive page export"
     states_references = True  # "Reurtel", "reference your telegram of ..." (ingest/text_references.py)
 
@@ -64,7 +72,7 @@ class SeedExportFormat:
         try:
             text, encoding = read_text(path)
             record, warnings = parse_export(text, fallback_id=path.stem)
-        except TextFileError as exc:  # SeedFormatError included
+        except TextFileError as exc:  # ArchivePageExportError included
             yield Problem(str(path), str(exc), line=exc.line)
             return
         if encoding != "utf-8":
@@ -74,7 +82,7 @@ class SeedExportFormat:
         yield record
 
 
-FORMAT = register(SeedExportFormat())
+FORMAT = register(ArchivePageExportFormat())
 
 
 def _nonblank(lines: list[str], start: int) -> int | None:
@@ -85,7 +93,7 @@ def _nonblank(lines: list[str], start: int) -> int | None:
 
 
 def parse_export(text: str, fallback_id: str = "") -> tuple[ParsedRecord, list[str]]:
-    """Parse one exported page. Raises SeedFormatError (with a line number) when it cannot."""
+    """Parse one exported page. Raises ArchivePageExportError (with a line number) when it cannot."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     warnings: list[str] = []
     label_at: dict[str, int] = {}
@@ -96,23 +104,23 @@ def parse_export(text: str, fallback_id: str = "") -> tuple[ParsedRecord, list[s
             if stripped == "Contents:":
                 break
     if not label_at:
-        raise SeedFormatError("not an archive page export: no 'Citation:', 'Summary:' or 'Contents:' label found")
+        raise ArchivePageExportError("not an archive page export: no 'Citation:', 'Summary:' or 'Contents:' label found")
     first_label = min(label_at.values())
 
     header = [i for i in range(first_label) if lines[i].strip()]
     if not header:
-        raise SeedFormatError("missing date and title: expected them before the first label", line=first_label + 1)
+        raise ArchivePageExportError("missing date and title: expected them before the first label", line=first_label + 1)
     date_line = header[0]
     date_text = lines[date_line].strip()
     try:
         date_edtf = parse_display_date(date_text)
     except DateError as exc:
         if len(header) == 1:
-            raise SeedFormatError(f"missing date: the first line should be the record's date, then the title "
+            raise ArchivePageExportError(f"missing date: the first line should be the record's date, then the title "
                                   f"(found only {date_text[:60]!r})", line=date_line + 1) from None
-        raise SeedFormatError(f"{exc} (expected e.g. 'February 2, 1944')", line=date_line + 1) from None
+        raise ArchivePageExportError(f"{exc} (expected e.g. 'February 2, 1944')", line=date_line + 1) from None
     if len(header) == 1:
-        raise SeedFormatError("missing title: expected it after the date line", line=date_line + 2)
+        raise ArchivePageExportError("missing title: expected it after the date line", line=date_line + 2)
     title = " ".join(lines[i].strip() for i in header[1:])
 
     ordered = sorted(label_at.items(), key=lambda kv: kv[1])
@@ -163,12 +171,10 @@ def parse_export(text: str, fallback_id: str = "") -> tuple[ParsedRecord, list[s
     classification, document_type = describe(title, [i.text for i in items if i.kind != "scan"])
     record_id = citation.record_id or fallback_id
     if not record_id:
-        raise SeedFormatError("no record id: the citation has no record URL and the file has no name")
+        raise ArchivePageExportError("no record id: the citation has no record URL and the file has no name")
     repository = RepositoryRef(citation.repository, citation.place) if citation.repository else None
     collection = None
     if citation.collection:
-        from .pipeline import slugify_name
-
         collection = CollectionRef(identifier=slugify_name(citation.collection), title=citation.collection,
                                    repository=repository)
     record = ParsedRecord(

@@ -1,15 +1,26 @@
-"""Text history of pages: what was read before stays, and a new reading waits until it is accepted."""
+"""A scan's text in one place: the pages' text joined into their content's text, and the history of each
+page's text (what was read before stays; a new reading waits until it is accepted). Import (a page's file
+replaced) and OCR (a new reading) both go through here."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from readingroom.catalog.models import Content, Page
-
-from .models import PageText
+from .models import Content, Page, PageText
 
 # Facts about the page's original that stay with the page whatever reading it shows.
 PAGE_FACTS = ("original", "frame", "text_layer")
+
+
+def joined_page_text(content: Content) -> str:
+    """A scan's text for reading and search: its pages' text in order, a blank line between pages."""
+    return "\n\n".join(t for t in content.pages.order_by("position").values_list("text", flat=True) if t.strip())
+
+
+def refresh_text(content: Content) -> None:
+    """Save the content's text as its pages' joined text (after a page's text changed)."""
+    content.text = joined_page_text(content)
+    content.save(update_fields=["text"])
 
 
 def page_facts(page: Page) -> dict:
@@ -38,13 +49,6 @@ def archive_page_text(page: Page, note: str = "", keep_empty: bool = True) -> Pa
     )
 
 
-def refresh_content_text(content: Content) -> None:
-    from readingroom.ingest.pages import joined_page_text
-
-    content.text = joined_page_text(content)
-    content.save(update_fields=["text"])
-
-
 def accept(version: PageText) -> None:
     """Make a proposed reading the page's text; the reading it replaces becomes history."""
     with transaction.atomic():
@@ -57,4 +61,4 @@ def accept(version: PageText) -> None:
         page.save()
         version.status = PageText.Status.ACCEPTED
         version.save(update_fields=["status"])
-        refresh_content_text(page.content)
+        refresh_text(page.content)

@@ -1,14 +1,12 @@
 """The history of a page's text: every OCR result and every replaced original, so nothing read is lost.
 
-A page's current text lives on catalog.Page. A re-OCR with other settings is stored here as *proposed*
-and the page keeps its accepted text until someone accepts the new one (`readingroom ocr-accept`).
-"""
+A page's current text lives on Page. A re-OCR with other settings is stored here as *proposed* and the
+page keeps its accepted text until someone accepts the new one (`readingroom ocr-accept`). What reads
+and writes these rows: catalog/page_text.py."""
 
 from __future__ import annotations
 
 from django.db import models
-
-from readingroom.catalog.models import Page
 
 
 class PageText(models.Model):
@@ -17,7 +15,7 @@ class PageText(models.Model):
         ACCEPTED = "accepted", "Accepted (shown)"
         SUPERSEDED = "superseded", "Superseded"
 
-    page = models.ForeignKey(Page, related_name="text_versions", on_delete=models.CASCADE)
+    page = models.ForeignKey("catalog.Page", related_name="text_versions", on_delete=models.CASCADE)
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     # The original the text was read from: it changes when a re-import brings a new version of the file.
     image_name = models.CharField(max_length=500, blank=True)
@@ -33,6 +31,7 @@ class PageText(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "ocr_pagetext"  # the name the table has in existing archives: renaming it would gain nothing
         ordering = ["page", "-created", "-pk"]
 
     def __str__(self) -> str:

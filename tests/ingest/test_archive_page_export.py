@@ -6,8 +6,8 @@ import pytest
 
 from readingroom.catalog.citations import chicago
 from readingroom.catalog.models import Record
+from readingroom.ingest.archive_page_export import parse_citation, parse_export
 from readingroom.ingest.runner import run_import
-from readingroom.ingest.seed_export import parse_citation, parse_export
 from tests.conftest import shared_path
 
 from .helpers import SEED_SCAN, SEED_TRANSCRIPT, export_text, write_export
