@@ -116,7 +116,7 @@ def test_places_command_locates_lists_and_summarises(tmp_path, process_database)
     if process_database:
         env["DATABASE_URL"] = process_database
     setup = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'readingroom.settings'); "
-             "from readingroom.cli import setup_django; setup_django(); "
+             "from readingroom.cli.app import open_archive; open_archive(); "
              "from readingroom.catalog.models import Authority as A; "
              "A.objects.create(kind='place', identifier='place-warsaw', preferred_name='Warsaw'); "
              "A.objects.create(kind='place', identifier='place-springfield', preferred_name='Springfield'); "

@@ -17,7 +17,6 @@ from rapidfuzz import fuzz
 from readingroom.catalog.dates import DateError, parse_display_date
 from readingroom.catalog.languages import language_code, language_name
 
-from .formats import register
 from .records import CollectionRef, ContentItem, ParsedRecord, Problem, ReferenceItem, RepositoryRef
 from .text_files import TextFileError, read_text
 from .text_references import find_references
@@ -74,7 +73,7 @@ class SeedExportFormat:
         yield record
 
 
-FORMAT = register(SeedExportFormat())
+FORMAT = SeedExportFormat()
 
 
 def _nonblank(lines: list[str], start: int) -> int | None:
