@@ -235,6 +235,8 @@ LOGGING = {
 
 # OCR scale-out: Celery workers on any number of machines share this Redis broker (empty: local pool only).
 READINGROOM_BROKER_URL = os.environ.get("READINGROOM_BROKER_URL", "")
+# Seconds after which a page a worker took but never acknowledged goes back to the queue (a lost machine).
+READINGROOM_CELERY_VISIBILITY_TIMEOUT = _int("READINGROOM_CELERY_VISIBILITY_TIMEOUT", 3600)
 # Imports: images above this many pixels are refused (decompression bombs); 150 MP is a 600 dpi scan of an
 # A2 sheet.
 READINGROOM_MAX_PAGE_PIXELS = _int("READINGROOM_MAX_PAGE_PIXELS", 150_000_000)
