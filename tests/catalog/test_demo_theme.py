@@ -11,7 +11,7 @@ from rich.console import Console
 
 from readingroom.catalog import theme_files
 from readingroom.catalog.models import Content, Record, Theme, ThemeEntry
-from readingroom.cli import DEMO_HOOKS, sample_data_dir
+from readingroom.cli import sample_data_dir
 from readingroom.ingest.runner import run_import
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _quotations() -> list[str]:
 
 
 def test_the_demo_loads_the_sample_theme(samples, client):
-    assert "readingroom.catalog.theme_files" in DEMO_HOOKS
+    # That `readingroom demo` loads it is tested end to end in tests/test_cli.py.
     loaded = theme_files.load_folder()
     assert loaded.created == [SLUG] and loaded.missing_records == []
     theme = Theme.objects.get(slug=SLUG)
@@ -81,8 +81,8 @@ def test_missing_records_are_reported_and_a_broken_file_is_one_message(tmp_path,
 
 def test_the_demo_hook_prints_one_line(samples, capsys):
     console = Console(force_terminal=False, width=200)
-    theme_files.after_demo_import(console)
-    theme_files.after_demo_import(console)
+    theme_files.load_sample_themes(console)
+    theme_files.load_sample_themes(console)
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["Sample themes: 1 created, 0 already there (left as they are)",
                      "Sample themes: 0 created, 1 already there (left as they are)"]

@@ -31,7 +31,6 @@ def five(*, without: tuple[int, ...] = (), volume: str = "frus1944Test") -> str:
 
 
 def import_(*args: str):
-    import readingroom.search.commands  # noqa: F401  (the command modules the real CLI loads)
     from readingroom.cli import app
 
     return CliRunner().invoke(app, ["import", *args])

@@ -180,15 +180,15 @@ def test_second_run_reports_everything_unchanged(volume):
 
 
 @pytest.mark.django_db
-def test_reading_ahead_in_another_process_changes_nothing(tmp_path, monkeypatch):
+def test_reading_ahead_in_another_process_changes_nothing(tmp_path, settings):
     path = write(tmp_path / "frus1944Test.xml", volume_xml([telegram(n, 1 + n % 28) for n in range(1, 301)], chapters=3))
-    monkeypatch.setenv("READINGROOM_READ_AHEAD", "0")
+    settings.READINGROOM_READ_AHEAD = False
     alone = run_import([str(path)])
     in_process = snapshot()
     Record.objects.all().delete()
     Collection.objects.all().delete()
     Authority.objects.all().delete()
-    monkeypatch.setenv("READINGROOM_READ_AHEAD", "1")
+    settings.READINGROOM_READ_AHEAD = True
     ahead = run_import([str(path)])
     assert alone.counts == ahead.counts and [str(p) for p in alone.problems] == [str(p) for p in ahead.problems]
     assert snapshot() == in_process

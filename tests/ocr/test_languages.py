@@ -11,7 +11,6 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from typer.testing import CliRunner
 
-import readingroom.ocr.commands  # noqa: F401  (registers the commands on the app)
 from readingroom.catalog.models import Page, Record
 from readingroom.cli import app, sample_data_dir
 from readingroom.ingest.runner import run_import

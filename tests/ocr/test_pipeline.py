@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from typer.testing import CliRunner
 
-import readingroom.ocr.commands  # noqa: F401  (registers the commands on the app)
 from readingroom.catalog.models import Content, Page, PageText, Record
 from readingroom.cli import app
 from readingroom.ingest.runner import run_import
@@ -195,12 +194,12 @@ def test_demo_hook_reads_the_sample_scans() -> None:
     from rich.console import Console
 
     from readingroom.cli import sample_data_dir
-    from readingroom.ocr.demo import after_demo_import
+    from readingroom.ocr.demo import read_sample_scans
     from readingroom.ocr.report import quality_rows
 
     assert run_import([str(sample_data_dir() / "scans")]).ok
     console = Console(record=True, width=200)
-    after_demo_import(console)
+    read_sample_scans(console)
     assert "Sample scans: 2 pages read by OCR" in console.export_text()
     [row] = quality_rows()
     assert row["record"] == "209771-typed-scan" and row["pending"] == 0 and row["failed"] == 0

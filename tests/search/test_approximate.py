@@ -128,7 +128,6 @@ def test_search_page_offers_and_applies_approximate_matches(plenty, client):
 
 
 def test_cli_says_when_approximate_matches_were_left_out(plenty):
-    import readingroom.search.commands  # noqa: F401
     from readingroom.cli import app
 
     runner = CliRunner()

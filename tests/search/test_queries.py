@@ -103,7 +103,6 @@ def test_parser_trees():
 
 
 def test_malformed_queries_never_fail_in_search_web_or_cli(made_up, client):
-    import readingroom.search.commands  # noqa: F401  (registers the commands)
     from readingroom.cli import app
 
     runner = CliRunner()

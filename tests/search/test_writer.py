@@ -117,7 +117,6 @@ def test_schema_version_change_needs_a_rebuild(made_up):
     stale = search("Danzig")
     assert not stale.available and "being built" in stale.messages[0] and "another version" in stale.failure
 
-    import readingroom.search.commands  # noqa: F401
     from readingroom.cli import app
 
     result = CliRunner().invoke(app, ["index", "--if-needed"])
@@ -140,7 +139,6 @@ def test_index_files_are_a_real_tantivy_index(made_up):
 
 
 def test_cli_index_check_and_search(made_up):
-    import readingroom.search.commands  # noqa: F401
     from readingroom.cli import app
 
     runner = CliRunner()
@@ -158,7 +156,6 @@ def test_cli_index_check_and_search(made_up):
 
 
 def test_import_makes_records_searchable_at_once(db):
-    import readingroom.search.commands  # noqa: F401
     from readingroom.cli import app, sample_data_dir
 
     seed = sample_data_dir() / "records" / "wilson-center-209771.txt"

@@ -15,6 +15,7 @@ CHUNK = 1000
 
 
 def main(source_url: str) -> None:
+    # The settings module to load: what makes the settings readable at all, so not itself a setting.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
     import dj_database_url
     from django.conf import settings

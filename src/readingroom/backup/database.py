@@ -89,6 +89,7 @@ def restore_native(engine: str, snapshot_file: Path, db: dict) -> None:
 def copy_rows(source_url: str, target_env: dict[str, str]) -> None:
     """Copy every row from the database at `source_url` into the (migrated, empty) one that `target_env`'s
     DATABASE_URL names: a process of its own, whose default database is the target."""
+    # The child's environment: this one's (where DATABASE_URL names the source), with the target's over it.
     result = subprocess.run([sys.executable, "-m", "readingroom.backup.copy", source_url],
                             env={**os.environ, **target_env}, capture_output=True, text=True)
     if result.returncode != 0:

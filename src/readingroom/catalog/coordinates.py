@@ -185,9 +185,7 @@ def _store(authority: Authority, match: Match) -> None:
 
 
 def after_import(console) -> None:
-    """An import hook of the command line (cli.IMPORT_HOOKS): new places are looked up at once."""
+    """After the command line changed the catalogue (an import, a merge): new places are looked up at once."""
     if unlocated_places().exists():
         console.print(f"Places: {locate().line()}", highlight=False)
 
-
-after_demo_import = after_import

@@ -85,7 +85,8 @@ def load_folder(folder: Path = SAMPLE_THEMES) -> Loaded:
     return loaded
 
 
-def after_demo_import(console) -> None:
+def load_sample_themes(console) -> None:
+    """Load the sample themes `readingroom demo` shows, reporting on the console."""
     try:
         loaded = load_folder()
     except ThemeFileError as exc:

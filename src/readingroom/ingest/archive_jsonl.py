@@ -36,7 +36,6 @@ from readingroom.catalog.models import (
 from readingroom.catalog.relations import Relation
 from readingroom.catalog.themes import Theme, ThemeEntry, ThemeSection
 
-from .formats import register
 from .records import Problem
 
 FORMAT = "readingroom-archive/1"
@@ -401,4 +400,4 @@ def store_theme(data: dict) -> None:
         raise ArchiveError(str(exc)) from exc
 
 
-archive = register(ArchiveFormat())
+archive = ArchiveFormat()

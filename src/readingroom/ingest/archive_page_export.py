@@ -17,7 +17,6 @@ from rapidfuzz import fuzz
 from readingroom.catalog.dates import DateError, parse_display_date
 from readingroom.catalog.languages import language_code, language_name
 
-from .formats import register
 from .records import (
     CollectionRef,
     ContentItem,
@@ -82,7 +81,7 @@ class ArchivePageExportFormat:
         yield record
 
 
-FORMAT = register(ArchivePageExportFormat())
+FORMAT = ArchivePageExportFormat()
 
 
 def _nonblank(lines: list[str], start: int) -> int | None:

@@ -6,7 +6,6 @@ A format is a module-level object with `name`, `accepts(path) -> bool` and
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -22,30 +21,15 @@ class Format(Protocol):
     def parse(self, path: Path) -> Iterator[ParsedRecord | Problem]: ...
 
 
-_REGISTRY: list[Format] = []
-
-
-def register(fmt: Format) -> Format:
-    if fmt not in _REGISTRY:
-        _REGISTRY.append(fmt)
-    return fmt
-
-
-# Modules that register a format when imported, tried in this order.
-FORMAT_MODULES = ["archive_page_export", "frus_tei", "scans", "archive_jsonl"]
-
-
 def all_formats() -> list[Format]:
+    """Every format, in the order a file is offered to them (the first that accepts it reads it)."""
     # Imported on first use, not at Django start-up.
-    for module in FORMAT_MODULES:
-        name = f"{__package__}.{module}"
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # A format listed before its module is merged: skip it rather than break every import.
-            if exc.name != name:
-                raise
-    return list(_REGISTRY)
+    from .archive_jsonl import archive
+    from .archive_page_export import FORMAT as ARCHIVE_PAGE_EXPORT
+    from .frus_tei import FORMAT as FRUS_TEI
+    from .scans import SCANS
+
+    return [ARCHIVE_PAGE_EXPORT, FRUS_TEI, SCANS, archive]
 
 
 def format_for(path: Path) -> Format | None:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from .formats import register
 from .frus_document import OFFICE_OF_THE_HISTORIAN, Volume, clip, convert_document, front_matter_entities
 from .records import CollectionRef, ParsedRecord, Problem, RepositoryRef
 from .tei_transcript import FRUS_NS, TEI_NS, XML_ID, plain_text
@@ -74,7 +73,7 @@ class FrusTeiFormat:
         return VolumeReader(path).records()
 
 
-FORMAT = register(FrusTeiFormat())
+FORMAT = FrusTeiFormat()
 
 
 @dataclass

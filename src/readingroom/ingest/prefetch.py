@@ -24,16 +24,15 @@ AHEAD = 12  # chunks received and waiting: the reader runs up to three batches a
 
 
 def enabled() -> bool:
-    """READINGROOM_READ_AHEAD=1 or 0 decides; by default, read ahead only while a core is idle: on a busy
-    machine the second process competes for the same core, and sending records between the processes
+    """READINGROOM_READ_AHEAD (the setting) decides; by default, read ahead only while a core is idle: on a
+    busy machine the second process competes for the same core, and sending records between the processes
     costs more than it saves (benchmarks/RESULTS.md)."""
+    from django.conf import settings
+
     if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
         return False
-    setting = os.environ.get("READINGROOM_READ_AHEAD", "").strip().lower()
-    if setting in {"1", "yes", "on", "true"}:
-        return True
-    if setting in {"0", "no", "off", "false"}:
-        return False
+    if settings.READINGROOM_READ_AHEAD is not None:
+        return settings.READINGROOM_READ_AHEAD
     return os.getloadavg()[0] <= (os.cpu_count() or 1) - 1
 
 

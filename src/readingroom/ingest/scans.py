@@ -12,19 +12,18 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import unicodedata
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.conf import settings
 from PIL import Image
 
 from readingroom.catalog.dates import DateError, parse_edtf
 from readingroom.catalog.languages import language_code
 
-from .formats import register
 from .paths import ScanError, resolve_inside
 from .records import (
     CollectionRef,
@@ -40,8 +39,6 @@ from .sidecar_texts import TRANSLATION_COLUMN, texts_from_row
 SIDECARS = ("sidecar.csv", "sidecar.json", "records.csv", "records.json")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 PDF_SUFFIXES = {".pdf"}
-# Refuse images above this many pixels (decompression bombs): 150 MP is a 600 dpi scan of an A2 sheet.
-MAX_PAGE_PIXELS = int(os.environ.get("READINGROOM_MAX_PAGE_PIXELS", str(150_000_000)))
 PDF_RENDER_DPI = 300
 MAX_PDF_PAGES = 5000
 
@@ -75,6 +72,7 @@ def sha256_file(path: Path) -> str:
 
 def check_image(path: Path, name: str, checksum: str) -> list[PageSource]:
     """Each frame of an image file, fully decoded once so truncated or corrupt files are caught now."""
+    limit = settings.READINGROOM_MAX_PAGE_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -84,10 +82,10 @@ def check_image(path: Path, name: str, checksum: str) -> list[PageSource]:
                 for frame in range(frames):
                     image.seek(frame)
                     width, height = image.size
-                    if width * height > MAX_PAGE_PIXELS:
+                    if width * height > limit:
                         raise ScanError(
                             f"{name}: page {frame + 1} is {width}x{height} pixels, above the limit of "
-                            f"{MAX_PAGE_PIXELS:,} (a decompression bomb or an oversized scan); refused"
+                            f"{limit:,} (a decompression bomb or an oversized scan); refused"
                         )
                     image.load()
                     dpi = image.info.get("dpi")
@@ -102,7 +100,7 @@ def check_image(path: Path, name: str, checksum: str) -> list[PageSource]:
         # Pillow refuses far-oversized images before we can measure them; say it the same way.
         declared = re.search(r"\((\d+) pixels\)", str(exc))
         size = f"{int(declared.group(1)):,} pixels" if declared else "too many pixels"
-        raise ScanError(f"{name}: the image declares {size}, above the limit of {MAX_PAGE_PIXELS:,} "
+        raise ScanError(f"{name}: the image declares {size}, above the limit of {limit:,} "
                         "(a decompression bomb or an oversized scan); refused") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ScanError(f"{name}: not a readable image ({exc})") from exc
@@ -177,6 +175,7 @@ def check_pdf(path: Path, name: str, checksum: str) -> tuple[list[PageSource], l
     """Each page of a PDF, with its own text layer when that is good; notes say when it was not."""
     import pypdfium2 as pdfium
 
+    limit = settings.READINGROOM_MAX_PAGE_PIXELS
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -196,10 +195,10 @@ def check_pdf(path: Path, name: str, checksum: str) -> tuple[list[PageSource], l
             try:
                 width_pt, height_pt = page.get_size()
                 width, height = round(width_pt / 72 * PDF_RENDER_DPI), round(height_pt / 72 * PDF_RENDER_DPI)
-                if width * height > MAX_PAGE_PIXELS:
+                if width * height > limit:
                     raise ScanError(
                         f"{name}: page {index + 1} would be {width}x{height} pixels at {PDF_RENDER_DPI} dpi, above the "
-                        f"limit of {MAX_PAGE_PIXELS:,}; refused"
+                        f"limit of {limit:,}; refused"
                     )
                 textpage = page.get_textpage()
                 try:
@@ -427,4 +426,4 @@ class ScanFolder:
                            contents=[ContentItem(kind="scan", pages=pages)])
 
 
-SCANS = register(ScanFolder())
+SCANS = ScanFolder()

@@ -46,6 +46,7 @@ def detect_rotation(image: Image.Image, work: Path) -> int:
     """Tesseract's orientation detection (OSD); 0 when it cannot tell (too little text)."""
     source = work / "osd.png"
     image.save(source, compress_level=1)
+    # Tesseract's environment (PATH, TESSDATA_PREFIX pass through), on one thread: pages run in parallel.
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     done = subprocess.run(["tesseract", str(source), "-", "--psm", "0", "-l", "osd"], capture_output=True,
                           text=True, env=env, timeout=300, check=False)

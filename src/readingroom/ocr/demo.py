@@ -1,11 +1,11 @@
-"""After `readingroom demo` imports the sample records: read their scanned pages, so the demo shows OCR."""
+"""Reading the sample records' scanned pages after `readingroom demo` imports them, so the demo shows OCR."""
 
 from __future__ import annotations
 
 from rich.console import Console
 
 
-def after_demo_import(console: Console) -> None:
+def read_sample_scans(console: Console) -> None:
     from .engine import tesseract_available
     from .jobs import configured_options, make_job, select_pages
     from .pool import run_local

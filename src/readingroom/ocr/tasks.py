@@ -14,6 +14,7 @@ import os
 import django
 from celery import Celery
 
+# The settings module to load: what makes the settings readable at all, so not itself a setting.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
 django.setup()
 
@@ -32,7 +33,7 @@ app.conf.update(
     worker_prefetch_multiplier=1,  # a page takes seconds: do not hoard messages another worker could take
     result_expires=24 * 3600,
     # An unacknowledged message goes back to the queue after this long (a whole worker machine lost).
-    broker_transport_options={"visibility_timeout": int(os.environ.get("READINGROOM_CELERY_VISIBILITY_TIMEOUT", "3600"))},
+    broker_transport_options={"visibility_timeout": settings.READINGROOM_CELERY_VISIBILITY_TIMEOUT},
     broker_connection_retry_on_startup=True,
 )
 

@@ -178,6 +178,7 @@ def _forget_connections() -> None:
 
 
 def main() -> int:
+    # The settings module to load: what makes the settings readable at all, so not itself a setting.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
     import django
 

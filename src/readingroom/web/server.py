@@ -34,6 +34,7 @@ def serve_waitress(fd: int, threads: int) -> None:
 
 
 def main(argv: list[str]) -> int:
+    # The settings module to load: what makes the settings readable at all, so not itself a setting.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
     fd, threads, workers = (int(a) for a in argv)
     if workers == 1:

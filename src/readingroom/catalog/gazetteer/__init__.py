@@ -82,5 +82,3 @@ def after_import(console) -> None:
     if any(made):
         console.print(loaded_line(made), highlight=False)
 
-
-after_demo_import = after_import

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from readingroom.catalog import counts as kept
 from readingroom.catalog.models import Authority, AuthorityCount, RecordAuthority, visible_q
+from readingroom.standards.catalogue_json import authority_detail, record_summary
 from readingroom.web import keyset
 from readingroom.web.access import sees_restricted
-from readingroom.web.serializers import authority_detail, record_summary
 from readingroom.web.views.documents import UNDATED
 
 LINK_ORDER = keyset.Order(("sort_date", "record__public_id", "role"), (keyset.DATE, keyset.TEXT, keyset.TEXT),

@@ -31,9 +31,9 @@ from readingroom.catalog.models import (
     Repository,
     sees_restricted,
 )
+from readingroom.standards.catalogue_json import record_summary
 from readingroom.web import histogram, keyset
 from readingroom.web.interface_language import current
-from readingroom.web.serializers import record_summary
 
 PER_PAGE = 50
 KINDS = {"people": "person", "places": "place", "organizations": "organization", "subjects": "subject"}

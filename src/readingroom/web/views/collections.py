@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, render
 
 from readingroom.catalog import counts as kept
 from readingroom.catalog.models import Collection, Record
+from readingroom.standards.catalogue_json import collection_summary, record_summary
 from readingroom.web import keyset
 from readingroom.web.access import collections_with_records, sees_restricted
-from readingroom.web.serializers import collection_summary, record_summary
 from readingroom.web.views.documents import collection_order
 
 ORDER = keyset.Order(("position", "sort_date", "public_id"), (keyset.INT, keyset.DATE, keyset.TEXT),

@@ -350,7 +350,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
 
 
 def _json_data(request: HttpRequest, record: Record) -> dict:
-    from readingroom.web.serializers import record_detail
+    from readingroom.standards.catalogue_json import record_detail
 
     data = record_detail(record)
     around = surroundings(request, record)

@@ -8,8 +8,8 @@ from readingroom.catalog import counts as kept
 from readingroom.catalog.dates import display_date
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import CountedRecord, Record, sees_restricted
+from readingroom.standards.catalogue_json import record_summary
 from readingroom.web.interface_language import current
-from readingroom.web.serializers import record_summary
 from readingroom.web.views.browse import collection_tree
 
 

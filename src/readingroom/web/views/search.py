@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from readingroom import search as searching
 from readingroom.search import ADVANCED_FIELDS, DIMENSIONS
+from readingroom.standards.catalogue_json import collection_summary
 from readingroom.web import search_timeline
-from readingroom.web.serializers import collection_summary
 from readingroom.web.views import export
 
 log = logging.getLogger(__name__)

@@ -21,11 +21,11 @@ from readingroom.catalog.models import (
     ThemeSection,
     visible_q,
 )
+from readingroom.standards.catalogue_json import record_summary
 from readingroom.web import markdown
 from readingroom.web.access import sees_restricted
 from readingroom.web.interface_language import current
 from readingroom.web.place_map import POPUP_RECORDS, feature_collection, for_records, map_labels
-from readingroom.web.serializers import record_summary
 from readingroom.web.views.documents import UNDATED
 
 COVER_BOX = (600, 400)  # the largest cover shown, in CSS pixels

@@ -1,9 +1,8 @@
-"""`readingroom backup`, `restore` and `migrate-to`, added to the CLI's typer app."""
+"""`readingroom backup`, `restore` and `migrate-to`: the archive in one file, and moving it to another database."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -11,9 +10,9 @@ from typing import Annotated
 
 import typer
 
-from readingroom.cli import app, console, fail, out, progress, setup_django
+from readingroom.backup import archive, database
 
-from . import archive, database
+from .app import app, console, django_settings, fail, open_archive, out, progress
 
 
 @app.command()
@@ -23,7 +22,7 @@ def backup(
     """Back up the archive into one file: a consistent database snapshot (safe while the server runs), the
     originals and page images, and a manifest of checksums and versions. The search index and caches are
     left out: `restore` makes them again."""
-    setup_django()
+    open_archive()
     from django.conf import settings
     from django.db.migrations.recorder import MigrationRecorder
 
@@ -92,10 +91,8 @@ def restore(
     """Restore a backup into an empty data directory (READINGROOM_DATA_DIR; with DATABASE_URL, into that
     empty PostgreSQL database), after checking every file's checksum; then rebuild the search index and
     the public counts."""
-    # Before Django starts: setting up would create the data directory's database and key.
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")
-    from django.conf import settings
-
+    # Before Django is set up: setting up would create the data directory's database and key.
+    settings = django_settings()
     data_dir = Path(settings.DATA_DIR)
     db = settings.DATABASES["default"]
     if not file.is_file():
@@ -135,7 +132,7 @@ def restore(
         import shutil
 
         shutil.rmtree(scratch, ignore_errors=True)
-    setup_django()  # a new secret key (backups hold none), and migrations newer than the backup's
+    open_archive()  # a new secret key (backups hold none), and migrations newer than the backup's
     from readingroom import search
 
     with progress() as bar:
@@ -156,7 +153,7 @@ def migrate_to(
     """Copy the archive's database into another, empty one (e.g. from SQLite to PostgreSQL). The data
     directory's files stay where they are; afterwards set DATABASE_URL to the new one and run
     `readingroom index --rebuild`."""
-    setup_django()
+    open_archive()
     import dj_database_url
     from django.conf import settings
 

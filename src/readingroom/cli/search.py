@@ -1,4 +1,4 @@
-"""`readingroom index` and `readingroom search`, added to the CLI's typer app."""
+"""`readingroom index` and `readingroom search`: keep the search index up to date, and search from a terminal."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from readingroom.cli import app, console, ensure_database, fail, out, progress, setup_django
+from readingroom import search
+
+from .app import app, console, fail, open_archive, out, progress
 
 
 @app.command()
@@ -18,31 +20,27 @@ def index(
     check: Annotated[bool, typer.Option("--check", help="Compare the index with the database and repair drift")] = False,
 ) -> None:
     """Bring the search index up to date: apply queued changes (default), rebuild, or check it."""
-    setup_django()
-    ensure_database()
-    from readingroom.search import writer
-    from readingroom.search.index_dir import IndexUnavailable, WriterBusy
-
+    open_archive()
     if sum([rebuild, if_needed, check]) > 1:
         fail("choose one of --rebuild, --if-needed and --check")
     try:
-        if rebuild or (if_needed and writer.needs_rebuild()) or (not check and writer.needs_rebuild()):
-            total = writer.record_count()
+        if rebuild or (if_needed and search.needs_rebuild()) or (not check and search.needs_rebuild()):
+            total = search.record_count()
             with progress() as bar:
                 task = bar.add_task("Indexing", total=total or None, rate="")
-                report = writer.rebuild(on_progress=lambda n: bar.update(task, advance=n, rate=""))
+                report = search.rebuild(on_progress=lambda n: bar.update(task, advance=n, rate=""))
         elif if_needed:
-            report = writer.drain()
+            report = search.drain()
         elif check:
-            total = writer.record_count()
+            total = search.record_count()
             with progress() as bar:
                 task = bar.add_task("Checking", total=total or None, rate="")
-                report = writer.check(on_progress=lambda n: bar.update(task, advance=n, rate=""))
+                report = search.check(on_progress=lambda n: bar.update(task, advance=n, rate=""))
         else:
-            report = writer.drain()
-    except WriterBusy as exc:
+            report = search.drain()
+    except search.WriterBusy as exc:
         fail(f"{exc}; try again when it has finished")
-    except IndexUnavailable as exc:
+    except search.IndexUnavailable as exc:
         fail(f"{exc}; run `readingroom index --rebuild`")
     out.print(f"Search index: {report.line()}", highlight=False)
 
@@ -76,20 +74,17 @@ def search_command(
     )] = False,
 ) -> None:
     """Search the archive and print the best matches as a table."""
-    setup_django()
-    ensure_database()
+    open_archive()
     from types import SimpleNamespace
 
-    from readingroom.search.engine import attach_records, search
-
     user = SimpleNamespace(is_staff=True) if staff else None
-    results = search(query, user=user, sort=sort, per_page=max(1, min(limit, 100)), with_facets=False,
-                     approximate="always" if approximate else "auto")
+    results = search.search(query, user=user, sort=sort, per_page=max(1, min(limit, 100)), with_facets=False,
+                            approximate="always" if approximate else "auto")
     if not results.available:
         fail(f"{results.messages[0]} ({results.failure})")
     for message in results.messages:
         console.print(f"[yellow]note[/yellow] {message}", highlight=False)
-    attach_records(results, user)
+    search.attach_records(results, user)
     table = Table(title=f"{results.total} record{'s' if results.total != 1 else ''} for {query[:80]!r}",
                   show_lines=False, expand=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)

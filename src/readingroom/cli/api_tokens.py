@@ -1,4 +1,4 @@
-"""`readingroom api-token create|list|revoke`, added to the CLI's typer app."""
+"""`readingroom api-token create|list|revoke`: the staff keys for the JSON API's write endpoints."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from readingroom.cli import app, fail, out, setup_django
+from .app import app, fail, open_archive, out
 
 token_app = typer.Typer(help="API tokens for staff: the key for the JSON API's write endpoints.",
                         no_args_is_help=True)
@@ -20,7 +20,7 @@ def create(
     name: Annotated[str, typer.Option("--name", help="What the token is for")] = "",
 ) -> None:
     """Make a token for a staff user and print its key (shown this once; only its hash is kept)."""
-    setup_django()
+    open_archive()
     from django.contrib.auth import get_user_model
 
     from readingroom.api import tokens
@@ -39,7 +39,7 @@ def create(
 @token_app.command("list")
 def list_tokens() -> None:
     """Every token: its prefix, user, purpose, when made and last used, and whether revoked."""
-    setup_django()
+    open_archive()
     from readingroom.api.models import ApiToken
 
     table = Table("prefix", "user", "name", "created", "last used", "revoked")
@@ -55,7 +55,7 @@ def list_tokens() -> None:
 @token_app.command("revoke")
 def revoke(prefix: Annotated[str, typer.Argument(help="The token's prefix, as `list` shows it")]) -> None:
     """Revoke a token: it stops working at once."""
-    setup_django()
+    open_archive()
     from readingroom.api import tokens
 
     if not tokens.revoke(prefix):

@@ -1,4 +1,5 @@
-"""The JSON twins of pages: plain dicts built from the same querysets the templates use."""
+"""The catalogue as JSON: plain dicts of records, collections and authorities, built from the same
+querysets the templates use. The `.json` twins of pages, the API and `readingroom export` write them."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from readingroom.cli import after_changes, app, console, ensure_database, fail, out, progress, setup_django
+from .app import after_changes, app, console, fail, open_archive, out, progress
 
 
 def _rate_line(done: int, total: int, started: float) -> str:
@@ -36,12 +36,10 @@ def ocr(
     celery: Annotated[bool, typer.Option("--celery", help="Send the pages to Celery workers (READINGROOM_BROKER_URL)")] = False,
 ) -> None:
     """Read pending scan pages with Tesseract, in parallel; prints a summary with failures."""
-    setup_django()
-    ensure_database()
+    open_archive()
     from readingroom.catalog.models import Collection, Page, Record
-
-    from .engine import OcrError, check_languages, tesseract_available
-    from .jobs import configured_options, make_job, select_pages
+    from readingroom.ocr.engine import OcrError, check_languages, tesseract_available
+    from readingroom.ocr.jobs import configured_options, make_job, select_pages
 
     if sum(bool(x) for x in (collection, record, all_)) != 1:
         fail("say which pages: --collection X, --record ID or --all")
@@ -99,7 +97,7 @@ def ocr(
         if celery:
             _run_celery(jobs, on_done)
         else:
-            from .pool import run_local
+            from readingroom.ocr.pool import run_local
 
             run_local(jobs, workers, lambda outcome, saved: on_done(outcome.page_id, saved, outcome.error))
     elapsed = time.perf_counter() - started
@@ -121,8 +119,8 @@ def _run_celery(jobs, on_done) -> None:
     from celery.exceptions import CeleryError
     from kombu.exceptions import OperationalError
 
-    from .tasks import app as celery_app
-    from .tasks import ocr_page
+    from readingroom.ocr.tasks import app as celery_app
+    from readingroom.ocr.tasks import ocr_page
 
     try:
         waiting = {ocr_page.delay(dataclasses.asdict(job)): job for job in jobs}
@@ -149,8 +147,7 @@ def ocr_accept(
 ) -> None:
     """Make proposed re-readings the pages' text; the previous text stays in history. Pages whose text
     staff corrected keep it unless --replace-corrections says otherwise."""
-    setup_django()
-    ensure_database()
+    open_archive()
     from readingroom.catalog.models import Correction, PageText
     from readingroom.catalog.page_text import accept
 
@@ -187,13 +184,11 @@ def ocr_archive(
     jobs: Annotated[int, typer.Option(help="OCRmyPDF's parallel jobs")] = 1,
 ) -> None:
     """Make the archival PDF/A of scans with OCRmyPDF: a separate step from reading, slower, run any time."""
-    setup_django()
-    ensure_database()
+    open_archive()
     from readingroom.catalog.models import Content
-
-    from .archival import build_archival_pdf
-    from .engine import OcrError
-    from .jobs import record_languages
+    from readingroom.ocr.archival import build_archival_pdf
+    from readingroom.ocr.engine import OcrError
+    from readingroom.ocr.jobs import record_languages
 
     if bool(record) == all_:
         fail("say which scans: --record ID or --all")
@@ -221,13 +216,12 @@ def ocr_report(
     pages: Annotated[bool, typer.Option("--pages", help="Pages instead of records: failed, then least confident")] = False,
 ) -> None:
     """OCR quality per record, worst first: CER/WER against a transcript in the same language, confidence."""
-    setup_django()
-    ensure_database()
+    open_archive()
     import json
 
     from rich.table import Table
 
-    from .report import page_rows, quality_rows
+    from readingroom.ocr.report import page_rows, quality_rows
 
     if pages:
         for row in page_rows(collection):
