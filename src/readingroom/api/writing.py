@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import File, Status, UploadedFile
 from ninja.errors import HttpError
 
+from readingroom.catalog import addresses
 from readingroom.catalog.languages import language_code
 from readingroom.catalog.models import AccessLevel, Collection, Content, Page, Record
 from readingroom.ingest.pages import page_label, store_page_image
@@ -159,6 +160,6 @@ def add_page(request: HttpRequest, public_id: str, image: File[UploadedFile]):
                 page.image.name = store_page_image(source)
                 page.save()  # a pending page: `readingroom ocr` reads it
                 added.append({"id": page.pk, "position": page.position, "width": page.width,
-                              "height": page.height, "iiif": f"/iiif/image/{page.pk}/info.json"})
+                              "height": page.height, "iiif": addresses.iiif_info(page.pk)})
             scan.save()  # the record changed: its index entry is queued again
     return Status(201, {"record": record.public_id, "pages": added})

@@ -15,9 +15,11 @@ from iiif_prezi3 import (
     ServiceV3,
 )
 
+from readingroom.catalog import addresses
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import Page, Record
 
+from .citations import chicago
 from .iiif_image import PROFILE
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
@@ -35,9 +37,9 @@ def record_pages(record: Record) -> list[Page]:
     return pages
 
 
-def manifest(record: Record, base: str, homepage: str, citation: str) -> dict:
-    """The manifest as a JSON-ready dict. `base` is the absolute URL prefix (scheme://host) of this site."""
-    manifest_id = f"{base}/iiif/{record.public_id}/manifest.json"
+def manifest(record: Record) -> dict:
+    """The manifest as a JSON-ready dict, its ids on the site's public URL."""
+    manifest_id = addresses.iiif_manifest(record.public_id, absolute=True)
     metadata = [KeyValueString(label={"en": ["Date"]}, value=_lang(record.date_display))]
     if record.languages:
         metadata.append(KeyValueString(label={"en": ["Original language"]},
@@ -48,14 +50,15 @@ def manifest(record: Record, base: str, homepage: str, citation: str) -> dict:
     pages = record_pages(record)
     thumbnail = None
     if pages:
-        thumbnail = [{"id": f"{base}/iiif/image/{pages[0].pk}/full/!300,300/0/default.jpg", "type": "Image",
+        thumbnail = [{"id": addresses.iiif_image(pages[0].pk, "!300,300", absolute=True), "type": "Image",
                       "format": "image/jpeg"}]
     canvases = []
     for number, page in enumerate(pages, start=1):
+        # A canvas is named, not served: its id need only be unique, so it is made below the manifest's.
         canvas_id = f"{manifest_id[:-len('/manifest.json')]}/canvas/p{number}"
-        service_id = f"{base}/iiif/image/{page.pk}"
+        service_id = addresses.iiif_service(page.pk, absolute=True)
         body = AnnotationBody(
-            id=f"{service_id}/full/max/0/default.jpg", type="Image", format="image/jpeg",
+            id=addresses.iiif_image(page.pk, absolute=True), type="Image", format="image/jpeg",
             width=page.width, height=page.height,
             service=[ServiceV3(id=service_id, type="ImageService3", profile=PROFILE)],
         )
@@ -69,9 +72,9 @@ def manifest(record: Record, base: str, homepage: str, citation: str) -> dict:
         label={"en": [record.title]},
         summary={"en": [record.summary]} if record.summary else None,
         metadata=metadata,
-        requiredStatement=KeyValueString(label={"en": ["Citation"]}, value={"en": [citation]}),
-        homepage=[{"id": homepage, "type": "Text", "label": {"en": [record.title]}, "format": "text/html"}],
-        seeAlso=[{"id": f"{base}/document/{record.public_id}.json", "type": "Dataset", "format": "application/json",
+        requiredStatement=KeyValueString(label={"en": ["Citation"]}, value={"en": [chicago(record)]}),
+        homepage=[{"id": addresses.record(record.public_id, absolute=True), "type": "Text", "label": {"en": [record.title]}, "format": "text/html"}],
+        seeAlso=[{"id": addresses.record(record.public_id, json=True, absolute=True), "type": "Dataset", "format": "application/json",
                   "label": {"en": ["Catalogue record (JSON)"]}}],
         thumbnail=thumbnail,
         items=canvases,

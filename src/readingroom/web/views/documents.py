@@ -15,13 +15,11 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from readingroom.catalog import prepared_sql
-from readingroom.catalog.citations import chicago, record_url
+from readingroom.catalog import addresses, prepared_sql
 from readingroom.catalog.languages import language_name, script_direction
 from readingroom.catalog.models import (
     Authority,
@@ -38,6 +36,7 @@ from readingroom.catalog.models import (
 from readingroom.catalog.originals import translation_languages
 from readingroom.catalog.relations import RelatedGroup
 from readingroom.standards import citations
+from readingroom.standards.citations import chicago, record_url
 from readingroom.web import document_parts
 from readingroom.web.document_parts import Stamp, similar, surroundings
 from readingroom.web.highlight import (
@@ -221,7 +220,7 @@ def same_day(request: HttpRequest, record: Record) -> SameDay | None:
                              .values_list("pk", "public_id", "title", "date_edtf")[:SAME_DAY_LIMIT], day=day, pk=record.pk)
     shown = _brief_records(rows)
     total = len(shown) if len(shown) < SAME_DAY_LIMIT else others(day, record.pk).count()
-    more = f"{reverse('browse-dates')}?{urlencode({'year': day.year, 'month': day.month})}"
+    more = addresses.url("browse-dates", query=urlencode({"year": day.year, "month": day.month}))
     return SameDay(day, shown, total, more)
 
 
@@ -315,7 +314,7 @@ def search_query(request: HttpRequest) -> str:
     query = request.GET.get("q") or request.GET.get("hl") or ""
     if not query and "HTTP_REFERER" in request.META:
         referer = urlsplit(request.META["HTTP_REFERER"])
-        if referer.netloc == request.get_host() and referer.path.rstrip("/").endswith("/search"):
+        if referer.netloc == request.get_host() and referer.path.rstrip("/") == addresses.search().rstrip("/"):
             query = parse_qs(referer.query).get("q", [""])[0]
     return query.strip()[:200]
 
@@ -359,8 +358,8 @@ def _json_data(request: HttpRequest, record: Record) -> dict:
     data["next"] = around.next.public_id if around.next else None
     data["links"] = {
         "html": record.get_absolute_url(),
-        "cite": {fmt: reverse("cite", args=[record.public_id, fmt]) for fmt in citations.FORMATS},
-        "iiif_manifest": (reverse("iiif-manifest", args=[record.public_id])
+        "cite": {fmt: addresses.cite(record.public_id, fmt) for fmt in citations.FORMATS},
+        "iiif_manifest": (addresses.iiif_manifest(record.public_id)
                           if any(c.pages.all() for c in record.contents.all()) else None),
     }
     data.update(relations_json(around.related, around.same_day))

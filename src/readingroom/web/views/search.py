@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from readingroom import search as searching
+from readingroom.catalog import addresses
 from readingroom.search import ADVANCED_FIELDS, DIMENSIONS
 from readingroom.web import search_timeline
 from readingroom.web.serializers import collection_summary
@@ -96,8 +96,7 @@ def permalink(params: QueryDict, compiled: searching.Compiled, results: searchin
         clean["approx"] = "all"
     if results.page > 1:
         clean["page"] = str(results.page)
-    query = clean.urlencode()
-    return f"{settings.READINGROOM_BASE_URL}/search/" + (f"?{query}" if query else "")
+    return addresses.search(clean.urlencode(), absolute=True)
 
 
 def _from_a_button(params: QueryDict) -> bool:
@@ -154,7 +153,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
             "results": [_hit_json(first + i, h) for i, h in enumerate(results.hits)],
             "facets": [f.as_dict() for f in results.facets],
         }, status=status, json_dumps_params={"ensure_ascii": False}, headers=_retry(status))
-    twin = "/search.json?" + params.urlencode()
+    twin = addresses.search(params.urlencode(), json=True)
     context = {
         # Not "query": base.html would repeat it in the header's box; this page has its own.
         "search_text": q,
@@ -174,7 +173,7 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "max_query": searching.MAX_QUERY_CHARS,
         # Lane D (issue 13): the date histogram and the downloads of this result set.
         "histogram": search_timeline.histogram(results),
-        "exports": export.FORMS, "export_limit": export.EXPORT_LIMIT,
+        "exports": export.forms(), "export_limit": export.EXPORT_LIMIT,
     }
     response = render(request, "readingroom/search.html", context, status=status)
     for key, value in _retry(status).items():

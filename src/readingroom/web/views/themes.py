@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from readingroom.catalog import addresses
 from readingroom.catalog.models import (
     Authority,
     Page,
@@ -39,7 +40,7 @@ class Cover:
 
     @property
     def url(self) -> str:
-        return f"/iiif/image/{self.page_id}/full/!{COVER_BOX[0]},{COVER_BOX[1]}/0/default.jpg"
+        return addresses.iiif_image(self.page_id, f"!{COVER_BOX[0]},{COVER_BOX[1]}")
 
 
 @dataclass
