@@ -19,7 +19,7 @@ from readingroom.catalog.languages import language_code
 from readingroom.catalog.models import AccessLevel, Collection, Content, Page, Record
 from readingroom.ingest.pages import page_label, store_page_image
 from readingroom.ingest.scans import IMAGE_SUFFIXES, ScanError, check_page_file
-from readingroom.web.views import documents
+from readingroom.web import record_data
 
 from .auth import StaffToken
 from .reading import router
@@ -93,7 +93,7 @@ def _apply(record: Record, fields: RecordFields) -> None:
 
 
 def _detail(request: HttpRequest, record: Record, status: int = 200):
-    response = documents.document(request, record.public_id, as_json=True)
+    response = record_data.json_twin(request, record.public_id)
     response.status_code = status
     return response
 

@@ -1,6 +1,6 @@
 """Themes: curated collections that staff write (an overview, a cover from a scan, sections of records
 with notes). A theme is the curator's text around records; the records keep their own access levels, so
-a restricted record in a published theme stays hidden from the public (see web/views/themes.py)."""
+a restricted record in a published theme stays hidden from the public (see web/theme_data.py)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from readingroom.catalog import addresses
 from readingroom.catalog.models import Page, visible_q
 from readingroom.standards import iiif_cache, iiif_image, iiif_limits, iiif_prepare, iiif_presentation
-from readingroom.web.views.documents import visible_record
+from readingroom.web.record_data import visible_record
 
 IMAGE_INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
 MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
