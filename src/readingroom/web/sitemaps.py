@@ -5,7 +5,7 @@ with one indexed range query (never an OFFSET walk past the rows before it).
 Parts are built once and kept as files under the data directory (shared by every server process and
 kept across restarts), in a folder named by a stamp of the catalogue: a generation that catalogue change
 signals advance, the public records' count and last change (from the kept counts of catalog/counts.py,
-never a count over the catalogue), and the date (an embargo ends at midnight).
+never a count over the catalogue), the date (an embargo ends at midnight) and the site's public URL.
 A record restricted, deleted or relinked changes the stamp, so the next request builds afresh.
 
 Built from `Record.objects.public()`, never from the reader's session: a staff member fetching the
@@ -81,7 +81,8 @@ def stamp() -> str:
         generation = ""
     counts.ensure_current()
     last = CountedRecord.objects.order_by("-updated").values_list("updated", flat=True).first()
-    key = f"{generation}|{counts.total()}|{last}|{timezone.localdate()}"
+    # The site's public URL too: every address in the files is on it.
+    key = f"{generation}|{counts.total()}|{last}|{timezone.localdate()}|{settings.READINGROOM_BASE_URL}"
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
