@@ -22,7 +22,7 @@ def absolute(path: str) -> str:
     return settings.READINGROOM_BASE_URL + iri_to_uri(path)
 
 
-_absolute = absolute  # the keyword argument of the same name hides the function below
+_absolute = absolute  # inside the functions below, their keyword argument `absolute` hides this function
 
 
 def url(name: str, *args: object, json: bool = False, absolute: bool = False, query: str = "") -> str:

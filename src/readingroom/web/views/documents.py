@@ -1,4 +1,5 @@
-"""The document page: a record as the archive shows it, and its JSON twin, citations and downloads."""
+"""The document page: a record as the archive shows it, its citation files and downloads (its JSON twin is
+built in web/record_data.py)."""
 
 from __future__ import annotations
 
@@ -193,7 +194,7 @@ def _page_parts(request: HttpRequest, record: Record, query: str, terms: list[st
         "viewer_data": {
             "pages": [
                 {"number": sp.number, "id": sp.page.pk, "width": sp.page.width, "height": sp.page.height,
-                 "hits": sp.hits}
+                 "hits": sp.hits, "info": addresses.iiif_info(sp.page.pk)}
                 for sp in scan_pages
             ],
         },
