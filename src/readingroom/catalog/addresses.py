@@ -13,12 +13,16 @@ standards may use it.
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 
 
-def absolute(path: str) -> str:
-    """A path (from the functions below) on the site's public URL."""
+def absolute(path: str, request: HttpRequest | None = None) -> str:
+    """A path (from the functions below) on the site's public URL, or on the host and scheme `request` came in
+    on: what IIIF answers with (web/views/iiif.py says why)."""
+    if request is not None:
+        return request.build_absolute_uri(path)
     return settings.READINGROOM_BASE_URL + iri_to_uri(path)
 
 

@@ -4,6 +4,7 @@ image with a IIIF Image 3 service, so any IIIF viewer (Mirador, Universal Viewer
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from iiif_prezi3 import (
     Annotation,
@@ -37,9 +38,10 @@ def record_pages(record: Record) -> list[Page]:
     return pages
 
 
-def manifest(record: Record) -> dict:
-    """The manifest as a JSON-ready dict, its ids on the site's public URL."""
-    manifest_id = addresses.iiif_manifest(record.public_id, absolute=True)
+def manifest(record: Record, absolute: Callable[[str], str] = addresses.absolute) -> dict:
+    """The manifest as a JSON-ready dict, its ids made absolute by `absolute` (on the site's public URL unless
+    told otherwise)."""
+    manifest_id = absolute(addresses.iiif_manifest(record.public_id))
     metadata = [KeyValueString(label={"en": ["Date"]}, value=_lang(record.date_display))]
     if record.languages:
         metadata.append(KeyValueString(label={"en": ["Original language"]},
@@ -50,15 +52,15 @@ def manifest(record: Record) -> dict:
     pages = record_pages(record)
     thumbnail = None
     if pages:
-        thumbnail = [{"id": addresses.iiif_image(pages[0].pk, "!300,300", absolute=True), "type": "Image",
+        thumbnail = [{"id": absolute(addresses.iiif_image(pages[0].pk, "!300,300")), "type": "Image",
                       "format": "image/jpeg"}]
     canvases = []
     for number, page in enumerate(pages, start=1):
         # A canvas is named, not served: its id need only be unique, so it is made below the manifest's.
         canvas_id = f"{manifest_id[:-len('/manifest.json')]}/canvas/p{number}"
-        service_id = addresses.iiif_service(page.pk, absolute=True)
+        service_id = absolute(addresses.iiif_service(page.pk))
         body = AnnotationBody(
-            id=addresses.iiif_image(page.pk, absolute=True), type="Image", format="image/jpeg",
+            id=absolute(addresses.iiif_image(page.pk)), type="Image", format="image/jpeg",
             width=page.width, height=page.height,
             service=[ServiceV3(id=service_id, type="ImageService3", profile=PROFILE)],
         )
@@ -73,8 +75,8 @@ def manifest(record: Record) -> dict:
         summary={"en": [record.summary]} if record.summary else None,
         metadata=metadata,
         requiredStatement=KeyValueString(label={"en": ["Citation"]}, value={"en": [chicago(record)]}),
-        homepage=[{"id": addresses.record(record.public_id, absolute=True), "type": "Text", "label": {"en": [record.title]}, "format": "text/html"}],
-        seeAlso=[{"id": addresses.record(record.public_id, json=True, absolute=True), "type": "Dataset", "format": "application/json",
+        homepage=[{"id": absolute(addresses.record(record.public_id)), "type": "Text", "label": {"en": [record.title]}, "format": "text/html"}],
+        seeAlso=[{"id": absolute(addresses.record(record.public_id, json=True)), "type": "Dataset", "format": "application/json",
                   "label": {"en": ["Catalogue record (JSON)"]}}],
         thumbnail=thumbnail,
         items=canvases,

@@ -1,6 +1,10 @@
 """IIIF endpoints: Image API 3.0 for each scanned page, Presentation 3.0 manifest for each record.
 
 A page of a record the reader may not see is a 404, exactly like a missing page: ids are not confirmed.
+
+Their ids are on the host the request came in on, not the site's public URL: a IIIF client takes the images
+from where the ids say, and the page's own viewer may only load images from the page's origin (its Content
+Security Policy), so an id on another host would leave it blank.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ def image_base(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_safe
 def image_info(request: HttpRequest, page_id: int) -> HttpResponse:
     _page, _path, width, height = _visible_page(request, page_id)
-    data = iiif_image.info(addresses.iiif_service(page_id, absolute=True), width, height)
+    data = iiif_image.info(addresses.absolute(addresses.iiif_service(page_id), request), width, height)
     response = HttpResponse(json.dumps(data), content_type=IMAGE_INFO_TYPE
                             if "ld+json" in request.headers.get("Accept", "") else "application/json")
     response["Cache-Control"] = "public, max-age=3600"
@@ -83,7 +87,7 @@ def manifest(request: HttpRequest, public_id: str) -> HttpResponse:
     record = visible_record(request, public_id)
     if not iiif_presentation.record_pages(record):
         raise Http404("This record has no scanned pages")
-    data = iiif_presentation.manifest(record)
+    data = iiif_presentation.manifest(record, lambda path: addresses.absolute(path, request))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = MANIFEST_TYPE if "ld+json" in request.headers.get("Accept", "") else "application/json"
     return _cors(response)
