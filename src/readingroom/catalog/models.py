@@ -1,7 +1,7 @@
 """The catalogue: records, their contents, provenance and authority records.
 
 Names follow archival practice (Record, Collection, Content, Authority). A record's citation is
-never stored: it is built from these fields (see catalog/citations.py).
+never stored: it is built from these fields (see standards/citations.py).
 """
 
 from __future__ import annotations
