@@ -6,8 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("readingroom.api.urls")),  # the JSON API and its OpenAPI description
-    path("", include("readingroom.web.reading_urls")),  # first: see reading_urls' docstring
-    path("", include("readingroom.web.urls")),
+    path("", include("readingroom.web.urls")),  # every reader's page, in the order web/urls.py gives
 ]
 
 handler404 = "readingroom.web.views.errors.not_found"

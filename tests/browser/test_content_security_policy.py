@@ -61,7 +61,7 @@ def test_document_page_viewer_tabs_and_cite(watched, archive):
     expect(page.locator("#cite-apa")).to_contain_text("(1944)")  # fetched by document.js
     page.locator("button[data-copy=cite-archive]").click()
     expect(page.locator("button[data-copy=cite-archive]")).to_have_text("Copied")
-    assert page.evaluate("navigator.clipboard.readText()").endswith("/document/209771")
+    assert page.evaluate("navigator.clipboard.readText()").endswith("/document/209771/")
     # Day two: the same page arriving from a search, with hits boxed on the scan.
     page.goto("/document/209771/?q=Shantung")
     expect(page.locator("#viewer .hit-box")).to_have_count(1, timeout=10000)

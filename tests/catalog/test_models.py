@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from readingroom.catalog.citations import chicago
 from readingroom.catalog.models import Authority, Collection, NameVariant, Record, Repository
+from readingroom.standards.citations import chicago
 
 
 @pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_citation_walks_the_collection_tree(settings):
     assert chicago(record) == (
         '"Memo", February 1944, Test Archive, Container # 171, Folder 3, Chronological File, '
         "W. Averell Harriman Papers, Manuscript Division, Library of Congress, Washington, DC "
-        "http://testserver/document/42"
+        "http://testserver/document/42/"
     )
     assert series.path_titles() == ["W. Averell Harriman Papers", "Chronological File"]
 

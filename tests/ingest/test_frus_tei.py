@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from readingroom.catalog.citations import chicago
 from readingroom.catalog.models import Authority, Collection, Record
 from readingroom.ingest.formats import format_for
 from readingroom.ingest.frus_tei import FORMAT
 from readingroom.ingest.records import ParsedRecord, Problem
 from readingroom.ingest.runner import run_import
+from readingroom.standards.citations import chicago
 
 from ..conftest import shared_path
 from .frus_fixtures import standard_volume, telegram, undated_memo, volume_xml, write

@@ -52,7 +52,7 @@ def test_sickle_harvests_every_public_record_once_and_no_restricted_one(served):
     assert set(public) == expected and len(public) == len(expected) > 200
     assert sorted(deleted) == sorted([archive.restricted.public_id, archive.embargoed.public_id])
     assert public["209771"]["title"] == [archive.seed.title]
-    assert public["209771"]["identifier"] == ["http://testserver/document/209771"]
+    assert public["209771"]["identifier"] == ["http://testserver/document/209771/"]
     harvested_text = repr(public)
     assert archive.restricted.title not in harvested_text and archive.secret_person.preferred_name not in harvested_text
     headers = list(sickle.ListIdentifiers(metadataPrefix="oai_dc", set="harriman-papers"))

@@ -96,7 +96,7 @@ def test_get_record_is_the_catalogue_as_dublin_core(client, archive):
     assert values["date"] == ["1944-02-02"]
     assert values["language"] == ["en"]
     assert values["type"] == ["Text", "telegram"]
-    assert values["identifier"] == ["http://testserver/document/209771"]
+    assert values["identifier"] == ["http://testserver/document/209771/"]
     assert "W. Averell Harriman Papers" in values["source"][0]  # the citation
     assert values["relation"] == ["http://testserver/collection/harriman-papers/"]
     assert [e.text for e in root.iter(f"{OAI}setSpec")] == ["harriman-papers"]

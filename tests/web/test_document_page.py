@@ -57,7 +57,7 @@ def test_json_twin_has_every_field(client, seed_record):
     assert data["contents"][1]["text"] == SEED_TRANSCRIPT
     assert data["contents"][0]["machine_read"] is True
     assert data["authorities"][0]["name"] == "Stalin, Joseph"
-    assert data["citation"].endswith("http://testserver/document/209771")
+    assert data["citation"].endswith("http://testserver/document/209771/")
 
 
 def test_unknown_record_is_a_friendly_404(client, db):

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from readingroom.catalog.models import AccessLevel, Collection, Record, Relation
-from readingroom.web.views.documents import SAME_DAY_LIMIT
+from readingroom.web.nearby import SAME_DAY_LIMIT
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_every_format_holds_the_search_in_its_order(client, indexed):
     assert seed["date"] == "1944-02-02" and seed["authors"] == "Harriman, W. Averell"
     assert seed["collection"] == "W. Averell Harriman Papers"
     assert seed["repository"] == "Manuscript Division, Library of Congress"
-    assert seed["url"].endswith("/document/209771") and seed["citation"].startswith('"Telegram re Stalin')
+    assert seed["url"] == "http://testserver/document/209771/" and seed["citation"].startswith('"Telegram re Stalin')
     chapter = next(r for r in rows if r["id"] == "frus1944v04/d1")
     assert chapter["collection"] == "Foreign Relations of the United States, 1944, Europe, Volume IV > The Soviet Union"
 
@@ -80,7 +80,7 @@ def test_every_format_holds_the_search_in_its_order(client, indexed):
     library = bibtexparser.parse_string(export(client, "bib", q="Stalin", sort="-date").content.decode())
     assert not library.failed_blocks
     assert len(library.entries) == 7 and len({e.key for e in library.entries}) == 7
-    assert [e.fields_dict["url"].value.rsplit("/document/", 1)[1] for e in library.entries] == order
+    assert [e.fields_dict["url"].value for e in library.entries] == [f"http://testserver/document/{i}/" for i in order]
 
     items = json.loads(export(client, "csl.json", q="Stalin", sort="-date").content)
     assert [i["id"] for i in items] == order

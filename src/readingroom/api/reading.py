@@ -11,10 +11,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from readingroom.catalog.models import Authority, Collection, Record, RecordAuthority, Theme, visible_q
+from readingroom.web import listings, record_data, search_run, theme_data
 from readingroom.web.access import collections_holding, sees_restricted
-from readingroom.web.views import authorities as authority_views
-from readingroom.web.views import collections as collection_views
-from readingroom.web.views import documents, search, themes
 
 from . import converters, cursors
 from .auth import as_reader
@@ -68,7 +66,7 @@ def records(request: HttpRequest, filters: Query[RecordFilter]):
             summary="A record with its contents, pages and authorities (its page's .json twin)")
 def record(request: HttpRequest, public_id: str) -> HttpResponse:
     as_reader(request)
-    return documents.document(request, public_id, as_json=True)
+    return record_data.json_twin(request, public_id)
 
 
 @router.get(tags=["read"], path="/search", response={200: SearchResults, 400: SearchResults, 401: Error, 503: SearchResults},
@@ -81,7 +79,7 @@ def search_records(
 ) -> HttpResponse:
     # /search.json reads the rest (f.<dimension>, from, to, all, person...) from the query string itself.
     as_reader(request)
-    return search.search(request, as_json=True)
+    return search_run.json_twin(request)
 
 
 @router.get(tags=["read"], path="/authorities", response={200: AuthorityPage, 400: Error, 401: Error},
@@ -104,7 +102,7 @@ def authority_list(request: HttpRequest, filters: Query[AuthorityFilter]):
             summary="An authority with its visible records (its page's .json twin)")
 def authority(request: HttpRequest, kind: Authority.Kind, identifier: str) -> HttpResponse:
     as_reader(request)
-    return authority_views.authority(request, kind, identifier, as_json=True)
+    return listings.authority_json(request, kind, identifier)
 
 
 @router.get(tags=["read"], path="/collections", response={200: CollectionPage, 400: Error, 401: Error},
@@ -124,7 +122,7 @@ def collection_list(request: HttpRequest, paging: Query[Paging]):
             summary="A collection with its visible records (its page's .json twin)")
 def collection(request: HttpRequest, identifier: str) -> HttpResponse:
     as_reader(request)
-    return collection_views.collection(request, identifier, as_json=True)
+    return listings.collection_json(request, identifier)
 
 
 @router.get(tags=["read"], path="/themes", response={200: ThemePage, 400: Error, 401: Error}, summary="Published themes")
@@ -133,11 +131,11 @@ def theme_list(request: HttpRequest, paging: Query[Paging]):
     rows = Theme.objects.visible_to(request.user).filter(~Q(slug=""))
     items, following = cursors.page(rows, paging.cursor, paging.limit)
     return {"items": [{"slug": t.slug, "title": t.title, "published": t.published,
-                       "url": reverse("theme", args=[t.slug])} for t in items], "next_cursor": following}
+                       "url": t.get_absolute_url()} for t in items], "next_cursor": following}
 
 
 @router.get(tags=["read"], path="/themes/{slug}", response={200: dict, **NOT_FOUND},
             summary="A theme with its visible records (its page's .json twin)")
 def theme(request: HttpRequest, slug: str) -> HttpResponse:
     as_reader(request)
-    return themes.theme(request, slug, as_json=True)
+    return theme_data.theme_json(request, slug)

@@ -14,11 +14,12 @@ from django.http import HttpRequest
 from ninja import File, Status, UploadedFile
 from ninja.errors import HttpError
 
+from readingroom.catalog import addresses
 from readingroom.catalog.languages import language_code
 from readingroom.catalog.models import AccessLevel, Collection, Content, Page, Record
 from readingroom.ingest.pages import page_label, store_page_image
 from readingroom.ingest.scans import IMAGE_SUFFIXES, ScanError, check_page_file
-from readingroom.web.views import documents
+from readingroom.web import record_data
 
 from .auth import StaffToken
 from .reading import router
@@ -92,7 +93,7 @@ def _apply(record: Record, fields: RecordFields) -> None:
 
 
 def _detail(request: HttpRequest, record: Record, status: int = 200):
-    response = documents.document(request, record.public_id, as_json=True)
+    response = record_data.json_twin(request, record.public_id)
     response.status_code = status
     return response
 
@@ -159,6 +160,6 @@ def add_page(request: HttpRequest, public_id: str, image: File[UploadedFile]):
                 page.image.name = store_page_image(source)
                 page.save()  # a pending page: `readingroom ocr` reads it
                 added.append({"id": page.pk, "position": page.position, "width": page.width,
-                              "height": page.height, "iiif": f"/iiif/image/{page.pk}/info.json"})
+                              "height": page.height, "iiif": addresses.iiif_info(page.pk)})
             scan.save()  # the record changed: its index entry is queued again
     return Status(201, {"record": record.public_id, "pages": added})

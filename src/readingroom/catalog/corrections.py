@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import addresses
 from .models import Content, Correction, Page, Record
 from .page_text import joined_page_text
 from .signals import announce
@@ -238,7 +239,7 @@ def on_import(content: Content, incoming: str, source: str) -> tuple[bool, str |
     what = "the published staff correction was kept" if keep else "the staff draft was based on the old text"
     _save(correction, None, f"import of {source}: the source's text changed; {what}")
     warning = (f"record {content.record.public_id}: {content.display_label}: the source's text changed; {what} "
-               f"(compare them at {content.record.get_absolute_url()}edit/)")
+               f"(compare them at {addresses.correct(content.record.public_id)})")
     return keep, warning
 
 

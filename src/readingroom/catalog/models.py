@@ -1,7 +1,7 @@
 """The catalogue: records, their contents, provenance and authority records.
 
 Names follow archival practice (Record, Collection, Content, Authority). A record's citation is
-never stored: it is built from these fields (see catalog/citations.py).
+never stored: it is built from these fields (see standards/citations.py).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import addresses
 from .dates import DateError, display_date, parse_edtf
 
 
@@ -61,7 +61,7 @@ class Collection(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("collection", args=[self.identifier])
+        return addresses.collection(self.identifier)
 
     def ancestors(self) -> list[Collection]:
         """From the root down to (and including) this node."""
@@ -185,7 +185,7 @@ class Record(models.Model):
         return f"{self.public_id}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("document", args=[self.public_id])
+        return addresses.record(self.public_id)
 
     @property
     def date_display(self) -> str:
@@ -317,7 +317,7 @@ class Authority(models.Model):
         return self.preferred_name
 
     def get_absolute_url(self) -> str:
-        return reverse("authority", args=[self.kind, self.identifier])
+        return addresses.authority(self.kind, self.identifier)
 
     def all_names(self) -> list[str]:
         return [self.preferred_name, *(v.name for v in self.variants.all())]

@@ -1,14 +1,14 @@
 """Themes: curated collections that staff write (an overview, a cover from a scan, sections of records
 with notes). A theme is the curator's text around records; the records keep their own access levels, so
-a restricted record in a published theme stays hidden from the public (see web/views/themes.py)."""
+a restricted record in a published theme stays hidden from the public (see web/theme_data.py)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.urls import reverse
 
+from . import addresses
 from .models import Page, Record, sees_restricted
 
 # Markdown longer than this is refused in forms (an essay is a few thousand characters); rendering cuts
@@ -54,7 +54,7 @@ class Theme(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("theme", args=[self.slug])
+        return addresses.theme(self.slug)
 
 
 class ThemeSection(models.Model):

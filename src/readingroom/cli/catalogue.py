@@ -90,8 +90,8 @@ def prepare_pyramids() -> None:
 def show(record_id: Annotated[str, typer.Argument(help="The record's public id, e.g. 209771")]) -> None:
     """Print one record with its citation and contents."""
     open_archive()
-    from readingroom.catalog.citations import chicago
     from readingroom.catalog.models import Record
+    from readingroom.standards.citations import chicago
 
     record = Record.objects.select_related("collection", "repository").filter(public_id=record_id).first()
     if record is None:

@@ -3,10 +3,10 @@ querysets the templates use. The `.json` twins of pages, the API and `readingroo
 
 from __future__ import annotations
 
-from readingroom.catalog.citations import chicago, record_url
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import Authority, Collection, Record
 from readingroom.catalog.originals import original_content
+from readingroom.standards.citations import chicago, record_url
 
 
 def collection_summary(collection: Collection | None) -> dict | None:

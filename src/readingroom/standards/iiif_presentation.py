@@ -4,6 +4,7 @@ image with a IIIF Image 3 service, so any IIIF viewer (Mirador, Universal Viewer
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from iiif_prezi3 import (
     Annotation,
@@ -15,9 +16,11 @@ from iiif_prezi3 import (
     ServiceV3,
 )
 
+from readingroom.catalog import addresses
 from readingroom.catalog.languages import language_name
 from readingroom.catalog.models import Page, Record
 
+from .citations import chicago
 from .iiif_image import PROFILE
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
@@ -35,9 +38,10 @@ def record_pages(record: Record) -> list[Page]:
     return pages
 
 
-def manifest(record: Record, base: str, homepage: str, citation: str) -> dict:
-    """The manifest as a JSON-ready dict. `base` is the absolute URL prefix (scheme://host) of this site."""
-    manifest_id = f"{base}/iiif/{record.public_id}/manifest.json"
+def manifest(record: Record, absolute: Callable[[str], str] = addresses.absolute) -> dict:
+    """The manifest as a JSON-ready dict, its ids made absolute by `absolute` (on the site's public URL unless
+    told otherwise)."""
+    manifest_id = absolute(addresses.iiif_manifest(record.public_id))
     metadata = [KeyValueString(label={"en": ["Date"]}, value=_lang(record.date_display))]
     if record.languages:
         metadata.append(KeyValueString(label={"en": ["Original language"]},
@@ -48,14 +52,15 @@ def manifest(record: Record, base: str, homepage: str, citation: str) -> dict:
     pages = record_pages(record)
     thumbnail = None
     if pages:
-        thumbnail = [{"id": f"{base}/iiif/image/{pages[0].pk}/full/!300,300/0/default.jpg", "type": "Image",
+        thumbnail = [{"id": absolute(addresses.iiif_image(pages[0].pk, "!300,300")), "type": "Image",
                       "format": "image/jpeg"}]
     canvases = []
     for number, page in enumerate(pages, start=1):
+        # A canvas is named, not served: its id need only be unique, so it is made below the manifest's.
         canvas_id = f"{manifest_id[:-len('/manifest.json')]}/canvas/p{number}"
-        service_id = f"{base}/iiif/image/{page.pk}"
+        service_id = absolute(addresses.iiif_service(page.pk))
         body = AnnotationBody(
-            id=f"{service_id}/full/max/0/default.jpg", type="Image", format="image/jpeg",
+            id=absolute(addresses.iiif_image(page.pk)), type="Image", format="image/jpeg",
             width=page.width, height=page.height,
             service=[ServiceV3(id=service_id, type="ImageService3", profile=PROFILE)],
         )
@@ -69,9 +74,9 @@ def manifest(record: Record, base: str, homepage: str, citation: str) -> dict:
         label={"en": [record.title]},
         summary={"en": [record.summary]} if record.summary else None,
         metadata=metadata,
-        requiredStatement=KeyValueString(label={"en": ["Citation"]}, value={"en": [citation]}),
-        homepage=[{"id": homepage, "type": "Text", "label": {"en": [record.title]}, "format": "text/html"}],
-        seeAlso=[{"id": f"{base}/document/{record.public_id}.json", "type": "Dataset", "format": "application/json",
+        requiredStatement=KeyValueString(label={"en": ["Citation"]}, value={"en": [chicago(record)]}),
+        homepage=[{"id": absolute(addresses.record(record.public_id)), "type": "Text", "label": {"en": [record.title]}, "format": "text/html"}],
+        seeAlso=[{"id": absolute(addresses.record(record.public_id, json=True)), "type": "Dataset", "format": "application/json",
                   "label": {"en": ["Catalogue record (JSON)"]}}],
         thumbnail=thumbnail,
         items=canvases,

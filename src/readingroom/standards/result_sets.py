@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from readingroom.catalog import citations as catalog_citations
 from readingroom.catalog.dates import display_date
 from readingroom.catalog.models import Collection, Content, Record
 
@@ -75,7 +74,7 @@ def _row(record: Record) -> list[str]:
         "; ".join(r["literal"] for r in item.get("recipient", [])),
         "; ".join(record.languages or []),
         " > ".join(record.collection.path_titles()) if record.collection else "",
-        repository.name if repository else "", record.summary or "", catalog_citations.chicago(record),
+        repository.name if repository else "", record.summary or "", citations.chicago(record),
         item["URL"],
     ]
 

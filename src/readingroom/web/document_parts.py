@@ -47,6 +47,7 @@ from readingroom.catalog import prepared_sql
 from readingroom.catalog.models import Page, Record, sees_restricted, visible_q
 from readingroom.catalog.relations import RelatedGroup, related_groups
 from readingroom.catalog.signals import names_changed, records_changed, relations_changed
+from readingroom.web.nearby import SameDay, neighbours, same_day
 
 log = logging.getLogger(__name__)
 TIMEOUT = 24 * 3600  # a day: the date in the key turns over then anyway
@@ -186,12 +187,10 @@ class Surroundings:
     previous: Record | None
     next: Record | None
     related: list[RelatedGroup]
-    same_day: object | None  # views.documents.SameDay
+    same_day: SameDay | None
 
 
 def surroundings(request: HttpRequest, record: Record) -> Surroundings:
-    from readingroom.web.views.documents import neighbours, same_day
-
     def compute() -> Surroundings:
         previous, following = neighbours(request, record)
         user = getattr(request, "user", None)

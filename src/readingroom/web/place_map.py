@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import DenseRank, ExtractYear
 
+from readingroom.catalog import addresses
 from readingroom.catalog.models import Authority, RecordAuthority, visible_q
 from readingroom.catalog.regions import ORDER, continent_name, continent_of, country_name
 
@@ -63,15 +64,13 @@ def _first_records(where: Q, located: list[int], limit: int) -> dict[int, list[d
     rows = (_place_links(where).filter(authority_id__in=located).annotate(rank=rank).filter(rank__lte=limit)
             .values("authority_id", "rank", "record__public_id", "record__title", "record__date_edtf")
             .order_by("authority_id", "rank"))
-    from django.urls import reverse
-
     firsts: dict[int, list[dict]] = {}
     for row in rows:
         items = firsts.setdefault(row["authority_id"], [])
         if items and items[-1]["id"] == row["record__public_id"]:
             continue  # the same record linked to the place in two roles
         items.append({"id": row["record__public_id"], "title": row["record__title"],
-                      "date": row["record__date_edtf"], "url": reverse("document", args=[row["record__public_id"]])})
+                      "date": row["record__date_edtf"], "url": addresses.record(row["record__public_id"])})
     return firsts
 
 

@@ -5,7 +5,7 @@ with one indexed range query (never an OFFSET walk past the rows before it).
 Parts are built once and kept as files under the data directory (shared by every server process and
 kept across restarts), in a folder named by a stamp of the catalogue: a generation that catalogue change
 signals advance, the public records' count and last change (from the kept counts of catalog/counts.py,
-never a count over the catalogue), and the date (an embargo ends at midnight).
+never a count over the catalogue), the date (an embargo ends at midnight) and the site's public URL.
 A record restricted, deleted or relinked changes the stamp, so the next request builds afresh.
 
 Built from `Record.objects.public()`, never from the reader's session: a staff member fetching the
@@ -30,9 +30,8 @@ from django.db.models import F, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.encoding import iri_to_uri
 
-from readingroom.catalog import counts
+from readingroom.catalog import addresses, counts
 from readingroom.catalog.models import Authority, Collection, CountedRecord, Record, Theme
 from readingroom.catalog.signals import names_changed, records_changed
 from readingroom.web.access import collections_holding
@@ -82,7 +81,8 @@ def stamp() -> str:
         generation = ""
     counts.ensure_current()
     last = CountedRecord.objects.order_by("-updated").values_list("updated", flat=True).first()
-    key = f"{generation}|{counts.total()}|{last}|{timezone.localdate()}"
+    # The site's public URL too: every address in the files is on it.
+    key = f"{generation}|{counts.total()}|{last}|{timezone.localdate()}|{settings.READINGROOM_BASE_URL}"
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
@@ -105,29 +105,29 @@ def _parts() -> list[tuple[str, int, str | None]]:
 
 
 def _urls(section: str, number: int) -> Iterator[tuple[str, str | None]]:
-    """(path, lastmod) of one part's URLs, by primary key."""
+    """(absolute URL, lastmod) of one part's addresses, by primary key."""
     low, high = number * PART_SIZE, (number + 1) * PART_SIZE
     if section == "pages":
         if number == 0:
-            yield "/", None
+            yield addresses.url("home", absolute=True), None
             themes = list(Theme.objects.published().order_by("position", "pk").only("slug", "updated"))
             if themes:
-                yield "/themes/", None
+                yield addresses.url("themes", absolute=True), None
             for theme in themes:  # drafts never: the sitemap is built for the public whoever asks
-                yield theme.get_absolute_url(), theme.updated.date().isoformat()
+                yield addresses.theme(theme.slug, absolute=True), theme.updated.date().isoformat()
     elif section == "records":
         rows = (Record.objects.public().filter(pk__gte=low, pk__lt=high).order_by("pk")
                 .values_list("public_id", "updated"))
         for public_id, updated in rows.iterator(chunk_size=2000):
-            yield f"/document/{public_id}/", updated.date().isoformat()
+            yield addresses.record(public_id, absolute=True), updated.date().isoformat()
     elif section == "collections":
         shown = sorted(pk for pk in collections_holding(None) if low <= pk < high)
         for collection in Collection.objects.filter(pk__in=shown).order_by("pk").only("identifier"):
-            yield collection.get_absolute_url(), None
+            yield addresses.collection(collection.identifier, absolute=True), None
     elif section == "authorities":
         rows = _public_authorities().filter(pk__gte=low, pk__lt=high).order_by("pk").only("kind", "identifier")
         for authority in rows.iterator(chunk_size=2000):
-            yield authority.get_absolute_url(), None
+            yield addresses.authority(authority.kind, authority.identifier, absolute=True), None
 
 
 def _entry(tag: str, loc: str, lastmod: str | None) -> str:
@@ -135,14 +135,14 @@ def _entry(tag: str, loc: str, lastmod: str | None) -> str:
     return f"<{tag}><loc>{escape(loc)}</loc>{modified}</{tag}>\n"
 
 
-def _index_xml(base: str) -> bytes:
-    entries = "".join(_entry("sitemap", f"{base}/sitemap-{section}-{number}.xml", lastmod)
+def _index_xml() -> bytes:
+    entries = "".join(_entry("sitemap", addresses.sitemap_part(section, number, absolute=True), lastmod)
                       for section, number, lastmod in _parts())
     return f'<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="{XMLNS}">\n{entries}</sitemapindex>\n'.encode()
 
 
-def _part_xml(base: str, section: str, number: int) -> bytes | None:
-    entries = [_entry("url", base + iri_to_uri(path), lastmod) for path, lastmod in _urls(section, number)]
+def _part_xml(section: str, number: int) -> bytes | None:
+    entries = [_entry("url", loc, lastmod) for loc, lastmod in _urls(section, number)]
     if not entries:
         return None
     return f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{XMLNS}">\n{"".join(entries)}</urlset>\n'.encode()
@@ -158,8 +158,7 @@ def cached_file(section: str | None = None, number: int = 0) -> Path | None:
     path = folder / (f"{section}-{number}.xml" if section else "index.xml")
     if path.exists():
         return path
-    base = settings.READINGROOM_BASE_URL
-    body = _index_xml(base) if section is None else _part_xml(base, section, number)
+    body = _index_xml() if section is None else _part_xml(section, number)
     if body is None:
         return None
     new_stamp = not folder.exists()

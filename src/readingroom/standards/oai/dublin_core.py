@@ -8,8 +8,10 @@ import re
 from django.conf import settings
 from lxml import etree
 
-from readingroom.catalog import citations
+from readingroom.catalog import addresses
 from readingroom.catalog.models import Authority, Record, RecordAuthority
+
+from .. import citations
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -55,7 +57,7 @@ def fields(record: Record) -> list[tuple[str, str]]:
     out.append(("source", citations.chicago(record)))
     out += [("language", tag) for tag in _unique(list(record.languages or []))]
     if record.collection is not None:
-        out.append(("relation", settings.READINGROOM_BASE_URL + record.collection.get_absolute_url()))
+        out.append(("relation", addresses.collection(record.collection.identifier, absolute=True)))
     places = names(kind=Authority.Kind.PLACE)
     if record.place_of_writing and record.place_of_writing not in places:
         places.append(record.place_of_writing)

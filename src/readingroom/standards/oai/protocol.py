@@ -12,6 +12,7 @@ from django.db.models import Min
 from django.utils import timezone
 from lxml import etree
 
+from readingroom.catalog import addresses
 from readingroom.catalog.models import Record
 
 from . import dates, dublin_core, tokens
@@ -39,7 +40,7 @@ VERBS: dict[str, tuple[set[str], set[str]]] = {
 
 
 def base_url() -> str:
-    return settings.READINGROOM_BASE_URL + "/oai"
+    return addresses.oai(absolute=True)
 
 
 def namespace() -> str:

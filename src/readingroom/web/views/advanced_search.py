@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from readingroom import search as searching
+from readingroom.catalog import addresses
 from readingroom.search import ADVANCED_FIELDS, MAX_FIELD_CHARS
 
 # Fields whose values are few enough to pick from a list (the facet dimension of the same name).
@@ -116,7 +117,7 @@ def advanced_search(request: HttpRequest, as_json: bool = False) -> HttpResponse
             form_error = _("This search is too long: at most %(count)d characters. Leave out some words.") % {
                 "count": searching.MAX_QUERY_CHARS}
         elif not errors:
-            return HttpResponseRedirect("/search/?" + urlencode({"q": compiled.query}))
+            return HttpResponseRedirect(addresses.search(urlencode({"q": compiled.query})))
     lists = pick_lists()
     fields = _fields(values, errors, lists)
     if as_json:

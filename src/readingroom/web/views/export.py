@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from readingroom import search as searching
+from readingroom.catalog import addresses
 from readingroom.catalog.models import Record
 from readingroom.search import DIMENSIONS
 from readingroom.standards import result_sets
@@ -20,9 +21,10 @@ EXPORT_LIMIT = 1000
 BATCH = 100  # search's largest page
 
 
-# (format name, address) of the search page's download buttons: each submits the page's form to its address,
-# so the query travels in the form once, not in four links.
-FORMS = [(fmt.label, f"/search/export.{fmt.extension}") for fmt in result_sets.FORMATS.values()]
+def forms() -> list[tuple[str, str]]:
+    """(format name, address) of the search page's download buttons: each submits the page's form to its
+    address, so the query travels in the form once, not in four links."""
+    return [(fmt.label, addresses.url("search-export", fmt.extension)) for fmt in result_sets.FORMATS.values()]
 
 
 class Unavailable(Exception):

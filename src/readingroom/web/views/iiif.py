@@ -1,6 +1,10 @@
 """IIIF endpoints: Image API 3.0 for each scanned page, Presentation 3.0 manifest for each record.
 
 A page of a record the reader may not see is a 404, exactly like a missing page: ids are not confirmed.
+
+Their ids are on the host the request came in on, not the site's public URL: a IIIF client takes the images
+from where the ids say, and the page's own viewer may only load images from the page's origin (its Content
+Security Policy), so an id on another host would leave it blank.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 
-from readingroom.catalog.citations import chicago
+from readingroom.catalog import addresses
 from readingroom.catalog.models import Page, visible_q
 from readingroom.standards import iiif_cache, iiif_image, iiif_limits, iiif_prepare, iiif_presentation
-from readingroom.web.views.documents import visible_record
+from readingroom.web.record_data import visible_record
 
 IMAGE_INFO_TYPE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
 MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
@@ -43,20 +47,16 @@ def _visible_page(request: HttpRequest, page_id: int) -> tuple[Page, Path, int, 
     return page, path, width, height
 
 
-def service_base(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @require_safe
 def image_base(request: HttpRequest, page_id: int) -> HttpResponse:
     _visible_page(request, page_id)
-    return _cors(redirect(f"/iiif/image/{page_id}/info.json", permanent=False))
+    return _cors(redirect(addresses.iiif_info(page_id), permanent=False))
 
 
 @require_safe
 def image_info(request: HttpRequest, page_id: int) -> HttpResponse:
     _page, _path, width, height = _visible_page(request, page_id)
-    data = iiif_image.info(f"{service_base(request)}/iiif/image/{page_id}", width, height)
+    data = iiif_image.info(addresses.absolute(addresses.iiif_service(page_id), request), width, height)
     response = HttpResponse(json.dumps(data), content_type=IMAGE_INFO_TYPE
                             if "ld+json" in request.headers.get("Accept", "") else "application/json")
     response["Cache-Control"] = "public, max-age=3600"
@@ -87,10 +87,7 @@ def manifest(request: HttpRequest, public_id: str) -> HttpResponse:
     record = visible_record(request, public_id)
     if not iiif_presentation.record_pages(record):
         raise Http404("This record has no scanned pages")
-    base = service_base(request)
-    data = iiif_presentation.manifest(
-        record, base=base, homepage=f"{base}{record.get_absolute_url()}", citation=chicago(record),
-    )
+    data = iiif_presentation.manifest(record, lambda path: addresses.absolute(path, request))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = MANIFEST_TYPE if "ld+json" in request.headers.get("Accept", "") else "application/json"
     return _cors(response)

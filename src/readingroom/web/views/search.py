@@ -1,11 +1,8 @@
-"""The search page and its JSON twin. Read-only: it never writes the index and never waits for the
-writer (searching.search opens a fresh searcher on the live generation).
+"""The search page (its search is run by web/search_run.py, which serves the JSON twin too).
 
 The page is one GET form: the query, dates, the selected facet values and the sort travel once, in its
 fields, and every facet value, sort and page is a submit button of that form, so a long query is not
-repeated in every link. A button's `toggle=dimension:value` (or a second `sort`/`approx`) is turned into
-the plain `f.<dimension>` address by a redirect; those addresses work as before, for links from elsewhere
-and for the JSON twin.
+repeated in every link.
 
 The advanced form's fields (`all`, `person`, `from`...: search.ADVANCED_FIELDS) are accepted here too:
 they are compiled into the query language after `q`, and the page shows the whole query it searched
@@ -13,21 +10,16 @@ they are compiled into the query language after `q`, and the page shows the whol
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from readingroom import search as searching
-from readingroom.search import ADVANCED_FIELDS, DIMENSIONS
-from readingroom.standards.catalogue_json import collection_summary
-from readingroom.web import search_timeline
+from readingroom.catalog import addresses
+from readingroom.search import ADVANCED_FIELDS
+from readingroom.web import search_run, search_timeline
 from readingroom.web.views import export
 
-log = logging.getLogger(__name__)
-PER_PAGE = 20
 ALTERNATE_LINK_MAX = 500  # the JSON twin's <link> repeats the query: left out for longer ones
 # "Your query" and "Link to this search" repeat the query too: shown up to these lengths, so the page
 # grows by a long query once (the box holds it, the address bar is its link).
@@ -35,131 +27,19 @@ SHOWN_QUERY_MAX = 500
 SHOWN_LINK_MAX = 2000
 
 
-def _selection(params: QueryDict) -> dict[str, list[str]]:
-    return {d: params.getlist(f"f.{d}") for d in DIMENSIONS if params.getlist(f"f.{d}")}
-
-
-def _page(params: QueryDict) -> int:
-    try:
-        return int(params.get("page", "1"))
-    except ValueError:
-        return 1
-
-
-def _toggled(selection: dict[str, list[str]], toggles: list[str]) -> dict[str, list[str]]:
-    """The selection after the form's `toggle=dimension:value` buttons: a selected value off, another on."""
-    selection = {d: list(v) for d, v in selection.items()}
-    for toggle in toggles:
-        dimension, _, value = toggle.partition(":")
-        if dimension not in DIMENSIONS or not value:
-            continue
-        values = selection.setdefault(dimension, [])
-        if value in values:
-            values.remove(value)
-        else:
-            values.append(value)
-    return {d: v for d, v in selection.items() if v}
-
-
-def _plain_address(request: HttpRequest, params: QueryDict) -> str:
-    """This search's own address: each parameter once, the facet buttons turned into f.<dimension>."""
-    clean = QueryDict(mutable=True)
-    clean["q"] = params.get("q", "")
-    for key in ADVANCED_FIELDS:
-        if params.get(key):
-            clean[key] = params[key]
-    for dimension, values in _toggled(_selection(params), params.getlist("toggle")).items():
-        clean.setlist(f"f.{dimension}", values)
-    if params.get("sort", "relevance") != "relevance":
-        clean["sort"] = params["sort"]  # the last one: the button pressed comes after the form's field
-    if params.get("approx") == "all":
-        clean["approx"] = "all"
-    return f"{request.path}?{clean.urlencode()}"
-
-
-def permalink(params: QueryDict, compiled: searching.Compiled, results: searching.SearchResults) -> str:
-    """The search's stable address: the typed query, the fields used, the selection (dimensions in their
-    order, values sorted), then sort, approximate matches and page, each only when not the default."""
-    clean = QueryDict(mutable=True)
-    q = params.get("q", "").strip()[:searching.MAX_QUERY_CHARS]
-    if q:
-        clean["q"] = q
-    for key in ADVANCED_FIELDS:
-        if key in compiled.used:
-            clean[key] = compiled.used[key]
-    for dimension in DIMENSIONS:
-        if results.selection.get(dimension):
-            clean.setlist(f"f.{dimension}", sorted(results.selection[dimension]))
-    if results.sort != "relevance":
-        clean["sort"] = results.sort
-    if params.get("approx") == "all":
-        clean["approx"] = "all"
-    if results.page > 1:
-        clean["page"] = str(results.page)
-    query = clean.urlencode()
-    return f"{settings.READINGROOM_BASE_URL}/search/" + (f"?{query}" if query else "")
-
-
-def _from_a_button(params: QueryDict) -> bool:
-    return "toggle" in params or len(params.getlist("sort")) > 1 or len(params.getlist("approx")) > 1
-
-
-def _hit_json(rank: int, hit: searching.Hit) -> dict:
-    record = hit.record
-    return {
-        "rank": rank,
-        "id": hit.public_id,
-        "title": record.title,
-        "title_html": hit.title_html,
-        "date": record.date_edtf,
-        "date_display": record.date_display,
-        "collection": collection_summary(record.collection),
-        "url": record.get_absolute_url(),
-        "score": round(hit.score, 4),
-        "snippet": {"html": hit.snippet.html, "field": hit.snippet.field, "machine_read": hit.snippet.machine_read}
-        if hit.snippet else None,
-    }
-
-
 def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
-    params = request.GET
-    if _from_a_button(params):
-        return HttpResponseRedirect(_plain_address(request, params))
-    q = params.get("q", "")
-    # approx=all: approximate matches (OCR misreadings) even when the exact ones are plenty.
-    approximate = "always" if params.get("approx") == "all" else "auto"
-    compiled = searching.compile_fields(params, q)
-    results, status = _run(request, params, compiled.query, approximate)
-    results.messages[:0] = compiled.errors.values()
-    link = permalink(params, compiled, results)
-    # Search reads only the first MAX_QUERY_CHARS characters and says so in its messages; the page and the
-    # twin show no more than that, so their size is bounded whatever was sent.
-    q = q[:searching.MAX_QUERY_CHARS]
-    built = compiled.query[:searching.MAX_QUERY_CHARS]
-    first = (results.page - 1) * results.per_page + 1
     if as_json:
-        return JsonResponse({
-            "query": q,
-            "compiled_query": built,
-            "permalink": link,
-            "available": results.available,
-            "total": results.total,
-            "page": results.page,
-            "pages": results.pages,
-            "per_page": results.per_page,
-            "sort": results.sort,
-            "selected": results.selection,
-            "messages": results.messages,
-            "approximate": results.approximate,
-            "results": [_hit_json(first + i, h) for i, h in enumerate(results.hits)],
-            "facets": [f.as_dict() for f in results.facets],
-        }, status=status, json_dumps_params={"ensure_ascii": False}, headers=_retry(status))
-    twin = "/search.json?" + params.urlencode()
+        return search_run.json_twin(request)
+    found = search_run.run(request)
+    if isinstance(found, HttpResponse):
+        return found
+    params, results, compiled, built, link = request.GET, found.results, found.compiled, found.built, found.link
+    twin = addresses.search(params.urlencode(), json=True)
     context = {
         # Not "query": base.html would repeat it in the header's box; this page has its own.
-        "search_text": q,
+        "search_text": found.q,
         "results": results,
-        "first": first,
+        "first": found.first,
         "sorts": [{"key": key, "label": label, "current": key == results.sort}
                   for key, label in (("relevance", _("Relevance")), ("date", _("Date ↑")), ("-date", _("Date ↓")))],
         "date_from": params.get("from", "")[:100],
@@ -170,38 +50,13 @@ def search(request: HttpRequest, as_json: bool = False) -> HttpResponse:
         "compiled_query": built if len(built) <= SHOWN_QUERY_MAX and len(link) <= SHOWN_LINK_MAX else "",
         "permalink": link,
         "json_url": twin if len(twin) <= ALTERNATE_LINK_MAX else None,
-        "approximate_asked": approximate == "always",
+        "approximate_asked": found.approximate == "always",
         "max_query": searching.MAX_QUERY_CHARS,
-        # Lane D (issue 13): the date histogram and the downloads of this result set.
+        # The date histogram and the downloads of this result set.
         "histogram": search_timeline.histogram(results),
-        "exports": export.FORMS, "export_limit": export.EXPORT_LIMIT,
+        "exports": export.forms(), "export_limit": export.EXPORT_LIMIT,
     }
-    response = render(request, "readingroom/search.html", context, status=status)
-    for key, value in _retry(status).items():
+    response = render(request, "readingroom/search.html", context, status=found.status)
+    for key, value in search_run.retry_headers(found.status).items():
         response[key] = value
     return response
-
-
-def _run(request: HttpRequest, params: QueryDict, q: str, approximate: str) -> tuple[searching.SearchResults, int]:
-    status = 200
-    try:
-        results = searching.search(
-            q, user=request.user, selection=_selection(params), sort=params.get("sort", "relevance"),
-            page=_page(params), per_page=PER_PAGE, approximate=approximate,
-        )
-        searching.attach_records(results, request.user)
-    except ValueError as exc:  # Tantivy refusing a query the parser let through: say so, do not fail
-        log.warning("search failed for %r: %s", q[:200], exc)
-        results = searching.SearchResults(q, 0, [], [], [_("This search could not be run; try fewer or simpler terms.")],
-                                       1, PER_PAGE, "relevance")
-        status = 400
-    if not results.available:
-        # The index is missing or being repaired: the reader's query is not at fault, and a client or
-        # crawler should come back rather than record an empty result.
-        log.warning("search unavailable: %s", results.failure)
-        status = 503
-    return results, status
-
-
-def _retry(status: int) -> dict[str, str]:
-    return {"Retry-After": "60"} if status == 503 else {}

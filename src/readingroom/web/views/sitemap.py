@@ -3,9 +3,10 @@ web/sitemaps.py) and robots.txt."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 
+from readingroom.catalog import addresses
 from readingroom.web import sitemaps
 
 XML = "application/xml; charset=utf-8"
@@ -23,6 +24,8 @@ def sitemap_part(request: HttpRequest, section: str, number: str) -> HttpRespons
 
 
 def robots(request: HttpRequest) -> HttpResponse:
-    base = settings.READINGROOM_BASE_URL
-    text = f"User-agent: *\nDisallow: /admin/\nDisallow: /iiif/image/\nSitemap: {base}/sitemap.xml\n"
+    # Disallowed by prefix: the admin, and the IIIF images (each page's scan at any size and crop).
+    images = addresses.iiif_service(0).removesuffix("0")
+    text = (f"User-agent: *\nDisallow: {reverse('admin:index')}\nDisallow: {images}\n"
+            f"Sitemap: {addresses.sitemap(absolute=True)}\n")
     return HttpResponse(text, content_type="text/plain; charset=utf-8")

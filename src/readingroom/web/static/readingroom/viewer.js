@@ -12,7 +12,7 @@
   var viewer = OpenSeadragon({
     element: element,
     prefixUrl: staticPrefix + "images/",
-    tileSources: pages.map(function (p) { return "/iiif/image/" + p.id + "/info.json"; }),
+    tileSources: pages.map(function (p) { return p.info; }),
     sequenceMode: pages.length > 1,
     showNavigator: false,
     showNavigationControl: false,
