@@ -84,6 +84,20 @@ def test_a_rolled_back_change_counts_nothing(archive):
     _in_step()
 
 
+def test_a_rolled_back_savepoint_counts_only_what_stayed(archive):
+    total = counts.total()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Record.objects.create(public_id="savepoint-gone", title="Never there", date_edtf="1944")
+            raise RuntimeError
+        Record.objects.create(public_id="savepoint-kept", title="There", date_edtf="1944")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            archive.frus[0].delete()
+            raise RuntimeError
+    assert counts.total() == total + 1
+    _in_step()
+
+
 def test_an_embargo_that_ends_is_counted_the_next_day(archive):
     today = dt.date.today()
     Record.objects.filter(pk=archive.embargoed.pk).update(embargo_until=today + dt.timedelta(days=1))
