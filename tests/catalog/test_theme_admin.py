@@ -8,8 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from readingroom.catalog.models import Theme, ThemeEntry, ThemeSection
-from readingroom.catalog.themes import MARKDOWN_LIMIT
+from readingroom.catalog.themes import MARKDOWN_LIMIT, Theme, ThemeEntry, ThemeSection
 from tests.web import sample_archive
 
 pytestmark = pytest.mark.django_db

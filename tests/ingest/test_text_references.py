@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from readingroom.catalog.models import Authority, Content, Record, RecordAuthority, Relation
+from readingroom.catalog.models import Authority, Content, Record, RecordAuthority
+from readingroom.catalog.relations import Relation
 from readingroom.ingest.frus_tei import FORMAT
 from readingroom.ingest.records import ParsedRecord, ReferenceItem
 from readingroom.ingest.relations import link_references

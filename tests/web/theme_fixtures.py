@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from readingroom.catalog.models import Authority, RecordAuthority, Theme, ThemeEntry, ThemeSection
+from readingroom.catalog.models import Authority, RecordAuthority
+from readingroom.catalog.themes import Theme, ThemeEntry, ThemeSection
 from tests.web.sample_archive import SampleArchive
 
 SECRET_PLACE = "Secret Bunker Place"

@@ -33,9 +33,10 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from readingroom.catalog import counts
-from readingroom.catalog.models import Authority, Collection, CountedRecord, Record, Theme
+from readingroom.catalog.models import Authority, Collection, CountedRecord, Record
 from readingroom.catalog.on_commit import once_on_commit
 from readingroom.catalog.signals import names_changed, records_changed
+from readingroom.catalog.themes import Theme
 from readingroom.web.access import collections_holding
 
 log = logging.getLogger(__name__)

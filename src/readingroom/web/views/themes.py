@@ -12,15 +12,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from readingroom.catalog.models import (
-    Authority,
-    Page,
-    RecordAuthority,
-    Theme,
-    ThemeEntry,
-    ThemeSection,
-    visible_q,
-)
+from readingroom.catalog.models import Authority, Page, RecordAuthority, visible_q
+from readingroom.catalog.themes import Theme, ThemeEntry, ThemeSection
 from readingroom.web import markdown
 from readingroom.web.access import sees_restricted
 from readingroom.web.interface_language import current
