@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingest.helpers import write_export
+from tests.builders import write_export
 
 REPO = Path(__file__).resolve().parents[1]
 # On PostgreSQL each test's processes store into a database of their own, as each data directory does.

@@ -8,9 +8,8 @@ from readingroom.catalog.citations import chicago
 from readingroom.catalog.models import Record
 from readingroom.ingest.runner import run_import
 from readingroom.ingest.seed_export import parse_citation, parse_export
+from tests.builders import SEED_SCAN, SEED_TRANSCRIPT, export_text, write_export
 from tests.conftest import shared_path
-
-from .helpers import SEED_SCAN, SEED_TRANSCRIPT, export_text, write_export
 
 SEED_FILE = ("seed", "000_a2e3b8521de4a562.txt")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from readingroom.catalog.models import Authority, RecordAuthority
 from readingroom.catalog.themes import Theme, ThemeEntry, ThemeSection
-from tests.web.sample_archive import SampleArchive
+from tests.builders import SampleArchive
 
 SECRET_PLACE = "Secret Bunker Place"
 
