@@ -48,7 +48,9 @@ def timed(fn, repeat: int) -> tuple[float, float]:
 
 
 def prepare(records: int) -> dict:
-    from readingroom.catalog.models import Record, Relation, Theme, ThemeEntry
+    from readingroom.catalog.models import Record
+    from readingroom.catalog.relations import Relation
+    from readingroom.catalog.themes import Theme, ThemeEntry
     from readingroom.search import writer
 
     built = corpus.build_catalogue(records)

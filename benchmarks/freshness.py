@@ -1,7 +1,7 @@
 """How soon does search reflect a change, with `readingroom serve` and its background index writer running?
 
-Builds the test suite's sample archive (--records FRUS-like records, a seed telegram with a scanned page)
-in a temporary data directory, indexes it, and first measures the floor: `writer.drain()` alone for one
+Imports --records telegrams made from the shipped sample export and the shipped scans (harness.py) into a
+temporary data directory, indexes them, and first measures the floor: `writer.drain()` alone for one
 title change, in this process, with no server running. Then it starts `readingroom serve` (background
 writer on) and, --repeat times each, makes five kinds of change from this process, as their real paths
 make them, and times from the commit until /search.json reflects it (polled every --poll seconds):
@@ -33,7 +33,7 @@ import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
-from harness import REPO, free_port, indexed_sample_archive, setup_django
+from harness import REPO, free_port, indexed_sample_archive, sample_export, setup_django
 
 TARGET_P95 = 5.0
 TIMEOUT = 60.0  # a change not reflected by then counts as this long, and is reported
@@ -84,7 +84,7 @@ def floor(archive, repeat: int, rng: random.Random) -> list[float]:
 
     times = []
     for n in range(repeat + 1):
-        record = archive.frus[-1 - n % len(archive.frus)]
+        record = archive.telegrams[-1 - n % len(archive.telegrams)]
         record.title = f"Floor measurement {word(rng)}"
         record.save()
         started = time.perf_counter()
@@ -108,9 +108,8 @@ def main() -> None:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
         setup_django(data_dir)
-        archive = indexed_sample_archive(max(args.records, 2 * args.repeat + 2))
+        archive = indexed_sample_archive(max(args.records, 2 * args.repeat + 2), Path(tmp))
         from django.db import connections
-        from tests.ingest.helpers import write_export
 
         from readingroom.catalog import corrections
         from readingroom.catalog.models import Content
@@ -144,7 +143,7 @@ def main() -> None:
 
             page = archive.page
             for n in range(args.repeat + 1):
-                record = archive.frus[n]
+                record = archive.telegrams[n]
                 w = word(rng)
 
                 def edit_title(record=record, w=w) -> None:
@@ -155,7 +154,7 @@ def main() -> None:
                 timed("made staff-only", lambda r=record: (setattr(r, "access_level", "staff"), r.save()),
                       lambda ids, r=record: r.public_id not in ids, w)
 
-                other, w = archive.frus[args.repeat + 1 + n], word(rng)
+                other, w = archive.telegrams[args.repeat + 1 + n], word(rng)
                 transcript = Content.objects.filter(record=other, kind=Content.Kind.TRANSCRIPT).first()
 
                 def correct(content=transcript, w=w) -> None:
@@ -177,7 +176,7 @@ def main() -> None:
                 folder.mkdir()
                 new_ids = [f"fresh-{n}-{k}" for k in range(3)]
                 for public_id in new_ids:
-                    write_export(folder, f"{public_id}.txt", record_id=public_id, title=f"Telegram on {w} {public_id}")
+                    sample_export(folder, public_id, f"Telegram on {w} {public_id}")
                 timed("import of 3 records", lambda folder=folder: run_import([str(folder)]),
                       lambda ids, expected=new_ids: set(expected) <= set(ids), w)
 
@@ -189,7 +188,7 @@ def main() -> None:
                     if save_outcome(outcome) != "saved":
                         raise SystemExit("save_outcome did not save the page reading")
 
-                timed("OCR result saved", ocr, lambda ids: archive.seed.public_id in ids, w)
+                timed("OCR result saved", ocr, lambda ids: archive.scanned.public_id in ids, w)
                 warming[0] = False
         finally:
             server.terminate()
@@ -201,7 +200,7 @@ def main() -> None:
         ok = "" if kind.startswith("floor") else ("yes" if pct(values, .95) <= TARGET_P95 else "NO")
         rows.append(f"| {kind} | {len(values)} | {pct(values, .5):.2f} | {pct(values, .95):.2f} | "
                     f"{max(values):.2f} | {ok} |")
-    print(f"records: {len(archive.frus) + 3}; serve: waitress, 1 process, background index writer polling "
+    print(f"records: {len(archive.telegrams) + 1}; serve: waitress, 1 process, background index writer polling "
           f"the queue every 0.5 s; probe: /search.json every {args.poll:g} s")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average at the end "
           f"{os.getloadavg()[0]:.1f}")

@@ -1,5 +1,5 @@
-"""What the benchmark scripts that serve the app share: Django on a fresh data directory, the test
-suite's sample archive indexed, a free port, and a server to wait for."""
+"""What the benchmark scripts that serve the app share: Django on a fresh data directory, an indexed
+archive made from the shipped sample files by the real import, a free port, and a server to wait for."""
 
 from __future__ import annotations
 
@@ -10,8 +10,13 @@ import socket
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "src" / "readingroom" / "sample_data"
+SAMPLE_EXPORT = SAMPLES / "records" / "wilson-center-209771.txt"  # an archive-page export of one telegram
+SAMPLE_TITLE = "Telegram re Stalin Harriman Conversation on Japanese Troops"
+SAMPLE_SCAN_RECORD = "209771-typed-scan"  # the record of the shipped scans (sample_data/scans/sidecar.csv)
 RATIOS_FILE = "READINGROOM_BENCH_RATIOS"  # set by benchmarks/check.py: where each script leaves its ratios
 
 
@@ -40,16 +45,35 @@ def setup_django(data_dir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def indexed_sample_archive(records: int):
-    """The test suite's sample archive (a seed telegram with a scan, `records` FRUS-like telegrams,
-    authorities, restricted records), with its search index built."""
-    from tests.web import sample_archive
+def sample_export(folder: Path, public_id: str, title: str) -> Path:
+    """The shipped archive-page export as another record: its id and title replaced, its texts kept."""
+    text = SAMPLE_EXPORT.read_text(encoding="utf-8")
+    text = text.replace(SAMPLE_TITLE, title).replace("/document/209771", f"/document/{public_id}")
+    path = folder / f"{public_id}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
 
+
+def indexed_sample_archive(records: int, folder: Path) -> SimpleNamespace:
+    """`records` telegrams made from the shipped export and the shipped scans (a typed telegram of two
+    pages), imported as `readingroom import` imports them, with the search index built. Returns `.telegrams`
+    (in the order made), `.scanned` (the record of the scans) and `.page` (its first page)."""
+    from readingroom.catalog.models import Page, Record
+    from readingroom.ingest.runner import run_import
     from readingroom.search import rebuild
 
-    archive = sample_archive.build(frus_count=records)
+    exports = folder / "exports"
+    exports.mkdir(parents=True)
+    ids = [f"telegram-{n + 1}" for n in range(records)]
+    for n, public_id in enumerate(ids):
+        sample_export(exports, public_id, f"{SAMPLE_TITLE}, copy {n + 1}")
+    summary = run_import([str(exports), str(SAMPLES / "scans")])
+    if not summary.ok:
+        raise SystemExit(f"the sample archive did not import: {summary.problems[:1]}")
     rebuild()
-    return archive
+    by_id = Record.objects.in_bulk(ids, field_name="public_id")
+    page = Page.objects.filter(content__record__public_id=SAMPLE_SCAN_RECORD).order_by("position").first()
+    return SimpleNamespace(telegrams=[by_id[public_id] for public_id in ids], scanned=page.content.record, page=page)
 
 
 def free_port() -> int:

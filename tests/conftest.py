@@ -126,6 +126,40 @@ def isolated_data_dir(tmp_path: Path, settings) -> Path:
 
 
 @pytest.fixture
+def archive(db):
+    """The sample archive (tests/builders.py), imported inside the test's transaction (rolled back after)."""
+    from tests import builders
+
+    return builders.sample_archive()
+
+
+@pytest.fixture
+def live_archive(transactional_db):
+    """The sample archive committed for real: for a live server and a browser (they read it from other
+    threads and connections), and for what acts when a transaction commits (the public counts)."""
+    from tests import builders
+
+    return builders.sample_archive()
+
+
+@pytest.fixture
+def indexed_archive(archive):
+    """`archive` with its search index built (the search page and its twin answer from the real index)."""
+    from readingroom import search
+
+    search.rebuild()
+    return archive
+
+
+@pytest.fixture
+def indexed_live_archive(live_archive):
+    from readingroom import search
+
+    search.rebuild()
+    return live_archive
+
+
+@pytest.fixture
 def editor(db, django_user_model):
     """A signed-in client of a staff member (not a superuser): what an archivist correcting texts uses."""
     from django.test import Client

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from readingroom.catalog import gazetteer
-from tests.ingest.helpers import write_export
+from tests.builders import write_export
 
 REPO = Path(__file__).resolve().parents[1]
 # On PostgreSQL each test's processes store into a database of their own, as each data directory does.

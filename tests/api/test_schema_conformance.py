@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from readingroom.search import writer
-from tests.web import sample_archive
+from tests import builders
 
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
 
@@ -22,7 +22,7 @@ CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformanc
 def served_archive(live_server, transactional_db, django_user_model):
     from readingroom.api import tokens
 
-    sample_archive.build(frus_count=4)
+    builders.sample_archive(frus_count=4)
     writer.rebuild()  # search answers from a real index, not 503
     user = django_user_model.objects.create_user("archivist", "a@example.org", "a-long-password", is_staff=True)
     return live_server.url, tokens.issue(user, "schemathesis")[1]

@@ -16,7 +16,7 @@ from readingroom.api.models import ApiToken
 from readingroom.catalog.models import Page, Record
 from readingroom.search import writer
 from tests.api.conftest import bearer
-from tests.web.sample_archive import render_scan
+from tests.builders import render_scan
 
 
 def _post(client: Client, url: str, body: dict, key: str | None = None, method: str = "post"):

@@ -6,19 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.web import sample_archive
-
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/browse/", "/browse/collections/", "/browse/dates/?year=1944", "/browse/people/",
          "/person/person-stalin-joseph/", "/collection/frus1944v04-ch1/", "/document/209771/?q=Stalin",
          "/document/frus1944v04/d1/", "/document/no-such-record/"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def archive(transactional_db):
-    return sample_archive.build()
 
 
 def _violations(page) -> list[str]:
@@ -47,7 +40,7 @@ def axe_problems(chromium, base_url: str, urls: list[str], width: int) -> dict[s
 
 
 @pytest.mark.parametrize("width", [1366, 375])
-def test_pages_pass_axe(chromium, live_server, archive, width):
+def test_pages_pass_axe(chromium, live_server, live_archive, width):
     assert axe_problems(chromium, live_server.url, PAGES, width) == {}
 
 

@@ -9,20 +9,20 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests import builders
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import axe_problems
 from tests.browser.test_content_security_policy import LISTEN, violations
-from tests.web import sample_archive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def archive(transactional_db):
-    return sample_archive.build(frus_count=2)
+def small_live_archive(transactional_db):
+    return builders.sample_archive(frus_count=2)
 
 
-def test_docs_page_works_offline_under_the_policy(reader, live_server, archive):
+def test_docs_page_works_offline_under_the_policy(reader, live_server, small_live_archive):
     page = reader
     page.context.add_init_script(LISTEN)
     console: list[str] = []
@@ -45,5 +45,5 @@ def test_docs_page_works_offline_under_the_policy(reader, live_server, archive):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_docs_page_passes_axe(chromium, live_server, archive, width):
+def test_docs_page_passes_axe(chromium, live_server, small_live_archive, width):
     assert axe_problems(chromium, live_server.url, ["/api/docs"], width) == {}

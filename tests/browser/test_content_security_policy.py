@@ -9,9 +9,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from readingroom import search
-from tests.web import sample_archive
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Runs before any page script; the event reports what the policy blocked, the console says it too.
@@ -21,13 +18,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber);
 });
 """
-
-
-@pytest.fixture
-def archive(transactional_db):
-    built = sample_archive.build()
-    search.rebuild()
-    return built
 
 
 @pytest.fixture
@@ -44,7 +34,7 @@ def violations(page) -> list[str]:
     return page.evaluate("window.cspViolations") + page.csp_console
 
 
-def test_document_page_viewer_tabs_and_cite(watched, archive):
+def test_document_page_viewer_tabs_and_cite(watched, indexed_live_archive):
     page = watched
     response = page.goto("/document/209771/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
@@ -76,7 +66,7 @@ def test_document_page_viewer_tabs_and_cite(watched, archive):
     assert any(v.startswith("script-src-elem inline") for v in violations(page))
 
 
-def test_search_page(watched, archive):
+def test_search_page(watched, indexed_live_archive):
     page = watched
     page.goto("/")
     page.fill("#q-top", "Stalin")
@@ -90,7 +80,7 @@ def test_search_page(watched, archive):
     assert page.js_errors == []
 
 
-def test_admin_login_and_a_change_form(watched, archive, django_user_model):
+def test_admin_login_and_a_change_form(watched, indexed_live_archive, django_user_model):
     django_user_model.objects.create_superuser("staff", "staff@example.org", "a-long-password")
     page = watched
     page.goto("/admin/login/?next=/admin/")
@@ -99,7 +89,7 @@ def test_admin_login_and_a_change_form(watched, archive, django_user_model):
     page.click("input[type=submit]")
     expect(page.locator("#site-name")).to_be_visible()
     # The change form runs the admin's own scripts: inlines, date shortcuts, related-object popups.
-    page.goto(f"/admin/catalog/record/{archive.seed.pk}/change/")
+    page.goto(f"/admin/catalog/record/{indexed_live_archive.seed.pk}/change/")
     expect(page.locator("#record_form")).to_be_visible()
     page.wait_for_load_state("networkidle")
     page.goto("/admin/catalog/record/add/")

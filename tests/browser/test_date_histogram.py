@@ -12,21 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from readingroom import search
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import axe_problems
 from tests.browser.test_content_security_policy import LISTEN
-from tests.web import sample_archive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture
-def archive(transactional_db):
-    built = sample_archive.build()
-    search.rebuild()
-    return built
 
 
 def open_page(chromium, live_server, width: int):
@@ -57,7 +48,7 @@ def bar_heights(page) -> list[float]:
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_browse_histogram_by_keyboard(chromium, live_server, archive, device):
+def test_browse_histogram_by_keyboard(chromium, live_server, indexed_live_archive, device):
     context = chromium.new_context(base_url=live_server.url, viewport={"width": WIDTHS[device], "height": 900})
     context.add_init_script(LISTEN)
     page = context.new_page()
@@ -89,7 +80,7 @@ def test_browse_histogram_by_keyboard(chromium, live_server, archive, device):
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_table_fallback_and_search_histogram_without_javascript(chromium, live_server, archive, device):
+def test_table_fallback_and_search_histogram_without_javascript(chromium, live_server, indexed_live_archive, device):
     context, page = open_page(chromium, live_server, WIDTHS[device])
     page.goto("/browse/dates/?year=1944")
     table = page.locator(".histogram-table table")
@@ -122,7 +113,7 @@ def test_table_fallback_and_search_histogram_without_javascript(chromium, live_s
     context.close()
 
 
-def test_histogram_pages_pass_axe(chromium, live_server, archive):
+def test_histogram_pages_pass_axe(chromium, live_server, indexed_live_archive):
     urls = ["/browse/dates/", "/browse/dates/?decade=1940", "/browse/dates/?year=1944&month=2", "/search/?q=Stalin",
             "/search/?q=Stalin&f.year=1944"]
     for width in WIDTHS.values():

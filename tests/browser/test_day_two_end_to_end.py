@@ -20,8 +20,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.catalog.merge_fixtures import VOLUMES
-from tests.catalog.merge_fixtures import volume as shared_person_volume
+from tests.builders import VOLUMES
+from tests.builders import volume as shared_person_volume
 from tests.conftest import free_port
 from tests.scan_fixtures import save_page
 

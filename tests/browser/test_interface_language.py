@@ -7,14 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.web import sample_archive
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def archive(transactional_db):
-    return sample_archive.build()
 
 
 @pytest.fixture
@@ -28,7 +22,7 @@ def english_reader(chromium, live_server):
     context.close()
 
 
-def test_russian_chosen_with_the_picker_stays(english_reader, archive):
+def test_russian_chosen_with_the_picker_stays(english_reader, live_archive):
     reader, errors = english_reader
     reader.goto("/browse/dates/?year=1944")
     expect(reader.locator("html")).to_have_attribute("lang", "en")

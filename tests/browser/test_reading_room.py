@@ -11,17 +11,11 @@ from django.urls.exceptions import Resolver404
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.web import sample_archive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def archive(transactional_db):
-    return sample_archive.build()
-
-
-def test_home_and_browse(reader, archive):
+def test_home_and_browse(reader, live_archive):
     reader.goto("/")
     expect(reader.get_by_role("heading", level=1)).to_be_visible()
     expect(reader.locator("ul.collections")).to_contain_text("W. Averell Harriman Papers")
@@ -53,9 +47,9 @@ def test_home_and_browse(reader, archive):
     assert reader.js_errors == []
 
 
-def test_read_a_record_with_its_scan(reader, archive):
+def test_read_a_record_with_its_scan(reader, live_archive):
     reader.goto("/document/209771/")
-    expect(reader.get_by_role("heading", level=1)).to_have_text(archive.seed.title)
+    expect(reader.get_by_role("heading", level=1)).to_have_text(live_archive.seed.title)
     # The viewer replaced the plain images with OpenSeadragon and loaded tiles from our IIIF service.
     viewer = reader.locator("#viewer")
     expect(viewer).to_be_visible()
@@ -83,7 +77,7 @@ def test_read_a_record_with_its_scan(reader, archive):
     assert reader.js_errors == []
 
 
-def test_hits_are_highlighted_and_boxed_on_the_scan(reader, archive):
+def test_hits_are_highlighted_and_boxed_on_the_scan(reader, live_archive):
     reader.goto("/document/209771/?q=Shantung")
     reader.wait_for_function("() => window.readingroomViewer && window.readingroomViewer.world.getItemCount() === 1",
                              timeout=15000)
@@ -103,7 +97,7 @@ def test_hits_are_highlighted_and_boxed_on_the_scan(reader, archive):
     assert reader.js_errors == []
 
 
-def test_copy_and_download_a_citation(reader, archive):
+def test_copy_and_download_a_citation(reader, live_archive):
     reader.goto("/document/209771/")
     reader.get_by_text("Cite this record").click()
     apa = reader.locator("#cite-apa")
@@ -120,7 +114,7 @@ def test_copy_and_download_a_citation(reader, archive):
     assert reader.js_errors == []
 
 
-def test_follow_a_person_and_walk_the_collection(reader, archive):
+def test_follow_a_person_and_walk_the_collection(reader, live_archive):
     reader.goto("/document/frus1944v04/d2/")
     reader.get_by_role("link", name="Stalin, Joseph").click()
     expect(reader.get_by_role("heading", level=1)).to_have_text("Stalin, Joseph")
@@ -138,7 +132,7 @@ def test_follow_a_person_and_walk_the_collection(reader, archive):
     assert reader.js_errors == []
 
 
-def test_reading_works_without_javascript(chromium, live_server, archive):
+def test_reading_works_without_javascript(chromium, live_server, live_archive):
     context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/document/209771/")
@@ -155,7 +149,7 @@ def test_reading_works_without_javascript(chromium, live_server, archive):
     context.close()
 
 
-def test_phone_width(chromium, live_server, archive):
+def test_phone_width(chromium, live_server, live_archive):
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740},
                                    device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -168,7 +162,7 @@ def test_phone_width(chromium, live_server, archive):
     context.close()
 
 
-def test_keyboard_reaches_the_content(reader, archive):
+def test_keyboard_reaches_the_content(reader, live_archive):
     reader.goto("/document/209771/")
     reader.keyboard.press("Tab")
     focused = reader.evaluate("document.activeElement.textContent")
@@ -189,7 +183,7 @@ def _search_routed() -> bool:
 
 @pytest.mark.skipif(not _search_routed(), reason="/search/ is not routed on this branch yet (search, issue 4, is "
                     "merged by the lead before CI)")
-def test_search_pick_a_facet_open_a_hit(reader, archive):
+def test_search_pick_a_facet_open_a_hit(reader, live_archive):
     from readingroom.search import writer  # search's index writer: records become searchable once written
 
     writer.rebuild()
@@ -205,7 +199,7 @@ def test_search_pick_a_facet_open_a_hit(reader, archive):
     expect(reader.locator(".facets li.selected").first).to_be_visible()
     expect(hits).to_have_count(1)
     hits.first.get_by_role("link").click()
-    expect(reader.get_by_role("heading", level=1)).to_have_text(archive.seed.title)
+    expect(reader.get_by_role("heading", level=1)).to_have_text(live_archive.seed.title)
     # Arriving from the search: the word is marked in the text and boxed on the scan.
     expect(reader.locator("mark.hit").first).to_be_visible()
     expect(reader.locator("#viewer .hit-box")).to_have_count(1, timeout=15000)

@@ -9,18 +9,17 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import axe_problems
-from tests.web import sample_archive, theme_fixtures
+from tests.web import theme_fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
 @pytest.fixture
-def themes(transactional_db):
-    archive = sample_archive.build()
-    built = theme_fixtures.build(archive)
+def themes(live_archive):
+    built = theme_fixtures.build(live_archive)
     theme_fixtures.locate_places()
-    return archive, built
+    return live_archive, built
 
 
 def _loaded(page, image) -> None:

@@ -10,7 +10,8 @@ import pytest
 from rich.console import Console
 
 from readingroom.catalog import theme_files
-from readingroom.catalog.models import Content, Record, Theme, ThemeEntry
+from readingroom.catalog.models import Content, Record
+from readingroom.catalog.themes import Theme, ThemeEntry
 from readingroom.cli import sample_data_dir
 from readingroom.ingest.runner import run_import
 

@@ -8,8 +8,7 @@ import pytest
 from readingroom.catalog.duplicates import initials_key, likely_duplicates, name_key
 from readingroom.catalog.merging import merge
 from readingroom.catalog.models import Authority
-
-from .merge_fixtures import import_volumes
+from tests.builders import import_volumes
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from readingroom.catalog.models import Authority, AuthorityMerge
-
-from .merge_fixtures import import_volumes, roosevelt, snapshot
+from tests.builders import import_volumes, roosevelt, snapshot
 
 pytestmark = pytest.mark.django_db
 

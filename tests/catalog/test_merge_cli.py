@@ -7,9 +7,10 @@ import json
 
 import pytest
 
+from tests.builders import VOLUMES, volume
+
 from ..ingest.frus_fixtures import write
 from ..test_cli import run_cli
-from .merge_fixtures import VOLUMES, volume
 
 # On PostgreSQL each test's processes store into a database of their own, as each data directory does.
 pytestmark = pytest.mark.usefixtures("process_database")

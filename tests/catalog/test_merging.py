@@ -9,8 +9,7 @@ from readingroom.catalog.merging import MergeError, merge, undo
 from readingroom.catalog.models import Authority, AuthorityMerge, NameVariant, Record, RecordAuthority
 from readingroom.search import writer
 from readingroom.search.engine import search
-
-from .merge_fixtures import import_volumes, roosevelt, snapshot
+from tests.builders import import_volumes, roosevelt, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from readingroom.catalog.models import Content, Page, PageText, Record
+from readingroom.catalog.models import Content, Page, Record
+from readingroom.catalog.text_versions import PageText
 
 BEFORE = [("catalog", "0011_public_counts"), ("ocr", "0001_initial")]
 AFTER = [("catalog", "0012_page_text_history"), ("ocr", "0002_page_text_history_to_catalog")]

@@ -11,8 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from readingroom.catalog.models import AccessLevel, Record, Relation
-from readingroom.catalog.relations import related_groups
+from readingroom.catalog.models import AccessLevel, Record
+from readingroom.catalog.relations import Relation, related_groups
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from readingroom.catalog.models import Theme, ThemeEntry, ThemeSection
-from readingroom.catalog.themes import MARKDOWN_LIMIT
-from tests.web import sample_archive
+from readingroom.catalog.themes import MARKDOWN_LIMIT, Theme, ThemeEntry, ThemeSection
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def _form(entries: list[tuple[int, str, str]], **fields: str) -> dict:
 
 
 def test_a_curator_writes_a_theme_then_reorders_it(curator, client):
-    archive = sample_archive.build()
+    archive = builders.sample_archive()
     found = curator.get("/admin/autocomplete/", {"app_label": "catalog", "model_name": "themeentry",
                                                  "field_name": "record", "term": "209771"}).json()
     assert [r["id"] for r in found["results"]] == [str(archive.seed.pk)]
@@ -80,7 +79,7 @@ def test_a_curator_writes_a_theme_then_reorders_it(curator, client):
 
 
 def test_a_draft_is_previewed_by_staff_from_the_admin(curator, client):
-    archive = sample_archive.build()
+    archive = builders.sample_archive()
     assert curator.post(ADD, _form([(archive.seed.pk, "0", "")])).status_code == 302
     theme = Theme.objects.get()
     assert not theme.published
@@ -91,7 +90,7 @@ def test_a_draft_is_previewed_by_staff_from_the_admin(curator, client):
 
 
 def test_bad_input_is_refused_with_a_message_and_nothing_lost(curator):
-    archive = sample_archive.build()
+    archive = builders.sample_archive()
     Theme.objects.create(title="Taken", slug="stalin-ambassador")
     too_long = "x" * (MARKDOWN_LIMIT + 1)
     response = curator.post(ADD, _form([(archive.seed.pk, "0", "A note kept.")], overview=too_long))
@@ -104,7 +103,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_lost(curator):
 
 
 def test_a_record_twice_in_a_theme_is_refused(curator):
-    archive = sample_archive.build()
+    archive = builders.sample_archive()
     response = curator.post(ADD, _form([(archive.seed.pk, "0", ""), (archive.seed.pk, "1", "")]))
     assert response.status_code == 200 and not Theme.objects.exists()
     assert "Please correct the duplicate data for record" in response.content.decode()

@@ -11,9 +11,8 @@ from readingroom.catalog.models import Record
 from readingroom.ingest.pipeline import store_record
 from readingroom.ingest.records import ParsedRecord
 from readingroom.ingest.runner import run_import
+from tests.builders import write_export
 from tests.scan_fixtures import TELEGRAM, save_page
-
-from .helpers import write_export
 
 pytestmark = pytest.mark.django_db
 

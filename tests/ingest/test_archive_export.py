@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .archive_fixtures import build_archive, export, run_cli, run_django
+from tests.builders import build_archive, export, run_cli, run_django
 
 
 def test_export_imports_into_an_empty_archive_and_exports_the_same(tmp_path: Path) -> None:

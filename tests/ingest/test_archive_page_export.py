@@ -7,10 +7,10 @@ import pytest
 from readingroom.catalog.models import Record
 from readingroom.ingest.archive_page_export import parse_citation, parse_export
 from readingroom.ingest.runner import run_import
+from readingroom.ingest.archive_page_export import parse_citation, parse_export
 from readingroom.standards.citations import chicago
+from tests.builders import SEED_SCAN, SEED_TRANSCRIPT, export_text, write_export
 from tests.conftest import shared_path
-
-from .helpers import SEED_SCAN, SEED_TRANSCRIPT, export_text, write_export
 
 SEED_FILE = ("seed", "000_a2e3b8521de4a562.txt")
 

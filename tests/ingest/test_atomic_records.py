@@ -9,8 +9,7 @@ from django.db import connection
 
 from readingroom.catalog.models import Record
 from readingroom.ingest.runner import run_import
-
-from .helpers import SEED_SCAN, SEED_TRANSCRIPT, write_export
+from tests.builders import SEED_SCAN, SEED_TRANSCRIPT, write_export
 
 MARKER = "REFUSED-BY-TRIGGER"
 

@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from readingroom.catalog import migrations as catalog_migrations
+from tests.builders import build_archive, cli_env, export, run_cli, run_django
 from tests.conftest import fresh_database, on_postgresql
-
-from .archive_fixtures import build_archive, cli_env, export, run_cli, run_django
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> tuple[Path, Path, str]:
+def backed_up(tmp_path_factory) -> tuple[Path, Path, str]:
     """A varied archive, its backup and its export (built once: the tests below only read them)."""
     root = tmp_path_factory.mktemp("backup")
     data = root / "data"
@@ -36,8 +35,8 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_restore_elsewhere_gives_the_same_archive(archive, tmp_path: Path) -> None:
-    data, backup, before = archive
+def test_restore_elsewhere_gives_the_same_archive(backed_up, tmp_path: Path) -> None:
+    data, backup, before = backed_up
     with tarfile.open(backup) as tar:
         names = tar.getnames()
         manifest = json.load(tar.extractfile("manifest.json"))
@@ -83,8 +82,8 @@ def _unchanged(path: Path) -> list[str]:
     return sorted(str(p.relative_to(path)) for p in path.rglob("*")) if path.exists() else []
 
 
-def test_restore_over_an_archive_is_refused(archive) -> None:
-    data, backup, before = archive
+def test_restore_over_an_archive_is_refused(backed_up) -> None:
+    data, backup, before = backed_up
     listing = _unchanged(data)
     result = run_cli(data, "restore", str(backup))
     assert result.returncode == 1
@@ -93,8 +92,8 @@ def test_restore_over_an_archive_is_refused(archive) -> None:
     assert _unchanged(data) == listing
 
 
-def test_truncated_and_tampered_backups_are_refused_before_writing(archive, tmp_path: Path) -> None:
-    _data, backup, _before = archive
+def test_truncated_and_tampered_backups_are_refused_before_writing(backed_up, tmp_path: Path) -> None:
+    _data, backup, _before = backed_up
     raw = backup.read_bytes()
     truncated = tmp_path / "truncated.tar"
     truncated.write_bytes(raw[: len(raw) // 2])
@@ -130,8 +129,8 @@ for n in itertools.count():
 """
 
 
-def test_a_backup_taken_while_records_change_is_consistent(archive, tmp_path: Path) -> None:
-    source, backup, _before = archive
+def test_a_backup_taken_while_records_change_is_consistent(backed_up, tmp_path: Path) -> None:
+    source, backup, _before = backed_up
     data = tmp_path / "live"
     assert run_cli(data, "restore", str(backup)).returncode == 0
     prelude = "import django, os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'readingroom.settings'\ndjango.setup()\n"
@@ -156,10 +155,10 @@ def test_a_backup_taken_while_records_change_is_consistent(archive, tmp_path: Pa
     assert len(rounds) == 1 and rounds[0].startswith("Round "), titles
 
 
-def test_migrate_to_postgresql_and_restore_across_engines(archive, tmp_path: Path) -> None:
+def test_migrate_to_postgresql_and_restore_across_engines(backed_up, tmp_path: Path) -> None:
     if not on_postgresql():
         pytest.skip("no PostgreSQL server: scripts/test.sh runs the suite again with DATABASE_URL set to a throw-away one")
-    data, backup, before = archive
+    data, backup, before = backed_up
     with fresh_database() as moved, fresh_database() as restored_db, fresh_database() as pg_again:
         result = run_cli(data, "migrate-to", moved)
         assert result.returncode == 0, result.stderr

@@ -10,8 +10,7 @@ import pytest
 
 from readingroom.catalog.models import Record
 from readingroom.ingest.runner import run_import
-
-from .helpers import export_text, write_export
+from tests.builders import export_text, write_export
 
 
 def problems_for(summary, path) -> list[str]:

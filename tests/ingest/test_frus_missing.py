@@ -15,10 +15,10 @@ from readingroom.catalog.models import Collection, Record
 from readingroom.ingest.runner import run_import
 from readingroom.search.engine import search
 from readingroom.search.models import IndexTask
+from tests.builders import write_export
 
 from ..conftest import shared_path
 from .frus_fixtures import TEI, telegram, volume_xml, write
-from .helpers import write_export
 
 pytestmark = pytest.mark.django_db
 

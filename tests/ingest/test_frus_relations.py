@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readingroom.catalog.models import Record, Relation
+from readingroom.catalog.models import Record
+from readingroom.catalog.relations import Relation
 from readingroom.ingest.frus_tei import FORMAT
 from readingroom.ingest.runner import run_import
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 
-from readingroom.catalog.models import Content, Page, PageText, Record
+from readingroom.catalog.models import Content, Page, Record
+from readingroom.catalog.text_versions import PageText
 from readingroom.ingest.runner import run_import
 from readingroom.ingest.scans import sha256_file, text_layer_problem
 from tests.scan_fixtures import (

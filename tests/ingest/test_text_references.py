@@ -8,15 +8,16 @@ import re
 
 import pytest
 
-from readingroom.catalog.models import Authority, Content, Record, RecordAuthority, Relation
+from readingroom.catalog.models import Authority, Content, Record, RecordAuthority
+from readingroom.catalog.relations import Relation
 from readingroom.ingest.frus_tei import FORMAT
 from readingroom.ingest.records import ParsedRecord, ReferenceItem
 from readingroom.ingest.relations import link_references
 from readingroom.ingest.runner import run_import
 from readingroom.ingest.text_references import find_references
+from tests.builders import SEED_TRANSCRIPT, write_export
 
 from ..conftest import shared_path
-from .helpers import SEED_TRANSCRIPT, write_export
 
 
 def test_the_reply_in_frus_1944_quebec_d121():

@@ -17,7 +17,8 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from typer.testing import CliRunner
 
-from readingroom.catalog.models import Content, Page, PageText, Record
+from readingroom.catalog.models import Content, Page, Record
+from readingroom.catalog.text_versions import PageText
 from readingroom.cli import app
 from readingroom.ingest.runner import run_import
 from readingroom.ocr.engine import OcrOptions
@@ -223,7 +224,8 @@ def test_cleanup_defaults_come_from_the_setting(settings) -> None:
 
 def test_ocr_accept_keeps_a_page_staff_corrected(tmp_path: Path) -> None:
     from readingroom.catalog import corrections
-    from readingroom.catalog.models import PageText, Record
+    from readingroom.catalog.models import Record
+    from readingroom.catalog.text_versions import PageText
 
     _import(tmp_path, access="public")
     assert CliRunner().invoke(app, ["ocr", "--record", "tg1", "--workers", "1"]).exit_code == 0

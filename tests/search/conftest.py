@@ -28,7 +28,7 @@ def made_up(db):
 
 
 @pytest.fixture
-def archive(db):
+def search_corpus(db):
     """The seed record, the FRUS excerpt and the made-up records, with the gazetteer's places, indexed."""
     from tests.conftest import shared_path
 

@@ -19,7 +19,7 @@ STATE = "Office of the Historian"
 
 
 @pytest.fixture
-def advanced(archive):
+def advanced(search_corpus):
     store_all(advanced_records())
     # The FRUS volume's repository, given to its collection: its records inherit it.
     from readingroom.catalog.models import Collection

@@ -49,7 +49,7 @@ def database_counts(records) -> dict[str, Counter]:
     return counts
 
 
-def test_facet_counts_equal_database_counts(archive):
+def test_facet_counts_equal_database_counts(search_corpus):
     results = search("")
     assert results.total == Record.objects.public().count()
     expected = database_counts(Record.objects.public())
@@ -57,7 +57,7 @@ def test_facet_counts_equal_database_counts(archive):
         assert facet_counts(results, name) == dict(counter), name
 
 
-def test_facet_counts_follow_the_query(archive):
+def test_facet_counts_follow_the_query(search_corpus):
     results = search("Warsaw")
     matching = Record.objects.public().filter(public_id__in=ids("Warsaw"))
     assert results.total == matching.count() >= 4
@@ -66,7 +66,7 @@ def test_facet_counts_follow_the_query(archive):
         assert facet_counts(results, name) == dict(expected[name]), name
 
 
-def test_staff_facets_count_everything(archive):
+def test_staff_facets_count_everything(search_corpus):
     results = search("", user=STAFF)
     assert results.total == Record.objects.count()
     assert facet_counts(results, "type") == dict(database_counts(Record.objects.all())["type"])

@@ -21,8 +21,8 @@ import pytest
 from django.db import connections
 
 from readingroom.search import follower, index_dir, queue, writer
+from tests.builders import write_export
 from tests.conftest import free_port
-from tests.ingest.helpers import write_export
 from tests.ocr.processes import children
 
 REPO = Path(__file__).resolve().parents[2]

@@ -23,7 +23,7 @@ JUDGED_ARCHIVE = [
 ]
 
 
-def test_judged_queries_on_the_seed_and_frus(archive):
+def test_judged_queries_on_the_seed_and_frus(search_corpus):
     for query, expected, first in JUDGED_ARCHIVE:
         found = ids(query)
         assert expected in found, f"{query!r} did not find {expected}: {found}"
@@ -31,7 +31,7 @@ def test_judged_queries_on_the_seed_and_frus(archive):
             assert found[0] == expected, f"{query!r} ranked {found[0]} above {expected}: {found}"
 
 
-def test_seed_found_by_modern_spelling_although_it_says_shantung_and_ghantung(archive):
+def test_seed_found_by_modern_spelling_although_it_says_shantung_and_ghantung(search_corpus):
     found = ids("Shandong")
     # Above it only a record a cataloguer linked to Shandong; above the OCR-only "Ghantung" record.
     assert found.index("209771") <= 1 and found.index("209771") < found.index("mu-ocr-2")
@@ -42,7 +42,7 @@ def test_seed_found_by_modern_spelling_although_it_says_shantung_and_ghantung(ar
     assert "Shandong" not in texts and "Shantung" in texts and "Ghantung" in texts
 
 
-def test_place_prefix_finds_places_mentioned_but_not_linked(archive):
+def test_place_prefix_finds_places_mentioned_but_not_linked(search_corpus):
     # No cataloguer linked the seed to Shandong: the gazetteer spots "Shantung" in its text.
     assert "209771" in ids("place:Shandong")
     assert "209771" not in ids("place:Danzig")

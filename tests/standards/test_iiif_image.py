@@ -10,7 +10,7 @@ from PIL import Image
 
 from readingroom.standards import iiif_image
 from readingroom.standards.iiif_image import IIIFError, parse_region, parse_request, parse_size
-from tests.web.sample_archive import render_scan
+from tests.builders import render_scan
 
 
 @pytest.mark.parametrize(("region", "expected"), [

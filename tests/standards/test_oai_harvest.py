@@ -12,14 +12,14 @@ from sickle import Sickle
 from sickle.oaiexceptions import NoRecordsMatch
 
 from readingroom.catalog.models import AccessLevel, Record
-from tests.web import sample_archive
+from tests import builders
 
 PREFIX = "oai:testserver:"
 
 
 @pytest.fixture
 def served(transactional_db, live_server):
-    archive = sample_archive.build()
+    archive = builders.sample_archive()
     # more than two pages of 100, so the harvester follows resumption tokens
     Record.objects.bulk_create([Record(public_id=f"letter-{n:03d}", title=f"Letter {n}", date_edtf="1950",
                                        collection=archive.seed.collection) for n in range(210)])

@@ -15,16 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from readingroom.catalog.models import (
-    AccessLevel,
-    Authority,
-    Collection,
-    Record,
-    RecordAuthority,
-    Theme,
-    ThemeEntry,
-    WithdrawnRecord,
-)
+from readingroom.catalog.models import AccessLevel, Authority, Collection, Record, RecordAuthority
+from readingroom.catalog.themes import Theme, ThemeEntry
+from readingroom.catalog.withdrawn import WithdrawnRecord
 from readingroom.standards.oai import validation
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"

@@ -10,18 +10,9 @@ from pathlib import Path
 import pytest
 
 import readingroom.web
-from readingroom import search
 from readingroom.catalog.models import AccessLevel
-from tests.web import sample_archive
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def archive(db) -> sample_archive.SampleArchive:
-    built = sample_archive.build()
-    search.rebuild()  # the search page and its twin answer from the real index
-    return built
 
 
 def policy(response) -> dict[str, list[str]]:
@@ -92,7 +83,7 @@ OTHER_KINDS = [
 
 
 @pytest.mark.parametrize("url", PUBLIC_HTML)
-def test_every_public_page_has_the_policy_and_nothing_it_blocks(client, archive, url):
+def test_every_public_page_has_the_policy_and_nothing_it_blocks(client, indexed_archive, url):
     response = client.get(url)
     assert response.status_code in {200, 404}
     assert_strict(response)
@@ -100,23 +91,23 @@ def test_every_public_page_has_the_policy_and_nothing_it_blocks(client, archive,
 
 
 @pytest.mark.parametrize("url", OTHER_KINDS)
-def test_twins_citations_and_feeds_carry_it_too(client, archive, url):
+def test_twins_citations_and_feeds_carry_it_too(client, indexed_archive, url):
     response = client.get(url)
     assert response.status_code == 200
     assert_strict(response)
 
 
-def test_scans_and_iiif_carry_it(client, archive):
-    for url in [f"/iiif/image/{archive.page.pk}/info.json", f"/iiif/image/{archive.page.pk}/full/200,/0/default.jpg",
-                f"/scan/{archive.page.pk}/original"]:
+def test_scans_and_iiif_carry_it(client, indexed_archive):
+    for url in [f"/iiif/image/{indexed_archive.page.pk}/info.json", f"/iiif/image/{indexed_archive.page.pk}/full/200,/0/default.jpg",
+                f"/scan/{indexed_archive.page.pk}/original"]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert_strict(response)
 
 
-def test_staff_pages_and_the_admin(client, archive, django_user_model):
+def test_staff_pages_and_the_admin(client, indexed_archive, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("s", "s@example.org", "a-long-password"))
-    for url in ["/admin/", "/admin/catalog/record/", f"/admin/catalog/record/{archive.seed.pk}/change/",
+    for url in ["/admin/", "/admin/catalog/record/", f"/admin/catalog/record/{indexed_archive.seed.pk}/change/",
                 "/admin/catalog/record/add/", "/document/209771/edit/", "/document/209771/history/",
                 "/document/restricted-1/"]:
         response = client.get(url)
@@ -125,10 +116,10 @@ def test_staff_pages_and_the_admin(client, archive, django_user_model):
         assert inline_code(response) == [], url
 
 
-def test_after_a_restriction_the_not_found_page_carries_it(client, archive):
+def test_after_a_restriction_the_not_found_page_carries_it(client, indexed_archive):
     assert client.get("/document/209771/").status_code == 200
-    archive.seed.access_level = AccessLevel.STAFF
-    archive.seed.save()
+    indexed_archive.seed.access_level = AccessLevel.STAFF
+    indexed_archive.seed.save()
     response = client.get("/document/209771/")
     assert response.status_code == 404
     assert_strict(response)

@@ -12,8 +12,8 @@ import pytest
 from readingroom.catalog.models import AccessLevel, Content, Record
 from readingroom.search import writer
 from readingroom.search.models import IndexTask
+from tests.builders import SampleArchive
 
-from .sample_archive import SampleArchive
 from .test_document_reading import sitemap_urls
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from readingroom.catalog.models import Authority, Record, RecordAuthority
 from readingroom.ingest.runner import run_import
-from tests.ingest.helpers import SEED_TRANSCRIPT, write_export
+from tests.builders import SEED_TRANSCRIPT, write_export
 
 
 @pytest.fixture

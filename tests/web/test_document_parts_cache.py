@@ -10,7 +10,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from readingroom.catalog.models import AccessLevel, Authority, Content, Record, RecordAuthority, Relation
+from readingroom.catalog.models import AccessLevel, Authority, Content, Record, RecordAuthority
+from readingroom.catalog.relations import Relation
 from readingroom.search import writer
 from readingroom.web import document_parts
 

@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 BUILD = """
 import json, django
 django.setup()
-from tests.web import sample_archive
-archive = sample_archive.build()
+from tests import builders
+archive = builders.sample_archive()
 print(json.dumps({"page": archive.page.pk, "restricted_page": archive.restricted_page.pk}))
 """
 

@@ -11,7 +11,6 @@ from django.conf import settings
 
 from readingroom import search
 from readingroom.catalog import corrections
-from tests.web import sample_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -99,13 +98,6 @@ def left_in_english(client, url: str, language: str, region: str | None = None) 
     return interface_texts(texts[0]) & interface_texts(texts[1])
 
 
-@pytest.fixture
-def archive(db) -> sample_archive.SampleArchive:
-    built = sample_archive.build()
-    search.rebuild()
-    return built
-
-
 def test_the_checker_finds_an_unmarked_string():
     # The test below can fail: an English sentence outside translate="no" is reported, record data is not.
     html = '<html><head><title>T</title></head><body><p>Left in English</p><p translate="no">Stalin</p></body></html>'
@@ -114,29 +106,29 @@ def test_the_checker_finds_an_unmarked_string():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("url", PAGES)
-def test_no_interface_string_left_in_english(client, archive, url, language):
+def test_no_interface_string_left_in_english(client, indexed_archive, url, language):
     assert left_in_english(client, url, language) == set()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_staff_pages_in_every_language(client, archive, django_user_model, language):
+def test_staff_pages_in_every_language(client, indexed_archive, django_user_model, language):
     editor = django_user_model.objects.create_user("editor", "e@example.org", "a-long-password", is_staff=True)
     client.force_login(editor)
-    target = corrections.targets(archive.seed)[0]
+    target = corrections.targets(indexed_archive.seed)[0]
     corrections.save_text(target, target.public_text + " corrected", 0, editor, "a first correction")
-    for url in (f"/document/{archive.seed.public_id}/edit/", f"/document/{archive.seed.public_id}/history/"):
+    for url in (f"/document/{indexed_archive.seed.public_id}/edit/", f"/document/{indexed_archive.seed.public_id}/history/"):
         assert left_in_english(client, url, language) == set(), url
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_document_page_in_every_language(client, archive, language):
-    assert left_in_english(client, f"/document/{archive.seed.public_id}/", language) == set()
+def test_document_page_in_every_language(client, indexed_archive, language):
+    assert left_in_english(client, f"/document/{indexed_archive.seed.public_id}/", language) == set()
 
 
-def test_record_data_stays_as_catalogued(client, archive):
+def test_record_data_stays_as_catalogued(client, indexed_archive):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     html = client.get("/person/person-stalin-joseph/").content.decode()
-    assert archive.stalin.preferred_name in html  # the authority's name, not translated
+    assert indexed_archive.stalin.preferred_name in html  # the authority's name, not translated
     assert "Персона" in html or "Документы" in html  # while the interface is Russian
 
 
@@ -145,13 +137,13 @@ def test_record_data_stays_as_catalogued(client, archive):
     ("zh-CN,zh;q=0.9", "zh-Hans", "浏览"),
     ("de-DE,de;q=0.9", "en", "Browse"),  # not offered: the default
 ])
-def test_accept_language_chooses_without_a_cookie(client, archive, accept, lang, word):
+def test_accept_language_chooses_without_a_cookie(client, indexed_archive, accept, lang, word):
     response = client.get("/browse/", HTTP_ACCEPT_LANGUAGE=accept)
     html = response.content.decode()
     assert f'<html lang="{lang}">' in html and word in html
 
 
-def test_picker_remembers_the_choice_and_keeps_the_address(client, archive):
+def test_picker_remembers_the_choice_and_keeps_the_address(client, indexed_archive):
     response = client.get("/language/ru/", {"next": "/browse/dates/?year=1944"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302 and response["Location"] == "/browse/dates/?year=1944"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
@@ -181,22 +173,22 @@ def test_picker_refuses_a_language_not_offered(client):
     assert response.status_code == 404 and settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
-def test_pages_vary_on_language_images_do_not(client, archive):
+def test_pages_vary_on_language_images_do_not(client, indexed_archive):
     for url in ("/", "/.json", "/search/?q=Stalin", "/no/such/page/"):
         vary = {v.strip().lower() for v in client.get(url)["Vary"].split(",")}
         assert {"accept-language", "cookie"} <= vary, url
-    image = client.get(f"/iiif/image/{archive.page.pk}/full/100,/0/default.jpg")
+    image = client.get(f"/iiif/image/{indexed_archive.page.pk}/full/100,/0/default.jpg")
     assert image.status_code == 200 and "accept-language" not in image.get("Vary", "").lower()
 
 
-def test_dates_in_the_interface_language(client, archive):
+def test_dates_in_the_interface_language(client, indexed_archive):
     expected = {"en": "February 2, 1944", "ru": "2 февраля 1944 г.", "zh-hans": "1944年2月2日"}
     for language, text in expected.items():
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         assert text in client.get("/browse/dates/?year=1944&month=2").content.decode(), language
 
 
-def test_language_names_in_the_interface_language(client, archive):
+def test_language_names_in_the_interface_language(client, indexed_archive):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     home = client.get("/").content.decode()
     assert "английский" in home and "русский" in home
@@ -206,10 +198,10 @@ def test_language_names_in_the_interface_language(client, archive):
     assert languages["label"] == "语言" and "英语" in [v["label"] for v in languages["values"]]
 
 
-def test_a_day_two_edit_shows_in_every_language(client, archive):
+def test_a_day_two_edit_shows_in_every_language(client, indexed_archive):
     # After a record's date is edited, each language shows the new date in its own form.
-    archive.seed.date_edtf = "1944-03-05"
-    archive.seed.save()
+    indexed_archive.seed.date_edtf = "1944-03-05"
+    indexed_archive.seed.save()
     search.drain()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     assert "5 марта 1944 г." in client.get("/browse/dates/?year=1944&month=3").content.decode()
@@ -225,7 +217,7 @@ def test_the_checker_reads_button_labels():
 BAD_QUERY = {"q": "Stalin) title: date:1944-13 (((((((((((Harriman", "from": "someday", "to": "1944-99"}
 
 
-def test_search_messages_in_the_interface_language(client, archive):
+def test_search_messages_in_the_interface_language(client, indexed_archive):
     def messages(language: str) -> list[str]:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         return client.get("/search.json", BAD_QUERY).json()["messages"]
@@ -245,7 +237,7 @@ def test_search_messages_in_the_interface_language(client, archive):
     assert "Начальная дата «someday» не является датой; она не учтена." in page
 
 
-def test_long_query_message_counts_in_russian(client, archive):
+def test_long_query_message_counts_in_russian(client, indexed_archive):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     words = " ".join(f"w{n}" for n in range(40))
     assert client.get("/search.json", {"q": words}).json()["messages"] == [
@@ -267,16 +259,16 @@ def superuser_client(client, django_user_model):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_staff_document_page_with_ocr_quality(superuser_client, archive, language):
-    url = f"/document/{archive.seed.public_id}/"
+def test_staff_document_page_with_ocr_quality(superuser_client, indexed_archive, language):
+    url = f"/document/{indexed_archive.seed.public_id}/"
     assert left_in_english(superuser_client, url, language) == set()
     superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = superuser_client.get(url).content.decode()
     assert {"ru": "Качество OCR", "zh-hans": "OCR 质量"}[language] in html
     assert {"ru": "Доля ошибок в символах (CER)", "zh-hans": "字符错误率（CER）"}[language] in html
     # Day two: a page waiting to be read again is counted, in the reader's words.
-    archive.page.ocr_status = archive.page.OcrStatus.PENDING
-    archive.page.save()
+    indexed_archive.page.ocr_status = indexed_archive.page.OcrStatus.PENDING
+    indexed_archive.page.save()
     html = superuser_client.get(url).content.decode()
     assert {"ru": "1 ожидает распознавания", "zh-hans": "1 页等待 OCR"}[language] in html
     del superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME]
@@ -290,7 +282,7 @@ def _duplicate_of_stalin():
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_admin_merge_pages_in_every_language(superuser_client, archive, language):
+def test_admin_merge_pages_in_every_language(superuser_client, indexed_archive, language):
     from readingroom.catalog.models import Authority, AuthorityMerge
 
     duplicate = _duplicate_of_stalin()
@@ -302,7 +294,7 @@ def test_admin_merge_pages_in_every_language(superuser_client, archive, language
     assert {"ru": "одинаковое имя: joseph stalin", "zh-hans": "名称相同：joseph stalin"}[language] in listing
     assert "Joseph Stalin" in listing and {"ru": "Оставить эту", "zh-hans": "保留此条"}[language] in listing
     # The action's confirmation page, then the merge itself with its message.
-    chosen = {"action": "merge_selected", "_selected_action": [str(archive.stalin.pk), str(duplicate.pk)]}
+    chosen = {"action": "merge_selected", "_selected_action": [str(indexed_archive.stalin.pk), str(duplicate.pk)]}
     confirm = superuser_client.post("/admin/catalog/authority/", chosen)
     del superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME]
     english = superuser_client.post("/admin/catalog/authority/", chosen, HTTP_ACCEPT_LANGUAGE="en")
@@ -311,11 +303,11 @@ def test_admin_merge_pages_in_every_language(superuser_client, archive, language
     assert interface_texts(contents[0][contents[0].index(ADMIN_CONTENT):]) & interface_texts(
         contents[1][contents[1].index(ADMIN_CONTENT):]) == set()
     superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    done = superuser_client.post("/admin/catalog/authority/", {**chosen, "post": "yes", "keep": str(archive.stalin.pk)},
+    done = superuser_client.post("/admin/catalog/authority/", {**chosen, "post": "yes", "keep": str(indexed_archive.stalin.pk)},
                                  follow=True)
     said = [str(m) for m in done.context["messages"]]
     assert said and all({"ru": "присоединена к", "zh-hans": "并入"}[language] in m for m in said), said
-    assert Authority.objects.get(pk=duplicate.pk).merged_into_id == archive.stalin.pk
+    assert Authority.objects.get(pk=duplicate.pk).merged_into_id == indexed_archive.stalin.pk
     # Day two: the merge record's undo page, the undo, and refusing a second undo.
     merge = AuthorityMerge.objects.get()
     del superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME]
@@ -337,14 +329,14 @@ def test_admin_merge_pages_in_every_language(superuser_client, archive, language
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_audit_list_after_an_edit(superuser_client, archive, language):
+def test_audit_list_after_an_edit(superuser_client, indexed_archive, language):
     from readingroom.catalog.models import AccessLevel
 
-    archive.seed.title = "Telegram, corrected title"
-    archive.seed.access_level = AccessLevel.STAFF
-    archive.seed.container = ""
-    archive.seed.save()
-    url = f"/document/{archive.seed.public_id}/history/"
+    indexed_archive.seed.title = "Telegram, corrected title"
+    indexed_archive.seed.access_level = AccessLevel.STAFF
+    indexed_archive.seed.container = ""
+    indexed_archive.seed.save()
+    url = f"/document/{indexed_archive.seed.public_id}/history/"
     assert left_in_english(superuser_client, url, language) == set()
     superuser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = superuser_client.get(url).content.decode()
@@ -356,10 +348,10 @@ def test_audit_list_after_an_edit(superuser_client, archive, language):
 
 @pytest.mark.parametrize(("language", "shown"), [("ru", "до марта 1944 г."), ("zh-hans", "1944年3月之前"),
                                                   ("en", "before March 1944")])
-def test_before_a_month_after_an_edit(client, archive, language, shown):
-    archive.seed.date_edtf = "/1944-03"
-    archive.seed.save()
+def test_before_a_month_after_an_edit(client, indexed_archive, language, shown):
+    indexed_archive.seed.date_edtf = "/1944-03"
+    indexed_archive.seed.save()
     search.drain()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    assert shown in client.get(f"/document/{archive.seed.public_id}/").content.decode()
+    assert shown in client.get(f"/document/{indexed_archive.seed.public_id}/").content.decode()
     assert shown in client.get("/search/", {"q": "Stalin Harriman Japanese"}).content.decode()

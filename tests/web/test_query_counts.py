@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readingroom.catalog import counts
 from readingroom.catalog.models import Authority, Collection, Content, Page, Record, RecordAuthority
-from tests.web import sample_archive
+from tests import builders
 
 URLS = ["/", "/.json", "/browse/", "/browse/collections/", "/browse/dates/", "/browse/dates/?year=1944",
         "/browse/people/", "/browse/subjects/", "/person/person-stalin-joseph/", "/collection/frus1944v04-ch1/",
@@ -29,7 +30,7 @@ def _grow(archive, extra: int) -> None:
     chapter = archive.collections["chapter"]
     series = [Collection.objects.create(identifier=f"extra-{n}", title=f"Extra series {n}", parent=chapter,
                                         level=Collection.Level.SUBSERIES) for n in range(extra // 10)]
-    png, words = sample_archive.render_scan(["Stalin extra page"], size=(400, 300))
+    png, words = builders.render_scan(["Stalin extra page"], size=(400, 300))
     seed_scan = archive.seed.contents.get(kind="scan")
     for n in range(extra):
         record = Record.objects.create(public_id=f"extra-{n}", title=f"Extra {n}", date_edtf=f"1944-03-{1 + n % 28:02d}",
@@ -43,7 +44,7 @@ def _grow(archive, extra: int) -> None:
         RecordAuthority.objects.create(record=archive.seed, authority=person, role="mentioned")
     for n in range(1, 6):  # the seed gets more scanned pages, each with words
         page = Page(content=seed_scan, position=n, width=400, height=300, words=words, text="Stalin extra page")
-        page.image.save("p.png", sample_archive.ContentFile(png), save=False)
+        page.image.save("p.png", ContentFile(png), save=False)
         page.save()
 
 

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from readingroom.catalog.models import AccessLevel, Collection, Record, Relation
+from readingroom.catalog.models import AccessLevel, Collection, Record
+from readingroom.catalog.relations import Relation
 from readingroom.web.nearby import SAME_DAY_LIMIT
 
 

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from readingroom.catalog.models import AccessLevel, Record, Theme, ThemeEntry
+from readingroom.catalog.models import AccessLevel, Record
+from readingroom.catalog.themes import Theme, ThemeEntry
 from tests.web import theme_fixtures
 from tests.web.test_document_reading import sitemap_urls
 from tests.web.test_interface_languages import left_in_english

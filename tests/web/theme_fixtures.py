@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from readingroom.catalog.models import Authority, RecordAuthority, Theme, ThemeEntry, ThemeSection
-from tests.web.sample_archive import SampleArchive
+from readingroom.catalog.models import Authority, RecordAuthority
+from readingroom.catalog.themes import Theme, ThemeEntry, ThemeSection
+from tests.builders import SampleArchive
 
 SECRET_PLACE = "Secret Bunker Place"
 

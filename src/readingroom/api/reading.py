@@ -10,7 +10,8 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from readingroom.catalog.models import Authority, Collection, Record, RecordAuthority, Theme, visible_q
+from readingroom.catalog.models import Authority, Collection, Record, RecordAuthority, visible_q
+from readingroom.catalog.themes import Theme
 from readingroom.web import listings, record_data, search_run, theme_data
 from readingroom.web.access import collections_holding, sees_restricted
 

@@ -33,9 +33,9 @@ from .models import (
     Page,
     Record,
     RecordAuthority,
-    Relation,
     Repository,
 )
+from .relations import Relation
 
 
 class ContentInline(admin.StackedInline):

@@ -8,5 +8,10 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def import_models(self) -> None:
+        """models.py and the modules whose models build on it: all registered before the app is ready."""
+        super().import_models()
+        from . import relations, text_versions, themes, withdrawn  # noqa: F401
+
     def ready(self) -> None:
         from . import record_history, signals  # noqa: F401  (model saves become records_changed; first versions)

@@ -38,12 +38,14 @@ from .models import (
     Record,
     RecordAuthority,
 )
+from .on_commit import collect_on_commit, take
 
 CHUNK = 500
 SEP = "\x1f"  # between a box and its folder in a "b" key (neither holds control characters)
 RECORD_FIELDS = ("pk", "access_level", "embargo_until", "collection_id", "container", "folder", "date_start",
                  "date_end", "languages", "created", "updated")
 LOCK_KEY = 0x52525F434E54  # "RR_CNT": the advisory lock of the count writers on PostgreSQL
+PENDING = "catalog.counts"  # the records announced in a transaction, counted at its commit
 _local = threading.local()
 
 
@@ -187,40 +189,24 @@ def _add(changes: dict[str, int]) -> None:
 
 # ---- following the catalogue's changes -----------------------------------------------------------
 
-def pending() -> set[int]:
-    """Records announced in this thread's open transaction and not counted yet."""
-    if getattr(_local, "pks", None) is None:
-        _local.pks = set()
-    return _local.pks
-
-
 def follow(pks: Iterable[int]) -> None:
-    """Called on every `records_changed`: remember the records; count them once the transaction commits
-    (at once outside a transaction)."""
-    pending().update(pks)
-    if not connection.in_atomic_block:
-        flush()
-        return
-    # One callback per transaction: Django makes a new list of callbacks when a transaction (or a
-    # savepoint's rollback) ends, so an unchanged list means ours is still in it.
-    if getattr(_local, "hooks", None) is not connection.run_on_commit:
-        transaction.on_commit(flush, robust=True)  # a failure is logged, not raised after the commit: drift
-        _local.hooks = connection.run_on_commit
+    """Called on every `records_changed`: count the records once the transaction commits (at once outside
+    a transaction). A failure at commit is logged, not raised after the commit: drift."""
+    collect_on_commit(PENDING, pks, recount, robust=True)
 
 
 def flush() -> None:
-    pks = pending()
-    if pks:
-        taken = sorted(pks)
-        pks.clear()
+    """Count now the records announced in this thread's open transaction (they are not counted again at
+    its commit)."""
+    taken = take(PENDING)
+    if taken:
         recount(taken)
 
 
 def ensure_current(today: dt.date | None = None) -> None:
     """Before a page reads the counts: this thread's own uncommitted changes counted (a request inside the
     changing transaction, as in tests), and embargoes that ended since the last catch-up."""
-    if pending():
-        flush()
+    flush()
     today = today or timezone.localdate()
     if getattr(_local, "embargoes_as_of", None) != today:
         catch_up_embargoes(today)
@@ -330,5 +316,5 @@ def rebuild(today: dt.date | None = None) -> int:
             [AuthorityCount(authority_id=int(key[2:]), records=n) for key, n in counts.items()
              if key[0] == "a" and int(key[2:]) in known], batch_size=CHUNK * 4)
         CountsState.objects.update_or_create(name="public_as_of", defaults={"value": _day(today)})
-    pending().clear()
+    take(PENDING)  # counted by the rebuild
     return records

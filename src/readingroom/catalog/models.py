@@ -486,7 +486,3 @@ class Correction(models.Model):
 
 
 from .count_tables import AuthorityCount, CountedRecord, CountsState, PublicCount  # noqa: E402,F401  (catalog/counts.py)
-from .relations import Relation  # noqa: E402,F401  (record relations: catalog/relations.py)
-from .text_versions import PageText  # noqa: E402,F401  (a page's text history: catalog/page_text.py)
-from .themes import Theme, ThemeEntry, ThemeSection  # noqa: E402,F401  (models of the themes app part)
-from .withdrawn import WithdrawnRecord  # noqa: E402,F401  (tombstones of deleted records: catalog/withdrawn.py)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .models import Content, Page, PageText
+from .models import Content, Page
+from .text_versions import PageText
 
 # Facts about the page's original that stay with the page whatever reading it shows.
 PAGE_FACTS = ("original", "frame", "text_layer")

@@ -148,7 +148,8 @@ def ocr_accept(
     """Make proposed re-readings the pages' text; the previous text stays in history. Pages whose text
     staff corrected keep it unless --replace-corrections says otherwise."""
     open_archive()
-    from readingroom.catalog.models import Correction, PageText
+    from readingroom.catalog.models import Correction
+    from readingroom.catalog.text_versions import PageText
     from readingroom.catalog.page_text import accept
 
     if sum(bool(x) for x in (collection, record, all_)) != 1:

@@ -19,7 +19,8 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import Q
 
-from readingroom.catalog.models import Content, Record, RecordAuthority, Relation
+from readingroom.catalog.models import Content, Record, RecordAuthority
+from readingroom.catalog.relations import Relation
 from readingroom.catalog.signals import relations_changed
 
 from .records import ParsedRecord, ReferenceItem

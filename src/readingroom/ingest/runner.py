@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from readingroom.catalog.models import Relation
+from readingroom.catalog.relations import Relation
 
 from . import prefetch
 from .formats import format_for

@@ -35,7 +35,6 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -45,6 +44,7 @@ from django.utils.translation import get_language
 
 from readingroom.catalog import prepared_sql
 from readingroom.catalog.models import Page, Record, sees_restricted, visible_q
+from readingroom.catalog.on_commit import once_on_commit
 from readingroom.catalog.relations import RelatedGroup, related_groups
 from readingroom.catalog.signals import names_changed, records_changed, relations_changed
 from readingroom.web.nearby import SameDay, neighbours, same_day
@@ -99,14 +99,9 @@ def generation() -> str | None:
 def _catalogue_changed(sender, **kwargs) -> None:
     global _local_now
     _local_now = next(_local)
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        advance_generation()  # autocommit: the change is committed already
-        return
-    # Once per transaction, at its commit: an import saving thousands of records writes the file once.
-    # (A rolled-back savepoint drops its callbacks, so a later change registers again.)
-    if not any(func is advance_generation for _ids, func, *_ in connection.run_on_commit):
-        transaction.on_commit(advance_generation)
+    # Once per transaction, at its commit: an import saving thousands of records writes the file once
+    # (at once in autocommit: the change is committed already).
+    once_on_commit("web.document_parts", advance_generation)
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,18 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from readingroom.catalog import addresses, counts
-from readingroom.catalog.models import Authority, Collection, CountedRecord, Record, Theme
+from readingroom.catalog.models import Authority, Collection, CountedRecord, Record
+from readingroom.catalog.on_commit import once_on_commit
+from readingroom.catalog.themes import Theme
 from readingroom.catalog.signals import names_changed, records_changed
+from readingroom.catalog.themes import Theme
 from readingroom.web.access import collections_holding
 
 log = logging.getLogger(__name__)
@@ -68,9 +71,9 @@ def advance_generation() -> None:
 def _catalogue_changed(sender, **kwargs) -> None:
     advance_generation()
     if connection.in_atomic_block:
-        # Again at commit: a request that read the old rows between the first advance and the commit
-        # must not have its part kept under the new stamp.
-        transaction.on_commit(advance_generation)
+        # Again at commit (once per transaction): a request that read the old rows between the first
+        # advance and the commit must not have its part kept under the new stamp.
+        once_on_commit("web.sitemaps", advance_generation)
 
 
 def stamp() -> str:

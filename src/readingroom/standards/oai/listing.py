@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from readingroom.catalog.models import AccessLevel, Record, WithdrawnRecord
+from readingroom.catalog.models import AccessLevel, Record
+from readingroom.catalog.withdrawn import WithdrawnRecord
 
 from .dates import Window, day_start
 
@@ -118,7 +119,7 @@ class Selection:
 
 
 def theme_ids_of(record_pks: list[int]) -> dict[int, list[int]]:
-    from readingroom.catalog.models import ThemeEntry
+    from readingroom.catalog.themes import ThemeEntry
 
     found: dict[int, list[int]] = {}
     for record_id, theme_id in ThemeEntry.objects.filter(record_id__in=record_pks).values_list("record_id",

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from readingroom.catalog.models import Collection, Theme, ThemeEntry
+from readingroom.catalog.models import Collection
+from readingroom.catalog.themes import Theme, ThemeEntry
 
 THEME_PREFIX = "theme:"
 # The characters a setSpec segment may hold (the schema's setSpecType); others become "_".

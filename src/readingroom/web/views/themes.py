@@ -7,7 +7,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from readingroom.catalog.models import ThemeEntry, visible_q
+from readingroom.catalog.models import visible_q
+from readingroom.catalog.themes import ThemeEntry
 from readingroom.web import markdown
 from readingroom.web.access import sees_restricted
 from readingroom.web.interface_language import current
