@@ -7,12 +7,11 @@ from playwright.sync_api import expect
 
 from readingroom.catalog.models import Content
 from tests.browser.conftest import screenshot
-from tests.browser.test_reading_room import archive  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_staff_correct_a_transcript_and_publish_it(reader, archive, django_user_model):  # noqa: F811
+def test_staff_correct_a_transcript_and_publish_it(reader, live_archive, django_user_model):
     django_user_model.objects.create_user("editor", "editor@example.org", "a-long-password", is_staff=True)
     reader.goto("/document/209771/edit/")
     # Not signed in: the admin's sign-in page, which comes back here.
@@ -38,7 +37,7 @@ def test_staff_correct_a_transcript_and_publish_it(reader, archive, django_user_
     reader.get_by_role("button", name="Publish").click()
     expect(reader.locator(".staff-messages")).to_contain_text("Published")
     expect(reader.locator(".versions tbody tr")).to_have_count(4)  # as imported, draft, reviewed, published
-    transcript = archive.seed.contents.get(kind=Content.Kind.TRANSCRIPT)
+    transcript = live_archive.seed.contents.get(kind=Content.Kind.TRANSCRIPT)
     transcript.refresh_from_db()
     assert "Vladivostok line" in transcript.text
 

@@ -7,7 +7,6 @@ import pytest
 from readingroom.catalog.models import Record
 from readingroom.ingest.archive_page_export import parse_citation, parse_export
 from readingroom.ingest.runner import run_import
-from readingroom.ingest.archive_page_export import parse_citation, parse_export
 from readingroom.standards.citations import chicago
 from tests.builders import SEED_SCAN, SEED_TRANSCRIPT, export_text, write_export
 from tests.conftest import shared_path

@@ -149,8 +149,8 @@ def ocr_accept(
     staff corrected keep it unless --replace-corrections says otherwise."""
     open_archive()
     from readingroom.catalog.models import Correction
-    from readingroom.catalog.text_versions import PageText
     from readingroom.catalog.page_text import accept
+    from readingroom.catalog.text_versions import PageText
 
     if sum(bool(x) for x in (collection, record, all_)) != 1:
         fail("say which readings: --collection X, --record ID or --all")

@@ -20,8 +20,8 @@ from django.db.models import QuerySet
 
 from readingroom.catalog.languages import tesseract_languages
 from readingroom.catalog.models import Content, Page, Record
-from readingroom.catalog.text_versions import PageText
 from readingroom.catalog.page_text import archive_page_text, page_facts, refresh_text
+from readingroom.catalog.text_versions import PageText
 
 from .engine import OcrError, OcrOptions, installed_languages, ocr_image
 

@@ -34,7 +34,6 @@ from django.utils import timezone
 from readingroom.catalog import addresses, counts
 from readingroom.catalog.models import Authority, Collection, CountedRecord, Record
 from readingroom.catalog.on_commit import once_on_commit
-from readingroom.catalog.themes import Theme
 from readingroom.catalog.signals import names_changed, records_changed
 from readingroom.catalog.themes import Theme
 from readingroom.web.access import collections_holding

@@ -13,15 +13,8 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 
 from readingroom.catalog import addresses
-from readingroom.catalog.models import (
-    Authority,
-    Page,
-    RecordAuthority,
-    Theme,
-    ThemeEntry,
-    ThemeSection,
-    visible_q,
-)
+from readingroom.catalog.models import Authority, Page, RecordAuthority, visible_q
+from readingroom.catalog.themes import Theme, ThemeEntry, ThemeSection
 from readingroom.standards.catalogue_json import record_summary
 from readingroom.web import markdown
 from readingroom.web.access import sees_restricted
