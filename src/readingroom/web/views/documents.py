@@ -126,7 +126,7 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
     if as_json:
         return record_data.json_twin(request, public_id)
     query = search_query(request)
-    terms = [] if as_json else words_to_mark(query) if query else []
+    terms = words_to_mark(query) if query else []
     stamp = record_stamp(request, public_id)
 
     def record() -> Record:
@@ -140,7 +140,6 @@ def document(request: HttpRequest, public_id: str, as_json: bool = False) -> Htt
                                     lambda: _page_parts(request, record(), query, terms))
     page = {**parts, **{name: mark_safe(parts[name]) for name in ("head", "body", "scripts")}}
     return render(request, "readingroom/document.html", {"page": page, "query": query})
-
 
 
 def _page_parts(request: HttpRequest, record: Record, query: str, terms: list[str]) -> dict:
