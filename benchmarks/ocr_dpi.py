@@ -122,6 +122,10 @@ def main() -> None:
     if not GT.exists():
         sys.exit(f"benchmarks/ocr_dpi.py needs {GT} (../shared beside the clone)")
     sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readingroom.settings")  # the engine reads its settings
+    import django
+
+    django.setup()
     from readingroom.ocr.engine import engine_version, ocr_image
 
     kinds = [k for k in args.classes.split(",") if k]

@@ -247,6 +247,9 @@ READINGROOM_READ_AHEAD = (True if _read_ahead in {"1", "yes", "on", "true"}
                           else False if _read_ahead in {"0", "no", "off", "false"} else None)
 # The command line's progress bars, also when its output is not a terminal (e.g. a log file).
 READINGROOM_PROGRESS = _bool("READINGROOM_PROGRESS", False)
+# The Tesseract program OCR runs (a name on PATH or a path), and the seconds one page may take.
+READINGROOM_TESSERACT = os.environ.get("READINGROOM_TESSERACT", "tesseract")
+READINGROOM_OCR_TIMEOUT = _int("READINGROOM_OCR_TIMEOUT", 600)
 # Page clean-up before OCR, off unless listed: any of rotate, deskew, clean (unpaper), comma-separated.
 READINGROOM_OCR_CLEANUP = [s.strip() for s in os.environ.get("READINGROOM_OCR_CLEANUP", "").split(",") if s.strip()]
 

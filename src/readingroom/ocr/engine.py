@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from PIL import Image, ImageFilter, ImageMath, ImageOps
 
 from . import resolution
@@ -24,8 +25,13 @@ from .cleanup import CLEANUP_STEPS, apply_cleanup
 from .errors import OcrError
 from .hocr import parse_hocr
 
-TESSERACT = os.environ.get("READINGROOM_TESSERACT", "tesseract")
-TIMEOUT_SECONDS = int(os.environ.get("READINGROOM_OCR_TIMEOUT", "600"))
+
+def tesseract() -> str:
+    return settings.READINGROOM_TESSERACT
+
+
+def timeout_seconds() -> int:
+    return settings.READINGROOM_OCR_TIMEOUT
 LOW_CONFIDENCE = 50.0  # a mean word confidence below this is worth a retry with normalised contrast
 INK_LEVEL = 240  # on a flattened page (paper = 255), darker than this is ink (even faint ink)
 _ESTIMATED = re.compile(r"Estimating resolution as (\d+)")
@@ -72,9 +78,9 @@ class OcrResult:
 @functools.lru_cache(maxsize=1)
 def engine_version() -> str:
     try:
-        out = subprocess.run([TESSERACT, "--version"], capture_output=True, text=True, timeout=30, check=False)
+        out = subprocess.run([tesseract(), "--version"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise OcrError(f"cannot run {TESSERACT}: {exc}") from exc
+        raise OcrError(f"cannot run {tesseract()}: {exc}") from exc
     first = (out.stdout or out.stderr).strip().splitlines()
     return first[0].strip() if first else "tesseract"
 
@@ -82,9 +88,9 @@ def engine_version() -> str:
 @functools.lru_cache(maxsize=1)
 def installed_languages() -> frozenset[str]:
     try:
-        out = subprocess.run([TESSERACT, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+        out = subprocess.run([tesseract(), "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise OcrError(f"cannot run {TESSERACT}: {exc}") from exc
+        raise OcrError(f"cannot run {tesseract()}: {exc}") from exc
     lines = (out.stdout or out.stderr).splitlines()
     return frozenset(line.strip() for line in lines[1:] if line.strip())
 
@@ -176,7 +182,7 @@ def _percentile(image: Image.Image, share: float) -> int:
 
 def _run_tesseract(source: Path, outbase: Path, options: OcrOptions, dpi: int | None) -> str:
     formats = ["txt", "hocr"] + (["pdf"] if options.searchable_pdf else [])
-    command = [TESSERACT, str(source), str(outbase), "-l", options.languages]
+    command = [tesseract(), str(source), str(outbase), "-l", options.languages]
     if dpi:
         command += ["--dpi", str(dpi)]
     if options.psm is not None:
@@ -184,11 +190,11 @@ def _run_tesseract(source: Path, outbase: Path, options: OcrOptions, dpi: int | 
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(command + formats, capture_output=True, text=True, env=env,
-                              timeout=TIMEOUT_SECONDS, check=False)
+                              timeout=timeout_seconds(), check=False)
     except subprocess.TimeoutExpired as exc:
-        raise OcrError(f"Tesseract took longer than {TIMEOUT_SECONDS} s") from exc
+        raise OcrError(f"Tesseract took longer than {timeout_seconds()} s") from exc
     except OSError as exc:
-        raise OcrError(f"cannot run {TESSERACT}: {exc}") from exc
+        raise OcrError(f"cannot run {tesseract()}: {exc}") from exc
     if done.returncode != 0 or not outbase.with_suffix(".hocr").exists():
         message = " ".join(line for line in done.stderr.splitlines() if line.strip())[-400:]
         raise OcrError(f"Tesseract failed (exit {done.returncode}): {message or 'no output'}")
@@ -344,4 +350,4 @@ def ocr_image(path: Path, options: OcrOptions | None = None) -> OcrResult:
 
 
 def tesseract_available() -> bool:
-    return shutil.which(TESSERACT) is not None
+    return shutil.which(tesseract()) is not None

@@ -245,7 +245,7 @@ def original_scan(request: HttpRequest, page_id: int) -> HttpResponse:
 def archival_pdf_name(content: Content) -> str | None:
     """The storage name of the scan's searchable PDF/A made by OCR (`readingroom ocr-archive`), if made.
 
-    OCR (issue 5) names the file after the pages it was built from, so a re-scanned page never serves an old
+    OCR names the file after the pages it was built from, so a re-scanned page never serves an old
     PDF; without the OCR app there is no such file."""
     try:
         from readingroom.ocr.archival import archival_name
