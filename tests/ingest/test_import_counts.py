@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from readingroom.catalog import counts
+from readingroom.catalog import counts, on_commit
 from readingroom.catalog.models import AuthorityCount, CountedRecord, Record
 from readingroom.ingest.pipeline import Outcome, RecordWriter
 from readingroom.ingest.records import AuthorityRef, CollectionRef, ContentItem, FootnoteItem, ParsedRecord
@@ -43,7 +43,7 @@ def test_new_records_are_counted_in_their_batch_transaction_and_never_recounted(
         assert RecordWriter().write_batch(batch) == [Outcome.IMPORTED] * len(batch)
         ids = list(Record.objects.values_list("pk", flat=True))
         # Counted already, inside the transaction, and nothing waits for the commit to be counted.
-        assert not counts.pending() & set(ids)
+        assert not on_commit.gathered(counts.PENDING) & set(ids)
         counted = set(CountedRecord.objects.values_list("record_id", flat=True))
     assert counted == set(Record.objects.filter(public_id__in=["c1", "c2", "c4", "c6"]).values_list("pk", flat=True))
     assert counts.drift() == []

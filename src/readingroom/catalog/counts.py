@@ -25,7 +25,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from .models import (
@@ -93,10 +93,16 @@ def recount(pks: Iterable[int], today: dt.date | None = None) -> int:
     return changed
 
 
+def _connection():
+    """The counts' database (the router's choice, as for their model queries): raw SQL must not go elsewhere."""
+    return connections[router.db_for_write(CountedRecord)]
+
+
 def _serialize_writers() -> None:
     """One count writer at a time across processes, until this transaction ends: two writers that read
     the same record's old keys would both take them away. A count write lasts milliseconds; SQLite's
     write lock (taken at the start of every transaction here) already does the same."""
+    connection = _connection()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -146,6 +152,7 @@ def _insert_counted(now: dict[int, tuple[list[str], tuple]]) -> None:
     was most of the cost of counting an import's batch."""
     if not now:
         return
+    connection = _connection()
     ops, q = connection.ops, connection.ops.quote_name
     columns = ", ".join(q(CountedRecord._meta.get_field(name).column)
                         for name in ("record_id", "keys", "date_start", "date_end", "created", "updated"))
@@ -170,6 +177,7 @@ def _add(changes: dict[str, int]) -> None:
         return
     generic = sorted((key[0], key[2:], n) for key, n in changes.items() if key[0] != "a")
     authority = sorted((int(key[2:]), n) for key, n in changes.items() if key[0] == "a")
+    connection = _connection()
     q = connection.ops.quote_name
     counts, authorities = q(PublicCount._meta.db_table), q(AuthorityCount._meta.db_table)
     dim, key, records, authority_id = q("dimension"), q("key"), q("records"), q("authority_id")

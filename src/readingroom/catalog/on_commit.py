@@ -89,6 +89,13 @@ def once_on_commit(key: str, func: Callable[[], None], *, robust: bool = False, 
         func()
 
 
+def gathered(key: str, using: str | None = None) -> set[Any]:
+    """A copy of the items gathered under `key` in the open transaction (empty outside one)."""
+    connection = transaction.get_connection(using or DEFAULT_DB_ALIAS)
+    hook = _hooks(connection).get(key) if connection.in_atomic_block else None
+    return set(hook.items) if hook is not None else set()
+
+
 def take(key: str, using: str | None = None) -> set[Any]:
     """The items gathered under `key` in the open transaction, removed so that its commit does not act on
     them again (for a reader inside the transaction that needs them acted on now)."""
