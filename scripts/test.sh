@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up and run the whole test suite: lint, then pytest on SQLite (the embedded default) and,
 # at the same time, the whole suite again on a real PostgreSQL server started here (search, web, OCR,
-# browser and hostile tests included). Tests about SQLite itself skip there, saying why.
+# hostile tests and the browser's day-two walk included). Tests about SQLite itself skip there, and so do
+# the other browser tests (what a browser does with a page; its views run there in tests/web), saying why.
 #
 # The two runs overlap because most of each waits on processes it started (servers, workers, a browser,
 # Tesseract): one after the other they took 28 minutes on a 2-core machine. The PostgreSQL run's output

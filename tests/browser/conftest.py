@@ -1,5 +1,10 @@
 """Browser tests: Debian's Chromium driven by Playwright against the app served for real on localhost
-(pytest-django's live_server). Select them with `-m browser`; they skip with a reason where Chromium is absent."""
+(pytest-django's live_server). Select them with `-m browser`; they skip with a reason where Chromium is absent.
+
+On the PostgreSQL run (scripts/test.sh) they skip unless marked `every_database`: they test what a browser does
+with the pages (scripts, keyboard, accessibility, layout, the content security policy), and the same views
+and queries behind those pages run on PostgreSQL in tests/web and tests/api. The day-two walk, which
+crosses every part through real processes, runs on both."""
 
 from __future__ import annotations
 
@@ -8,14 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import on_postgresql
+
 CHROMIUM = Path(os.environ.get("READINGROOM_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
 def pytest_collection_modifyitems(items):
+    elsewhere = pytest.mark.skip(reason="browser behaviour is tested on the SQLite run; these pages' views and "
+                                        "queries run on PostgreSQL in tests/web and tests/api")
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            if on_postgresql() and not item.get_closest_marker("every_database"):
+                item.add_marker(elsewhere)
 
 
 # Module scope: Playwright's event loop must be gone before other test modules run (asyncio.run, Django's guard).

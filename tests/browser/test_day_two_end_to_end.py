@@ -27,7 +27,7 @@ from tests.scan_fixtures import save_page
 
 REPO = Path(__file__).resolve().parents[2]
 # On PostgreSQL the served site stores into a database of its own, as its data directory does.
-pytestmark = pytest.mark.usefixtures("process_database")
+pytestmark = [pytest.mark.usefixtures("process_database"), pytest.mark.every_database]
 SAMPLES = REPO / "src" / "readingroom" / "sample_data"
 PASSWORD = "day-two-staff-pw"
 DEADLINE = 60.0  # generous: a test never asserts speed (benchmarks/freshness.py measures it)
