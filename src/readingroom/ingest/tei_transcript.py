@@ -80,7 +80,6 @@ INLINE = {
     "code", "quote", "label", "item", "cell", "note", "ref", "ptr", "hi", "del", "add", "list", "cit",
     "lb", "pb", "cb", "milestone", "anchor", "graphic", "gap", "space", "opener", "closer",
 }
-KNOWN = INLINE | set(CONTAINERS) | set(PARAGRAPHS)
 
 
 @dataclass
