@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, console, open_archive, out, update_search_index
+from .app import after_changes, app, console, open_archive, out
 from .serving import serve
 
 
@@ -24,7 +24,7 @@ def demo(
 ) -> None:
     """Load the sample records shipped with readingroom, then serve them."""
     open_archive()
-    from readingroom.catalog import coordinates, gazetteer, theme_files
+    from readingroom.catalog import theme_files
     from readingroom.ingest.runner import run_import
     from readingroom.ocr.demo import read_sample_scans
 
@@ -33,13 +33,10 @@ def demo(
         if problem.fatal:
             console.print(f"[red]error[/red] {problem}", highlight=False)
     out.print(f"Sample records: {summary.line()}")
-    # OCR first, so the index built next holds the text it read; the gazetteer before the index, so it
-    # knows the variants; places located after it (the gazetteer gives its coordinates before GeoNames is
-    # asked); themes last.
+    # OCR first, so the index built after it (with the gazetteer and places: after_changes) holds the text
+    # it read; themes last.
     read_sample_scans(out)
-    gazetteer.after_import(out)
-    update_search_index()
-    coordinates.after_import(out)
+    after_changes()
     theme_files.load_sample_themes(out)
     if not no_serve:
         serve(host=host, port=port)
