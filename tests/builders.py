@@ -5,6 +5,8 @@ archives, the real command line. One module for every fixture that needs records
   images beside it) and imported: a seed-like telegram with a scanned page (rendered here with Pillow, with
   the word boxes of what was drawn), FRUS-like records in a series, authorities with variants, and
   restricted records that must never show. The `archive` and `live_archive` fixtures (tests/conftest.py).
+- `record_line`, `authority_data`, `content_data`, `theme_line` and `import_lines`: any other records and
+  themes, written as an export and imported the same way (tests/places_fixtures.py, tests/web/*_fixtures.py).
 - `export_text` / `write_export`: archive-page exports in the seed's layout, for tests that import variants.
 - `build_archive`, `run_cli`, `run_django`, `export`: a varied archive made by `readingroom import` in a data
   directory of its own (sample records, scans, UDHR texts), then staff's edits as the admin makes them.
@@ -114,7 +116,7 @@ FRUS_CHAPTER = [
 ]
 
 
-def _authority(kind: str, identifier: str, name: str, variants: tuple[tuple[str, str, str], ...] = (),
+def authority_data(kind: str, identifier: str, name: str, variants: tuple[tuple[str, str, str], ...] = (),
                **extra: str) -> dict:
     fields = {"kind": kind, "preferred_name": name, "dates": "", "description": "", "wikidata": "", "viaf": "",
               "geonames": "", "source": "", "coordinates_source": "", "country_code": ""}
@@ -123,20 +125,20 @@ def _authority(kind: str, identifier: str, name: str, variants: tuple[tuple[str,
 
 
 AUTHORITIES = {
-    "stalin": _authority("person", "person-stalin-joseph", "Stalin, Joseph", (
+    "stalin": authority_data("person", "person-stalin-joseph", "Stalin, Joseph", (
         ("Сталин, Иосиф Виссарионович", "ru", "Russian"), ("Dzhugashvili, Iosif", "", "birth name")),
         dates="1878-1953", wikidata="Q855", viaf="101787139"),
-    "harriman": _authority("person", "person-harriman-w-averell", "Harriman, W. Averell", dates="1891-1986",
+    "harriman": authority_data("person", "person-harriman-w-averell", "Harriman, W. Averell", dates="1891-1986",
                            wikidata="Q379993"),
-    "shantung": _authority("place", "place-shandong", "Shandong", (("Shantung", "", "postal romanization"),),
+    "shantung": authority_data("place", "place-shandong", "Shandong", (("Shantung", "", "postal romanization"),),
                            geonames="1796328"),
-    "manchuria": _authority("place", "place-manchuria", "Manchuria"),
-    "intelligence": _authority("subject", "subject-military-intelligence", "Military intelligence"),
-    "secret_person": _authority("person", "person-only-in-restricted", "Zed, Secret Person"),
+    "manchuria": authority_data("place", "place-manchuria", "Manchuria"),
+    "intelligence": authority_data("subject", "subject-military-intelligence", "Military intelligence"),
+    "secret_person": authority_data("person", "person-only-in-restricted", "Zed, Secret Person"),
 }
 
 
-def _content(position: int, kind: str, language: str, text: str, pages: list[dict] = ()) -> dict:
+def content_data(position: int, kind: str, language: str, text: str, pages: list[dict] = ()) -> dict:
     return {"position": position, "kind": kind, "language": language, "label": "", "text": text, "markup": "",
             "page_breaks": [], "corrected": None, "footnotes": [], "pages": list(pages)}
 
@@ -152,70 +154,94 @@ def _scan_page(media: Path, png: bytes, words: list[list], text: str) -> dict:
             "ocr_status": Page.OcrStatus.DONE, "ocr_engine": "", "ocr_settings": {}, "ocr_error": ""}
 
 
-def _line(public_id: str, title: str, date: str, *, collection: list[dict], contents: list[dict],
-          authorities: list[tuple[str, str]], languages: tuple[str, ...] = (), position: int = 0,
-          access_level: str = AccessLevel.PUBLIC, embargo_until: str | None = None, **fields: str) -> dict:
-    """One record as a readingroom export line; `authorities` as (key in AUTHORITIES, role)."""
+def record_line(public_id: str, title: str, date: str, *, collection: list[dict] = (), contents: list[dict] = (),
+                authorities: list[tuple[dict, str]] = (), languages: tuple[str, ...] = (), position: int = 0,
+                access_level: str = AccessLevel.PUBLIC, embargo_until: str | None = None, **fields: str) -> dict:
+    """One record as a readingroom export line; `authorities` as (authority_data(...), role)."""
     return {"id": public_id, "title": title, "date": date, "access_level": access_level,
             "embargo_until": embargo_until, "languages": [{"code": code} for code in languages], **fields,
             "archive": {"format": ARCHIVE_FORMAT, "position": position, "import_source": "", "import_checksum": "",
-                        "repository": None, "collection": collection, "contents": contents,
-                        "authorities": [{"role": role, **AUTHORITIES[key]} for key, role in authorities],
+                        "repository": None, "collection": list(collection), "contents": list(contents),
+                        "authorities": [{"role": role, **data} for data, role in authorities],
                         "relations": []}}
+
+
+def _known(*pairs: tuple[str, str]) -> list[tuple[dict, str]]:
+    return [(AUTHORITIES[key], role) for key, role in pairs]
 
 
 def sample_lines(media: Path, frus_count: int = 6) -> list[dict]:
     """The sample archive's records in the order they are stored, page images written under `media`."""
     png, words = render_scan()
-    seed = _line(
+    seed = record_line(
         "209771", "Telegram re Stalin Harriman Conversation on Japanese Troops", "1944-02-02",
         summary="W. Averell Harriman and Joseph Stalin discuss Soviet intelligence about Japanese troop movements.",
         document_type="telegram", classification="SECRET", languages=("en",), collection=HARRIMAN_PAPERS,
         container="171", source_url="https://digitalarchive.wilsoncenter.org/document/209771",
-        contents=[_content(0, Content.Kind.SCAN, "en", "\n".join(SCAN_LINES),
+        contents=[content_data(0, Content.Kind.SCAN, "en", "\n".join(SCAN_LINES),
                            [_scan_page(media, png, words, "\n".join(SCAN_LINES))]),
-                  _content(1, Content.Kind.TRANSCRIPT, "en", TRANSCRIPT)],
-        authorities=[("stalin", "mentioned"), ("harriman", "author"), ("shantung", "mentioned"),
-                     ("manchuria", "mentioned"), ("intelligence", "subject")])
+                  content_data(1, Content.Kind.TRANSCRIPT, "en", TRANSCRIPT)],
+        authorities=_known(("stalin", "mentioned"), ("harriman", "author"), ("shantung", "mentioned"),
+                     ("manchuria", "mentioned"), ("intelligence", "subject")))
     lines = [seed]
     for n in range(frus_count):
         day = dt.date(1944, 1 + n % 12, 1 + n % 27)
-        contents = [_content(0, Content.Kind.TRANSCRIPT, "en",
+        contents = [content_data(0, Content.Kind.TRANSCRIPT, "en",
                              f"Stalin said that the Red Army would advance. Telegram number {n + 1}.")]
         if n % 2 == 0:
-            contents.append(_content(1, Content.Kind.TRANSLATION, "ru", "Сталин сказал, что Красная армия будет наступать."))
-        lines.append(_line(
+            contents.append(content_data(1, Content.Kind.TRANSLATION, "ru", "Сталин сказал, что Красная армия будет наступать."))
+        lines.append(record_line(
             f"frus1944v04/d{n + 1}", f"The Ambassador in the Soviet Union (Harriman) to the Secretary of State, no. {n + 1}",
             day.isoformat(), document_type="telegram", languages=("en",) if n % 3 else ("en", "ru"),
             collection=FRUS_CHAPTER, position=n + 1, place_of_writing="Moscow", contents=contents,
-            authorities=[("harriman", "author"), ("stalin", "mentioned")]))
+            authorities=_known(("harriman", "author"), ("stalin", "mentioned"))))
     restricted_png, restricted_words = render_scan(["RESTRICTED Stalin"], size=(600, 400))
-    lines.append(_line(
+    lines.append(record_line(
         "restricted-1", "Restricted memorandum about Stalin", "1951-06-01", access_level=AccessLevel.STAFF,
         collection=FRUS_CHAPTER, position=3, languages=("de",),
-        contents=[_content(0, Content.Kind.SCAN, "en", "RESTRICTED Stalin",
+        contents=[content_data(0, Content.Kind.SCAN, "en", "RESTRICTED Stalin",
                            [_scan_page(media, restricted_png, restricted_words, "RESTRICTED Stalin")])],
-        authorities=[("stalin", "mentioned"), ("secret_person", "author")]))
-    lines.append(_line(
+        authorities=_known(("stalin", "mentioned"), ("secret_person", "author"))))
+    lines.append(record_line(
         "embargoed-1", "Embargoed telegram", "1962-10-20", access_level=AccessLevel.EMBARGOED,
         embargo_until="2999-01-01", collection=HARRIMAN_PAPERS, container="999", contents=[],
-        authorities=[("stalin", "mentioned")]))
-    # Stamped a millisecond apart in the order made, as records saved one after another would be.
+        authorities=_known(("stalin", "mentioned"))))
+    return lines
+
+
+def import_lines(lines: list[dict], folder: Path | None = None) -> None:
+    """Write the lines as a readingroom export in `folder` (page images in its `media/`) and import it. Records
+    without timestamps are stamped a millisecond apart in the order given, as records saved one after
+    another would be."""
     start = timezone.now()
     for n, line in enumerate(lines):
-        line["archive"]["created"] = line["archive"]["updated"] = (start + dt.timedelta(milliseconds=n)).isoformat()
-    return lines
+        stamps = line["theme"] if "theme" in line else line["archive"]
+        for key in ("created", "updated"):
+            stamps.setdefault(key, (start + dt.timedelta(milliseconds=n)).isoformat())
+    with tempfile.TemporaryDirectory(prefix="rr-import-") as tmp:
+        path = (folder or Path(tmp)) / "records.jsonl"
+        path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+        summary = run_import([str(path)])
+    assert summary.ok and not summary.problems, [str(p) for p in summary.problems]
+
+
+def theme_line(slug: str, title: str, *, overview: str = "", published: bool = False, cover: dict | None = None,
+               cover_alt: str = "", sections: list[dict] = (), entries: list[dict] = ()) -> dict:
+    """A theme as a readingroom export carries it: sections as {"title", "intro"} in order, entries as
+    {"record": public id, "note", "section": index or None} in order."""
+    return {"theme": {
+        "slug": slug, "title": title, "overview": overview, "published": published, "cover": cover,
+        "cover_alt": cover_alt, "position": 0,
+        "sections": [{"position": n, "title": s["title"], "intro": s.get("intro", "")} for n, s in enumerate(sections)],
+        "entries": [{"record": e["record"], "position": n, "note": e.get("note", ""), "section": e.get("section")}
+                    for n, e in enumerate(entries)]}}
 
 
 def sample_archive(frus_count: int = 6) -> SampleArchive:
     """Import the sample archive into the test's database and return its records."""
     with tempfile.TemporaryDirectory(prefix="rr-sample-") as tmp:
-        folder = Path(tmp)
-        lines = sample_lines(folder / "media", frus_count)
-        path = folder / "sample.jsonl"
-        path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
-        summary = run_import([str(path)])
-    assert summary.ok and not summary.problems, [str(p) for p in summary.problems]
+        lines = sample_lines(Path(tmp) / "media", frus_count)
+        import_lines(lines, Path(tmp))
     records = {r.public_id: r for r in Record.objects.filter(public_id__in=[line["id"] for line in lines])}
     seed, restricted = records["209771"], records["restricted-1"]
     authorities = {a.identifier: a for a in Authority.objects.filter(

@@ -1,10 +1,12 @@
 """A record to read side by side: the first articles of the Universal Declaration of Human Rights with a
 Simplified Chinese transcript as the original and English, Russian and Hebrew translations, one paragraph
-per heading and article, paragraphs separated by blank lines (as the text-only import stores them)."""
+per heading and article, paragraphs separated by blank lines (as the text-only import stores them). The
+record is imported as an export (tests/builders.py)."""
 
 from __future__ import annotations
 
-from readingroom.catalog.models import AccessLevel, Collection, Content, Record, Repository
+from readingroom.catalog.models import AccessLevel, Content, Record
+from tests.builders import content_data, import_lines, record_line
 
 ZH = """第一条
 
@@ -58,17 +60,18 @@ HE = """סעיף 1
 EN_RUN_ON = "\n\n".join(" ".join(EN.split("\n\n")[i:i + 2]) for i in (0, 2, 4))
 
 
+UDHR = [{"identifier": "udhr", "title": "Universal Declaration of Human Rights", "level": "collection",
+         "position": 0, "description": "", "editors": "", "publication_year": None,
+         "repository": {"name": "United Nations", "place": "New York", "url": ""}}]
+
+
 def udhr_record(public_id: str = "udhr-1-3", access_level: str = AccessLevel.PUBLIC,
                 translations: dict[str, str] | None = None) -> Record:
-    repository, _ = Repository.objects.get_or_create(name="United Nations", place="New York")
-    collection, _ = Collection.objects.get_or_create(identifier="udhr", defaults={
-        "title": "Universal Declaration of Human Rights", "repository": repository})
-    record = Record.objects.create(public_id=public_id, title="Universal Declaration of Human Rights, Articles 1-3",
-                                   date_edtf="1948-12-10", languages=["zh-Hans"], collection=collection,
-                                   access_level=access_level)
-    Content.objects.create(record=record, position=0, kind=Content.Kind.TRANSCRIPT, language="zh-Hans", text=ZH)
     texts = {"en": EN, "ru": RU, "he": HE} if translations is None else translations
-    for position, (tag, text) in enumerate(texts.items(), start=1):
-        Content.objects.create(record=record, position=position, kind=Content.Kind.TRANSLATION, language=tag,
-                               text=text)
-    return record
+    contents = [content_data(0, Content.Kind.TRANSCRIPT, "zh-Hans", ZH)]
+    contents += [content_data(position, Content.Kind.TRANSLATION, tag, text)
+                 for position, (tag, text) in enumerate(texts.items(), start=1)]
+    import_lines([record_line(public_id, "Universal Declaration of Human Rights, Articles 1-3", "1948-12-10",
+                              languages=("zh-Hans",), collection=UDHR, contents=contents,
+                              access_level=access_level)])
+    return Record.objects.get(public_id=public_id)

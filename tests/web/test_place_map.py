@@ -75,8 +75,8 @@ def test_day_two_a_new_place_link_and_a_merge(client, places):
     kyiv_record = places_fixtures.record("k1", "1961-04-12", places.kyiv)
     assert features(client)["place-kyiv"]["properties"]["records"] == 1
     # Staff merge a duplicate "Warszawa" (with its own record) into Warsaw: one marker with both.
-    duplicate = places_fixtures.place("place-warszawa", "Warszawa")
-    places_fixtures.record("d1", "1939-09-01", duplicate)
+    places_fixtures.record("d1", "1939-09-01", places_fixtures.place("place-warszawa", "Warszawa"))
+    duplicate = places_fixtures.authority("place-warszawa")
     assert "place-warszawa" not in features(client)  # no coordinates yet: listed, not on the map
     assert "Warszawa" in client.get("/map/").content.decode()
     merge(places.warsaw.pk, duplicate.pk)
@@ -89,10 +89,9 @@ def test_day_two_a_new_place_link_and_a_merge(client, places):
 
 
 def test_a_merge_gives_the_kept_place_the_position_it_lacked_and_undo_takes_it_back(client, places):
-    unlocated = places_fixtures.place("place-warschau", "Warschau")
-    unlocated.coordinates_source = "none: staff could not tell which Warschau"
-    unlocated.save()
-    places_fixtures.record("g1", "1939-10-01", unlocated)
+    places_fixtures.record("g1", "1939-10-01", places_fixtures.place(
+        "place-warschau", "Warschau", coordinates_source="none: staff could not tell which Warschau"))
+    unlocated = places_fixtures.authority("place-warschau")
     assert "place-warschau" not in features(client)
     done = merge(unlocated.pk, places.warsaw.pk)  # the one kept has no position: it takes Warsaw's
     unlocated.refresh_from_db()
