@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 PAGES = [
@@ -49,6 +51,29 @@ def test_friendly_404(client, archive):
     response = client.get("/document/no-such-record/")
     assert response.status_code == 404
     assert "Not found" in response.content.decode() and "home page" in response.content.decode()
+
+
+def test_error_pages_link_home_under_the_address_the_site_is_served_at(client, archive, rf):
+    """Served below /archive/ (as the WSGI handler sets the prefix from SCRIPT_NAME), the not-found page
+    links there in every language, as does the server-error page: no link or form goes to the bare host."""
+    from django.urls import set_script_prefix
+    from django.utils import translation
+
+    from readingroom.web.views.errors import server_error
+
+    previous = translation.get_language()
+    set_script_prefix("/archive/")
+    try:
+        for language in ("en", "ru", "zh-hans"):
+            html = client.get("/document/no-such-record/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert '<a href="/archive/">' in html and 'action="/archive/search/"' in html, language
+            assert not re.search(r'(href|src|action)="/(?!archive/|static/)', html), language  # static: STATIC_URL
+        with translation.override("ru"):
+            html = server_error(rf.get("/")).content.decode()
+    finally:
+        set_script_prefix("/")
+        translation.activate(previous)  # the requests' language would outlive the test otherwise
+    assert 'href="/archive/">главную страницу</a>' in html
 
 
 def test_language_attributes_on_non_english_text(client, archive):
