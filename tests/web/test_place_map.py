@@ -3,14 +3,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from readingroom.catalog import counts
 from readingroom.catalog.merging import merge, undo
 from readingroom.catalog.models import AccessLevel, Record, RecordAuthority
-from readingroom.web.place_map import feature_collection, for_reader, for_records
+from readingroom.web.place_map import (
+    PlaceCounts,
+    feature_collection,
+    for_reader,
+    for_records,
+    place_counts,
+    public_place_counts,
+)
 from tests import places_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +169,59 @@ def test_feature_collection_takes_any_record_set_in_a_fixed_number_of_queries(pl
         collection = feature_collection(for_reader(AnonymousUser()))
     assert len(collection["features"]) == 15
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def _public_map_agrees_with_a_recount() -> PlaceCounts:
+    """The public's map reads kept counts; they must be what the GROUP BY over the links counts now."""
+    kept = public_place_counts()
+    recounted = place_counts(for_reader(AnonymousUser()))
+    assert (kept.records, kept.decades) == (recounted.records, recounted.decades)
+    return kept
+
+
+def test_day_two_the_publics_kept_place_counts_follow_every_change(client, places):
+    """Re-dated into another decade, undated, restricted, an embargo that ended, a link taken away, a merge
+    and its undoing, a deletion and a re-import: after each, the kept counts are what a recount gives and
+    /map.json shows them."""
+    counted = _public_map_agrees_with_a_recount()
+    assert counted.decades[places.warsaw.pk] == {"1940": 2, "1950": 1} and places.kyiv.pk not in counted.records
+    w2 = places.records["w2"]
+    w2.date_edtf = "1962-10-22"
+    w2.save()
+    assert _public_map_agrees_with_a_recount().decades[places.warsaw.pk] == {"1940": 1, "1950": 1, "1960": 1}
+    w2.date_edtf = ""
+    w2.save()
+    counted = _public_map_agrees_with_a_recount()
+    assert (counted.records[places.warsaw.pk], counted.decades[places.warsaw.pk]) == (3, {"1940": 1, "1950": 1})
+    secret = places.records["secret"]
+    secret.access_level, secret.embargo_until = AccessLevel.EMBARGOED, dt.date(2000, 1, 1)  # the embargo ended
+    secret.save()
+    assert _public_map_agrees_with_a_recount().decades[places.kyiv.pk] == {"1940": 1}
+    RecordAuthority.objects.filter(record=places.records["m1"], authority=places.moscow).delete()
+    assert places.moscow.pk not in _public_map_agrees_with_a_recount().records
+    done = merge(places.warsaw.pk, places.kyiv.pk)
+    assert places.kyiv.pk not in _public_map_agrees_with_a_recount().records
+    undo(done.pk)
+    _public_map_agrees_with_a_recount()
+    places.records["w3"].delete()
+    places_fixtures.record("w3", "1985-05-14", places.warsaw, places.london)  # re-imported, re-dated
+    counted = _public_map_agrees_with_a_recount()
+    assert counted.decades[places.london.pk] == {"1940": 1, "1980": 1}
+    assert features(client)["place-london"]["properties"]["decades"] == {"1940": 1, "1980": 1}
+    assert counts.drift() == []
+
+
+def test_the_publics_map_costs_the_same_few_queries_whatever_the_archive_holds(client, places):
+    counts.ensure_current()  # what the fixture changed is counted (in a test, the transaction never commits)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/map.json")
+    for n in range(12):
+        places_fixtures.record(f"y{n}", f"19{30 + n}-01-01", places_fixtures.place(f"place-more-{n}", "Moscow"))
+    from readingroom.catalog.coordinates import locate
+
+    locate()
+    counts.ensure_current()
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/map.json").json()["features"]) == 3 + 12
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert not any("recordauthority" in q["sql"] for q in many.captured_queries)  # no walk over the links

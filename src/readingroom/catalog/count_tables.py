@@ -8,7 +8,8 @@ from django.db import models
 
 class PublicCount(models.Model):
     """Public records per key of one dimension: "c" collection pk (records filed directly in it), "b" a
-    collection's box and folder, "m" the month a record starts ("YYYY-MM", "" undated), "l" a language.
+    collection's box and folder, "m" the month a record starts ("YYYY-MM", "" undated), "l" a language,
+    "p" a place and the decade a record starts ("345:1940", the map's slider).
     Totals are sums over a dimension's rows (a few hundred), never one row every writer updates."""
 
     dimension = models.CharField(max_length=1)
@@ -40,7 +41,7 @@ class CountedRecord(models.Model):
     records' dates and stamps, indexed, for the date span, the recent list and the sitemap's stamp."""
 
     record_id = models.BigIntegerField(primary_key=True)  # no foreign key: a deleted record's row is read after
-    keys = models.JSONField(default=list)  # "c:12", "b:12\x1f171\x1f3", "m:1944-03", "l:en", "a:345"
+    keys = models.JSONField(default=list)  # "c:12", "b:12\x1f171\x1f3", "m:1944-03", "l:en", "a:345", "p:345:1940"
     date_start = models.DateField(null=True, db_index=True)
     date_end = models.DateField(null=True, db_index=True)
     created = models.DateTimeField(db_index=True)

@@ -1,4 +1,5 @@
-"""Public counts kept current: records per authority, collection, box and folder, month and language, the
+"""Public counts kept current: records per authority, collection, box and folder, month, language and a
+place's decade, the
 public records' dates, for pages that would otherwise count over the whole catalogue per request.
 
 They follow `records_changed`, the trigger search listens to. The records a transaction announces are
@@ -56,7 +57,8 @@ def _is_public(access: str, embargo_until: dt.date | None, today: dt.date) -> bo
                                             and embargo_until <= today)
 
 
-def _keys(row: tuple, authorities: Iterable[int]) -> list[str]:
+def _keys(row: tuple, authorities: Iterable[int], places: Iterable[int] = ()) -> list[str]:
+    """`places`: those of the authorities that are places (the map's decades per place)."""
     _pk, _access, _embargo, collection, container, folder, start, _end, languages, _created, _updated = row
     keys = [f"m:{start.year:04d}-{start.month:02d}" if start else "m:"]
     if collection is not None:
@@ -65,6 +67,8 @@ def _keys(row: tuple, authorities: Iterable[int]) -> list[str]:
             keys.append(f"b:{collection}{SEP}{container}{SEP}{folder}")
     keys += [f"l:{code}" for code in dict.fromkeys(languages or []) if isinstance(code, str)]
     keys += [f"a:{pk}" for pk in sorted(set(authorities))]
+    if start:
+        keys += [f"p:{pk}:{start.year - start.year % 10}" for pk in sorted(set(places))]
     return keys
 
 
@@ -73,10 +77,22 @@ def _current(pks: list[int], today: dt.date) -> dict[int, tuple[list[str], tuple
     rows = list(Record.objects.filter(pk__in=pks).values_list(*RECORD_FIELDS))
     public = {row[0]: row for row in rows if _is_public(row[1], row[2], today)}
     linked: dict[int, list[int]] = {}
-    for record_id, authority_id in RecordAuthority.objects.filter(record_id__in=list(public)).values_list(
-            "record_id", "authority_id"):
+    places: dict[int, list[int]] = {}
+    for record_id, authority_id, kind in RecordAuthority.objects.filter(record_id__in=list(public)).values_list(
+            "record_id", "authority_id", "authority__kind"):
         linked.setdefault(record_id, []).append(authority_id)
-    return {pk: (_keys(row, linked.get(pk, ())), row) for pk, row in public.items()}
+        if kind == Authority.Kind.PLACE:
+            places.setdefault(record_id, []).append(authority_id)
+    return {pk: (_keys(row, linked.get(pk, ()), places.get(pk, ())), row) for pk, row in public.items()}
+
+
+def _places(pks: set[int]) -> set[int]:
+    """Which of these authorities are places (in chunks: an import's batch names thousands)."""
+    ordered, found = sorted(pks), set()
+    for start in range(0, len(ordered), CHUNK * 10):
+        found.update(Authority.objects.filter(pk__in=ordered[start:start + CHUNK * 10], kind=Authority.Kind.PLACE)
+                     .values_list("pk", flat=True))
+    return found
 
 
 # ---- applying changes ----------------------------------------------------------------------------
@@ -114,8 +130,9 @@ def count_new(records: list[tuple[tuple, Iterable[int]]], today: dt.date | None 
     after the commit; the writer announces them as counted (signals.announce), so they are not recounted.
     The count writers' lock is then held until that transaction ends. Returns how many keys changed."""
     today = today or timezone.localdate()
-    now = {row[0]: (_keys(row, authorities), row) for row, authorities in records
-           if _is_public(row[1], row[2], today)}
+    places = _places({pk for _row, authorities in records for pk in authorities})
+    now = {row[0]: (_keys(row, authorities, [pk for pk in authorities if pk in places]), row)
+           for row, authorities in records if _is_public(row[1], row[2], today)}
     ordered = sorted(row[0] for row, _ in records)
     changed = 0
     with transaction.atomic(savepoint=False):
@@ -247,8 +264,17 @@ def catch_up_embargoes(today: dt.date) -> int:
 # ---- reading -------------------------------------------------------------------------------------
 
 def dimension(name: str) -> dict[str, int]:
-    """key -> public records, for one dimension ("c", "b", "m", "l")."""
+    """key -> public records, for one dimension ("c", "b", "m", "l", "p")."""
     return dict(PublicCount.objects.filter(dimension=name, records__gt=0).values_list("key", "records"))
+
+
+def place_decades() -> dict[int, dict[str, int]]:
+    """Place authority pk -> {"1940": public records starting in that decade} (undated records have none)."""
+    decades: dict[int, dict[str, int]] = {}
+    for key, n in dimension("p").items():
+        pk, decade = key.split(":")
+        decades.setdefault(int(pk), {})[decade] = n
+    return decades
 
 
 def total() -> int:

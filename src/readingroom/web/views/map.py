@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from readingroom.catalog.models import sees_restricted
 from readingroom.web.interface_language import current
 from readingroom.web.place_map import (
     feature_collection,
@@ -14,12 +15,14 @@ from readingroom.web.place_map import (
     map_labels,
     place_counts,
     places_by_region,
+    public_place_counts,
 )
 
 
 def place_map(request: HttpRequest, as_json: bool = False) -> HttpResponse:
     where = for_reader(request.user)
-    counts = place_counts(where)  # one GROUP BY, for the map and the list alike
+    # One reading of the counts, for the map and the list alike: the kept ones for the public.
+    counts = place_counts(where) if sees_restricted(request.user) else public_place_counts()
     places = feature_collection(where, counts=counts)
     if as_json:
         return JsonResponse(places, json_dumps_params={"ensure_ascii": False})
