@@ -5,7 +5,8 @@ archives, the real command line. One module for every fixture that needs records
   images beside it) and imported: a seed-like telegram with a scanned page (rendered here with Pillow, with
   the word boxes of what was drawn), FRUS-like records in a series, authorities with variants, and
   restricted records that must never show. The `archive` and `live_archive` fixtures (tests/conftest.py).
-- `record_line`, `authority_data`, `content_data`, `theme_line` and `import_lines`: any other records and
+- `record_line`, `authority_data`, `content_data`, `collection_data`, `relation_data`, `theme_line` and
+  `import_lines`: any other records and
   themes, written as an export and imported the same way (tests/places_fixtures.py, tests/web/*_fixtures.py);
   `export_line`: a stored record's export line, to change and import again.
 - `export_text` / `write_export`: archive-page exports in the seed's layout, for tests that import variants.
@@ -158,16 +159,30 @@ def _scan_page(media: Path, png: bytes, words: list[list], text: str) -> dict:
             "ocr_status": Page.OcrStatus.DONE, "ocr_engine": "", "ocr_settings": {}, "ocr_error": ""}
 
 
+def collection_data(identifier: str, title: str, *, level: str = "collection", position: int = 0,
+                    repository: dict | None = None, **fields) -> dict:
+    """One collection of a record's collection chain (outermost first), with the model's defaults."""
+    return {"identifier": identifier, "title": title, "level": level, "position": position, "description": "",
+            "editors": "", "publication_year": None, **fields, "repository": repository}
+
+
+def relation_data(target: str, kind: str, note: str = "", origin: str = "staff") -> dict:
+    """One relation of an export line to the record with public id `target` (stored after every record)."""
+    return {"target": target, "kind": kind, "note": note, "origin": origin}
+
+
 def record_line(public_id: str, title: str, date: str, *, collection: list[dict] = (), contents: list[dict] = (),
                 authorities: list[tuple[dict, str]] = (), languages: tuple[str, ...] = (), position: int = 0,
-                access_level: str = AccessLevel.PUBLIC, embargo_until: str | None = None, **fields: str) -> dict:
-    """One record as a readingroom export line; `authorities` as (authority_data(...), role)."""
+                access_level: str = AccessLevel.PUBLIC, embargo_until: str | None = None,
+                relations: list[dict] = (), **fields: str) -> dict:
+    """One record as a readingroom export line; `authorities` as (authority_data(...), role), `collection` as
+    collection_data(...) outermost first, `relations` as relation_data(...)."""
     return {"id": public_id, "title": title, "date": date, "access_level": access_level,
             "embargo_until": embargo_until, "languages": [{"code": code} for code in languages], **fields,
             "archive": {"format": ARCHIVE_FORMAT, "position": position, "import_source": "", "import_checksum": "",
                         "repository": None, "collection": list(collection), "contents": list(contents),
                         "authorities": [{"role": role, **data} for data, role in authorities],
-                        "relations": []}}
+                        "relations": list(relations)}}
 
 
 def _known(*pairs: tuple[str, str]) -> list[tuple[dict, str]]:
