@@ -5,8 +5,10 @@ archives, the real command line. One module for every fixture that needs records
   images beside it) and imported: a seed-like telegram with a scanned page (rendered here with Pillow, with
   the word boxes of what was drawn), FRUS-like records in a series, authorities with variants, and
   restricted records that must never show. The `archive` and `live_archive` fixtures (tests/conftest.py).
-- `record_line`, `authority_data`, `content_data`, `theme_line` and `import_lines`: any other records and
-  themes, written as an export and imported the same way (tests/places_fixtures.py, tests/web/*_fixtures.py).
+- `record_line`, `authority_data`, `content_data`, `collection_data`, `relation_data`, `theme_line` and
+  `import_lines`: any other records and
+  themes, written as an export and imported the same way (tests/places_fixtures.py, tests/web/*_fixtures.py);
+  `export_line`: a stored record's export line, to change and import again.
 - `export_text` / `write_export`: archive-page exports in the seed's layout, for tests that import variants.
 - `build_archive`, `run_cli`, `run_django`, `export`: a varied archive made by `readingroom import` in a data
   directory of its own (sample records, scans, UDHR texts), then staff's edits as the admin makes them.
@@ -31,7 +33,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from readingroom.catalog.models import AccessLevel, Authority, Collection, Content, Page, Record
 from readingroom.ingest.archive_jsonl import FORMAT as ARCHIVE_FORMAT  # carries pages' OCR, whole authorities
+from readingroom.ingest.archive_jsonl import archive_fields, export_queryset
 from readingroom.ingest.runner import run_import
+from readingroom.standards.catalogue_json import record_detail
 
 from .ingest.frus_fixtures import telegram, volume_xml, write
 
@@ -138,9 +142,10 @@ AUTHORITIES = {
 }
 
 
-def content_data(position: int, kind: str, language: str, text: str, pages: list[dict] = ()) -> dict:
+def content_data(position: int, kind: str, language: str, text: str, pages: list[dict] = (), **fields) -> dict:
+    """One content item of an export line; `fields` sets the others (label, markup, page_breaks...)."""
     return {"position": position, "kind": kind, "language": language, "label": "", "text": text, "markup": "",
-            "page_breaks": [], "corrected": None, "footnotes": [], "pages": list(pages)}
+            "page_breaks": [], "corrected": None, "footnotes": [], "pages": list(pages), **fields}
 
 
 def _scan_page(media: Path, png: bytes, words: list[list], text: str) -> dict:
@@ -154,16 +159,30 @@ def _scan_page(media: Path, png: bytes, words: list[list], text: str) -> dict:
             "ocr_status": Page.OcrStatus.DONE, "ocr_engine": "", "ocr_settings": {}, "ocr_error": ""}
 
 
+def collection_data(identifier: str, title: str, *, level: str = "collection", position: int = 0,
+                    repository: dict | None = None, **fields) -> dict:
+    """One collection of a record's collection chain (outermost first), with the model's defaults."""
+    return {"identifier": identifier, "title": title, "level": level, "position": position, "description": "",
+            "editors": "", "publication_year": None, **fields, "repository": repository}
+
+
+def relation_data(target: str, kind: str, note: str = "", origin: str = "staff") -> dict:
+    """One relation of an export line to the record with public id `target` (stored after every record)."""
+    return {"target": target, "kind": kind, "note": note, "origin": origin}
+
+
 def record_line(public_id: str, title: str, date: str, *, collection: list[dict] = (), contents: list[dict] = (),
                 authorities: list[tuple[dict, str]] = (), languages: tuple[str, ...] = (), position: int = 0,
-                access_level: str = AccessLevel.PUBLIC, embargo_until: str | None = None, **fields: str) -> dict:
-    """One record as a readingroom export line; `authorities` as (authority_data(...), role)."""
+                access_level: str = AccessLevel.PUBLIC, embargo_until: str | None = None,
+                relations: list[dict] = (), **fields: str) -> dict:
+    """One record as a readingroom export line; `authorities` as (authority_data(...), role), `collection` as
+    collection_data(...) outermost first, `relations` as relation_data(...)."""
     return {"id": public_id, "title": title, "date": date, "access_level": access_level,
             "embargo_until": embargo_until, "languages": [{"code": code} for code in languages], **fields,
             "archive": {"format": ARCHIVE_FORMAT, "position": position, "import_source": "", "import_checksum": "",
                         "repository": None, "collection": list(collection), "contents": list(contents),
                         "authorities": [{"role": role, **data} for data, role in authorities],
-                        "relations": []}}
+                        "relations": list(relations)}}
 
 
 def _known(*pairs: tuple[str, str]) -> list[tuple[dict, str]]:
@@ -223,6 +242,12 @@ def import_lines(lines: list[dict], folder: Path | None = None) -> None:
         path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
         summary = run_import([str(path)])
     assert summary.ok and not summary.problems, [str(p) for p in summary.problems]
+
+
+def export_line(public_id: str) -> dict:
+    """A stored record as `readingroom export` writes its line (to change and import again)."""
+    return json.loads(json.dumps({**record_detail(record := export_queryset().get(public_id=public_id)),
+                                  "archive": archive_fields(record)}, ensure_ascii=False))
 
 
 def theme_line(slug: str, title: str, *, overview: str = "", published: bool = False, cover: dict | None = None,

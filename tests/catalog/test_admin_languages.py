@@ -8,6 +8,7 @@ from django.utils.html import escape
 
 from readingroom.catalog.forms import LanguageField, LanguageListField
 from readingroom.catalog.models import Content, Record
+from tests.builders import content_data, import_lines, record_line
 
 
 @pytest.fixture
@@ -19,9 +20,9 @@ def staff_client(client, django_user_model):
 
 @pytest.fixture
 def record(db) -> Record:
-    record = Record.objects.create(public_id="209771", title="Telegram", date_edtf="1944-02-02", languages=["en", "ru"])
-    record.contents.create(position=1, kind=Content.Kind.TRANSLATION, language="ru", text="ТЕЛЕГРАММА")
-    return record
+    import_lines([record_line("209771", "Telegram", "1944-02-02", languages=("en", "ru"),
+                              contents=[content_data(1, Content.Kind.TRANSLATION, "ru", "ТЕЛЕГРАММА")])])
+    return Record.objects.get(public_id="209771")
 
 
 def change_url(record: Record) -> str:

@@ -10,20 +10,18 @@ from django.db.models import Q
 
 from readingroom.catalog import prepared_sql
 from readingroom.catalog.models import AccessLevel, Content, Record, visible_q
+from tests.builders import content_data, import_lines, record_line
 
 
 @pytest.fixture
 def records(db) -> list[Record]:
-    made = []
-    for n, date in enumerate(["1944-09-04", "1944-09-05", "1944-09-05", "", "1950-01-01"]):
-        record = Record.objects.create(public_id=f"prep-{n}", title=f"Record {n}", date_edtf=date, position=n % 3,
-                                       languages=["en", "ru"][: n % 2 + 1])
-        Content.objects.create(record=record, kind=Content.Kind.TRANSCRIPT, text=f"text {n}",
-                               page_breaks=[{"n": str(n), "offset": n}])
-        made.append(record)
-    made[2].access_level, made[2].embargo_until = AccessLevel.EMBARGOED, dt.date(2999, 1, 1)
-    made[2].save()
-    return made
+    lines = [record_line(f"prep-{n}", f"Record {n}", date, position=n % 3, languages=("en", "ru")[: n % 2 + 1],
+                         contents=[content_data(0, Content.Kind.TRANSCRIPT, "", f"text {n}",
+                                                page_breaks=[{"n": str(n), "offset": n}])],
+                         **({"access_level": AccessLevel.EMBARGOED, "embargo_until": "2999-01-01"} if n == 2 else {}))
+             for n, date in enumerate(["1944-09-04", "1944-09-05", "1944-09-05", "", "1950-01-01"])]
+    import_lines(lines)
+    return list(Record.objects.filter(public_id__in=[line["id"] for line in lines]).order_by("pk"))
 
 
 def _query(position: int, day: dt.date, public_id: str, today: dt.date):

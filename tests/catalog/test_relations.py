@@ -13,19 +13,17 @@ from django.db import IntegrityError, transaction
 
 from readingroom.catalog.models import AccessLevel, Record
 from readingroom.catalog.relations import Relation, related_groups
+from tests.builders import import_lines, record_line
 
 
 @pytest.fixture
 def telegrams(db) -> dict[str, Record]:
-    made = {}
-    for key, title, date in [("ask", "Prime Minister to President, No. 779", "1944-09-04"),
-                             ("answer", "President to Prime Minister, No. 619", "1944-09-05"),
-                             ("memo", "Memorandum of conversation", "1944-09-05"),
-                             ("closed", "Staff-only note on the reply", "1944-09-05")]:
-        made[key] = Record.objects.create(public_id=f"rel-{key}", title=title, date_edtf=date)
-    made["closed"].access_level = AccessLevel.STAFF
-    made["closed"].save()
-    return made
+    wanted = [("ask", "Prime Minister to President, No. 779", "1944-09-04", AccessLevel.PUBLIC),
+              ("answer", "President to Prime Minister, No. 619", "1944-09-05", AccessLevel.PUBLIC),
+              ("memo", "Memorandum of conversation", "1944-09-05", AccessLevel.PUBLIC),
+              ("closed", "Staff-only note on the reply", "1944-09-05", AccessLevel.STAFF)]
+    import_lines([record_line(f"rel-{key}", title, date, access_level=access) for key, title, date, access in wanted])
+    return {key: Record.objects.get(public_id=f"rel-{key}") for key, *_ in wanted}
 
 
 def test_a_record_cannot_be_related_to_itself(telegrams):

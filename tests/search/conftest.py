@@ -18,6 +18,12 @@ def seed_path():
     return shared_path("seed", "000_a2e3b8521de4a562.txt")
 
 
+def frus_path():
+    from tests.conftest import shared_path
+
+    return shared_path("frus", "frus1944Quebec-excerpt-d116-d121.xml")
+
+
 @pytest.fixture
 def made_up(db):
     """Only records the tests make themselves (and the gazetteer's places, as an import brings them): runs
@@ -30,10 +36,8 @@ def made_up(db):
 @pytest.fixture
 def search_corpus(db):
     """The seed record, the FRUS excerpt and the made-up records, with the gazetteer's places, indexed."""
-    from tests.conftest import shared_path
-
     store_all([seed_record(seed_path())])
-    store_all(frus_records(shared_path("frus", "frus1944Quebec-excerpt-d116-d121.xml")))
+    store_all(frus_records(frus_path()))
     store_all(made_up_records())
     gazetteer.load()
     writer.rebuild()

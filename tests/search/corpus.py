@@ -6,6 +6,7 @@ behaviours (OCR noise, spelling variants, split words, restricted access) withou
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from readingroom.ingest.pipeline import store_record
@@ -27,9 +28,11 @@ def seed_record(path: Path) -> ParsedRecord:
     return parsed[0]
 
 
-def frus_records(path: Path) -> list[ParsedRecord]:
+def frus_records(path: Path, repository: RepositoryRef | None = None) -> list[ParsedRecord]:
+    """The excerpt's documents, in a volume held by `repository` when one is given."""
     from lxml import etree
 
+    volume = replace(FRUS, repository=repository) if repository else FRUS
     ns = {"t": "http://www.tei-c.org/ns/1.0"}
     tree = etree.parse(str(path))
     records = []
@@ -44,7 +47,7 @@ def frus_records(path: Path) -> list[ParsedRecord]:
         people = sorted({" ".join("".join(p.itertext()).split()) for p in div.iterfind(".//t:persName", ns)})
         records.append(ParsedRecord(
             public_id=f"frus1944Quebec/{doc_id}", title=title, date_edtf=when, document_type="telegram",
-            languages=["en"], collection=FRUS, position=position,
+            languages=["en"], collection=volume, position=position,
             contents=[ContentItem("transcript", "en", "\n\n".join(paragraphs))],
             authorities=[AuthorityRef("person", p, "mentioned") for p in people if p],
         ))

@@ -9,11 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from readingroom.catalog.models import Record, Repository
+from readingroom.ingest.records import RepositoryRef
 from readingroom.search import writer
 from readingroom.search.advanced import FIELDS, compile_fields
 
-from .conftest import STAFF
-from .corpus import HOOVER, SECRET_REPOSITORY, advanced_records, store_all
+from .conftest import STAFF, frus_path
+from .corpus import HOOVER, SECRET_REPOSITORY, advanced_records, frus_records, store_all
 
 STATE = "Office of the Historian"
 
@@ -21,12 +22,8 @@ STATE = "Office of the Historian"
 @pytest.fixture
 def advanced(search_corpus):
     store_all(advanced_records())
-    # The FRUS volume's repository, given to its collection: its records inherit it.
-    from readingroom.catalog.models import Collection
-
-    volume = Collection.objects.get(identifier="frus1944Quebec")
-    volume.repository = Repository.objects.create(name=STATE, place="Washington, DC")
-    volume.save()
+    # The FRUS volume's repository comes with its records imported again; they inherit it from the volume.
+    store_all(frus_records(frus_path(), repository=RepositoryRef(STATE, "Washington, DC")))
     writer.drain()
 
 

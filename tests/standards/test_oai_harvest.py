@@ -21,8 +21,8 @@ PREFIX = "oai:testserver:"
 def served(transactional_db, live_server):
     archive = builders.sample_archive()
     # more than two pages of 100, so the harvester follows resumption tokens
-    Record.objects.bulk_create([Record(public_id=f"letter-{n:03d}", title=f"Letter {n}", date_edtf="1950",
-                                       collection=archive.seed.collection) for n in range(210)])
+    builders.import_lines([builders.record_line(f"letter-{n:03d}", f"Letter {n}", "1950",
+                                                collection=builders.HARRIMAN_PAPERS) for n in range(210)])
     return archive, Sickle(live_server.url + "/oai", max_retries=0, timeout=30)
 
 

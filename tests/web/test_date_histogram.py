@@ -11,6 +11,7 @@ import pytest
 
 from readingroom.catalog.models import AccessLevel, Record
 from readingroom.search import writer
+from tests.builders import import_lines, record_line
 
 # A bar is a link (href) or a button of the search form (toggle=dimension:value).
 BAR = re.compile(r'<li>(?:<a href="([^"]+)"( aria-current="true" class="current")?|<button type="submit" '
@@ -52,8 +53,8 @@ def as_counts(found: list[dict]) -> dict[str, int]:
 @pytest.fixture
 def spread(archive):
     """The sample archive with records in three decades, indexed."""
-    for public_id, date in (("spread-1", "1953-03-05"), ("spread-2", "1953-07-01"), ("spread-3", "1939-09-01")):
-        Record.objects.create(public_id=public_id, title=f"Stalin memorandum {public_id}", date_edtf=date)
+    import_lines([record_line(public_id, f"Stalin memorandum {public_id}", date) for public_id, date in (
+        ("spread-1", "1953-03-05"), ("spread-2", "1953-07-01"), ("spread-3", "1939-09-01"))])
     writer.rebuild()
     return archive
 

@@ -8,33 +8,30 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from readingroom.catalog.models import AccessLevel, Collection, Record
+from readingroom.catalog.models import AccessLevel, Record
 from readingroom.catalog.relations import Relation
 from readingroom.web.nearby import SAME_DAY_LIMIT
+from tests.builders import collection_data, import_lines, record_line, relation_data
 
 
 @pytest.fixture
 def exchange(db) -> dict[str, Record]:
     """Churchill's No. 779 and 780, Roosevelt's reply to both, and a memorandum of the same day in another
     collection (FRUS 1944 Quebec d119-d121 in outline)."""
-    volume = Collection.objects.create(identifier="frus-test", title="Conference at Quebec, 1944")
-    papers = Collection.objects.create(identifier="papers-test", title="Harriman Papers")
-    made = {
-        "779": Record.objects.create(public_id="q/d119", title="Churchill to Roosevelt, No. 779",
-                                     date_edtf="1944-09-04", collection=volume, position=1),
-        "780": Record.objects.create(public_id="q/d120", title="Churchill to Roosevelt, No. 780",
-                                     date_edtf="1944-09-04", collection=volume, position=2),
-        "619": Record.objects.create(public_id="q/d121", title="Roosevelt to Churchill, No. 619",
-                                     date_edtf="1944-09-05", collection=volume, position=3),
-        "memo": Record.objects.create(public_id="h/memo", title="Memorandum on Warsaw", date_edtf="1944-09-04",
-                                      collection=papers),
-        "month": Record.objects.create(public_id="h/month", title="Reports of September", date_edtf="1944-09"),
+    volume = [collection_data("frus-test", "Conference at Quebec, 1944")]
+    papers = [collection_data("papers-test", "Harriman Papers")]
+    lines = {
+        "779": record_line("q/d119", "Churchill to Roosevelt, No. 779", "1944-09-04", collection=volume, position=1),
+        "780": record_line("q/d120", "Churchill to Roosevelt, No. 780", "1944-09-04", collection=volume, position=2),
+        "619": record_line("q/d121", "Roosevelt to Churchill, No. 619", "1944-09-05", collection=volume, position=3,
+                           relations=[relation_data("q/d119", "replies_to", "Note 2: Ante, p. 188.", origin="frus"),
+                                      relation_data("q/d120", "replies_to", origin="frus")]),
+        "memo": record_line("h/memo", "Memorandum on Warsaw", "1944-09-04", collection=papers,
+                            relations=[relation_data("q/d119", "mentions")]),
+        "month": record_line("h/month", "Reports of September", "1944-09"),
     }
-    Relation.objects.create(source=made["619"], target=made["779"], kind="replies_to", note="Note 2: Ante, p. 188.",
-                            origin="frus")
-    Relation.objects.create(source=made["619"], target=made["780"], kind="replies_to", origin="frus")
-    Relation.objects.create(source=made["memo"], target=made["779"], kind="mentions")
-    return made
+    import_lines(list(lines.values()))
+    return {key: Record.objects.get(public_id=line["id"]) for key, line in lines.items()}
 
 
 def section(html: str, css: str) -> str:
@@ -110,10 +107,9 @@ def test_day_two_restrict_delete_and_redate(client: Client, exchange, editor):
 
 
 def test_a_busy_day_is_capped_with_a_way_to_the_rest(client: Client, db):
-    for n in range(SAME_DAY_LIMIT + 5):
-        Record.objects.create(public_id=f"busy-{n:03d}", title=f"Telegram {n}", date_edtf="1945-02-11")
-    closed = Record.objects.create(public_id="busy-closed", title="Closed telegram", date_edtf="1945-02-11",
-                                   access_level=AccessLevel.STAFF)
+    import_lines([*(record_line(f"busy-{n:03d}", f"Telegram {n}", "1945-02-11") for n in range(SAME_DAY_LIMIT + 5)),
+                  record_line("busy-closed", "Closed telegram", "1945-02-11", access_level=AccessLevel.STAFF)])
+    closed = Record.objects.get(public_id="busy-closed")
     html = client.get("/document/busy-000/").content.decode()
     same = section(html, "same-day")
     assert same.count("<li>") == SAME_DAY_LIMIT
