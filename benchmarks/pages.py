@@ -56,6 +56,9 @@ def pages(sample: dict) -> list[tuple[str, str, str, list]]:
     month = ("SELECT id, public_id, title FROM catalog_record WHERE date_start >= %s AND date_start < %s "
              "ORDER BY date_start, public_id LIMIT 50")
     collections = "SELECT id, identifier, title, parent_id FROM catalog_collection ORDER BY position, title"
+    located = ("SELECT id, identifier, preferred_name, latitude, longitude FROM catalog_authority "
+               "WHERE kind = %s AND latitude IS NOT NULL ORDER BY preferred_name")
+    first_records = "SELECT id, public_id, title, date_edtf FROM catalog_record ORDER BY id LIMIT %s"
     return [
         ("home", "/", collections, []),
         ("home .json", "/.json", collections, []),
@@ -79,6 +82,10 @@ def pages(sample: dict) -> list[tuple[str, str, str, list]]:
         ("a document", f"/document/{sample['record']}/", record, [sample["record"]]),
         ("its .json", f"/document/{sample['record']}.json", record, [sample["record"]]),
         ("a search", f"/search/?q={sample['word']}", record, [sample["record"]]),
+        ("map", "/map/", located, ["place"]),
+        ("map .json", "/map.json", located, ["place"]),
+        # A download of up to 1,000 records (EXPORT_LIMIT), not a page: its floor reads as many rows.
+        ("a search's CSV export", f"/search/export.csv?q={sample['word']}", first_records, [1000]),
     ]
 
 
