@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from readingroom import search as searching
 from readingroom.catalog.models import AccessLevel, Record
 from readingroom.search import writer
 
@@ -191,6 +192,9 @@ def test_exports_stop_at_the_first_thousand_in_the_search_order(client, db):
     assert len(json.loads(export(client, "csl.json", q="circular", sort="-date").content)) == 1000
     html = client.get("/search/", {"q": "circular"}).content.decode()
     assert "(the first 1000 records, in this order)" in html
+    # The export is one search of 1,000 plain hits; a page of shown hits (stored text, snippets) stays at 100.
+    assert len(searching.search("circular", per_page=5000, with_snippets=False, with_facets=False).hits) == 1000
+    assert len(searching.search("circular", per_page=5000).hits) == 100
 
 
 def test_undated_records_sort_by_date_and_export(client, indexed):

@@ -27,6 +27,9 @@ from .snippets import Highlighter, SnippetResult
 log = logging.getLogger(__name__)
 SORTS = {"relevance": None, "date": Order.Asc, "-date": Order.Desc}
 MAX_PAGE = 500
+# A page without snippets (an export's records) may be this long: each hit costs one fast-field read, where
+# a shown hit costs its stored document and its highlighting.
+MAX_PLAIN_PAGE = 1000
 # Approximate matches (a misread word in OCR text, a phrase's words scattered through it) rescue a
 # search whose exact matches are few; when there are at least this many (a page), the results are the
 # exact matches alone, so totals and facet counts are not swollen by near-misses, and the reader can ask
@@ -184,7 +187,7 @@ def search(
     messages = list(parsed.messages)
     selection = facet_mod.clean_selection(selection or {})
     sort = sort if sort in SORTS else "relevance"
-    per_page = max(1, min(per_page, 100))
+    per_page = max(1, min(per_page, 100 if with_snippets else MAX_PLAIN_PAGE))
     page = max(1, min(page, MAX_PAGE))
     try:
         with guarded("searching", query_errors=True):

@@ -17,8 +17,7 @@ from readingroom.search import DIMENSIONS
 from readingroom.standards import result_sets
 
 log = logging.getLogger(__name__)
-EXPORT_LIMIT = 1000
-BATCH = 100  # search's largest page
+EXPORT_LIMIT = 1000  # at most search's page without snippets (MAX_PLAIN_PAGE): one search
 
 
 def forms() -> list[tuple[str, str]]:
@@ -37,21 +36,12 @@ def matching_pks(request: HttpRequest, limit: int = EXPORT_LIMIT) -> tuple[list[
     # The same query as the results page: `q` with the advanced form's fields (from/to included) compiled in.
     query = searching.compile_fields(params, params.get("q", "")).query
     selection = {d: params.getlist(f"f.{d}") for d in DIMENSIONS if params.getlist(f"f.{d}")}
-    pks: list[int] = []
-    total = 0
-    for page in range(1, -(-limit // BATCH) + 1):
-        results = searching.search(
-            query, user=request.user, selection=selection, sort=params.get("sort", "relevance"),
-            page=page, per_page=BATCH,
-            with_facets=False, with_snippets=False,
-            approximate="always" if params.get("approx") == "all" else "auto")
-        if not results.available:
-            raise Unavailable(results.failure)
-        total = results.total
-        pks.extend(hit.pk for hit in results.hits)
-        if page * BATCH >= total:
-            break
-    return list(dict.fromkeys(pks))[:limit], total
+    results = searching.search(
+        query, user=request.user, selection=selection, sort=params.get("sort", "relevance"), per_page=limit,
+        with_facets=False, with_snippets=False, approximate="always" if params.get("approx") == "all" else "auto")
+    if not results.available:
+        raise Unavailable(results.failure)
+    return list(dict.fromkeys(hit.pk for hit in results.hits)), results.total
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
