@@ -6,9 +6,9 @@ archives, the real command line. One module for every fixture that needs records
   the word boxes of what was drawn), FRUS-like records in a series, authorities with variants, and
   restricted records that must never show. The `archive` and `live_archive` fixtures (tests/conftest.py).
 - `record_line`, `authority_data`, `content_data`, `collection_data`, `relation_data`, `theme_line` and
-  `import_lines`: any other records and
-  themes, written as an export and imported the same way (tests/places_fixtures.py, tests/web/*_fixtures.py);
-  `export_line`: a stored record's export line, to change and import again.
+  `import_lines`: any other records and themes, written as an export and imported the same way
+  (tests/places_fixtures.py, tests/web/*_fixtures.py); `export_line`: a stored record's export line, to
+  change and import again.
 - `export_text` / `write_export`: archive-page exports in the seed's layout, for tests that import variants.
 - `build_archive`, `run_cli`, `run_django`, `export`: a varied archive made by `readingroom import` in a data
   directory of its own (sample records, scans, UDHR texts), then staff's edits as the admin makes them.
