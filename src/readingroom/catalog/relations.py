@@ -184,9 +184,11 @@ def group_records(record: Record, key: str, user) -> models.QuerySet[Record]:
 def relation_notes(record: Record, key: str, others: list[int]) -> dict[int, str]:
     """The note of each relation of a group between the record and `others` (one query)."""
     kind, inverse = GROUP_KEYS[key]
-    of_kind = Relation.objects.filter(kind=kind)
-    outgoing = of_kind.filter(source_id=record.pk, target_id__in=others).values_list("target_id", "note")
-    incoming = of_kind.filter(target_id=record.pk, source_id__in=others).values_list("source_id", "note")
+    outgoing = Q(source_id=record.pk, target_id__in=others)
+    incoming = Q(target_id=record.pk, source_id__in=others)
     if kind == Relation.Kind.SAME_CONVERSATION:
-        return dict(outgoing.union(incoming, all=True))
-    return dict(incoming if inverse else outgoing)
+        wanted = outgoing | incoming
+    else:
+        wanted = incoming if inverse else outgoing
+    rows = Relation.objects.filter(wanted, kind=kind).order_by().values_list("source_id", "target_id", "note")
+    return {(target if source == record.pk else source): note for source, target, note in rows}
