@@ -212,3 +212,15 @@ def test_a_conversation_reads_both_ways_on_its_page(client: Client, db):
     assert page["total"] == 2 and page["label"] == "Same conversation"
     html = client.get("/document/c2/related/same_conversation/").content.decode()
     assert "(continued)" in html and "(and again)" in html
+
+
+@pytest.mark.parametrize("language, link, heading", [
+    ("ru", "Все 53 документа: Упоминается в", "Упоминается в"),
+    ("zh-hans", "全部 53 条记录：被提及于", "被提及于"),
+])
+def test_in_the_other_interface_languages(client: Client, hub, language, link, heading):
+    assert len(hub) == 53
+    group = mentioned_in(client.get("/document/hub/", HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert f'<a href="{MORE}">{link}</a>' in group and "All " not in group
+    page = client.get(MORE, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f"<h1>{heading} " in page and "Mentioned in" not in page
