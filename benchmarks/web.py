@@ -65,6 +65,7 @@ def plan_for(prepared: Prepared, popular: float) -> list[tuple[str, str]]:
     plan = [("document", f"/document/{pid}/") for pid in rng.sample(ids, min(len(ids), 5000))]
     hubs = [pid for pid in ids if pid in {f"bench-{n}" for n in range(HUBS)}]
     plan += [("document, a hub (many related)", f"/document/{pid}/") for pid in hubs] * max(1, len(plan) // 20 // len(hubs or [1]))
+    plan += [("a hub's mentions, first page", f"/document/{pid}/related/mentioned_in/") for pid in hubs] * max(1, len(plan) // 60 // len(hubs or [1]))
     plan += [("document.json", f"/document/{pid}.json") for pid in rng.sample(ids, min(len(ids), len(plan) // 10))]
     words = [w for title in prepared.titles.values() for w in title.split() if len(w) >= 6 and w.isalpha()]
     highlighted = [(pid, rng.choice([w for w in title.split() if len(w) >= 4] or ["the"]))

@@ -9,7 +9,7 @@ import pytest
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/browse/", "/browse/collections/", "/browse/dates/?year=1944", "/browse/people/",
          "/person/person-stalin-joseph/", "/collection/frus1944v04-ch1/", "/document/209771/?q=Stalin",
-         "/document/frus1944v04/d1/", "/document/no-such-record/"]
+         "/document/frus1944v04/d1/", "/document/frus1944v04/d1/related/mentioned_in/", "/document/no-such-record/"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

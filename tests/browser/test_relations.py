@@ -49,3 +49,36 @@ def test_following_a_reply_and_back(chromium, live_server, volume, width):
     assert errors == []
     context.close()
     assert axe_problems(chromium, live_server.url, [REPLY, ORIGINAL], width) == {}
+
+
+@pytest.fixture
+def hub(transactional_db):
+    """A record mentioned by RELATED_LIMIT + 7 others."""
+    from readingroom.catalog.relations import RELATED_LIMIT
+    from tests.builders import import_lines, record_line, relation_data
+
+    import_lines([record_line("hub", "Conference at Quebec", "1944-09-11"),
+                  *(record_line(f"m{n:03d}", f"Telegram {n}", f"1944-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                                relations=[relation_data("hub", "mentions", f"footnote {n}")])
+                    for n in range(RELATED_LIMIT + 7))])
+    return RELATED_LIMIT + 7
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_from_a_hub_to_all_its_mentions(chromium, live_server, hub, width):
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto("/document/hub/")
+    page.get_by_role("link", name=f"All {hub} records: Mentioned in").click()
+    page.wait_for_url("**/document/hub/related/mentioned_in/")
+    assert page.locator("h1").inner_text() == f"Mentioned in ({hub})"
+    assert page.locator("ul.related-list li").count() == 50
+    first_page = page.url
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url("**?after=*")
+    assert page.locator("ul.related-list li").count() == hub - 50
+    screenshot(page, f"relations-hub-mentions-{width}")
+    following = page.url.removeprefix(live_server.url)
+    context.close()
+    assert axe_problems(chromium, live_server.url, [first_page.removeprefix(live_server.url), following,
+                                                    "/document/hub/"], width) == {}

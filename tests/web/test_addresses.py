@@ -67,6 +67,10 @@ def test_every_address_of_a_public_record_answers_without_redirect(client, archi
         answered(client, addresses.authority(kind, identifier, json=True), "authority-json")
     for fmt in citations.FORMATS:
         assert rid.encode() in answered(client, addresses.cite(rid, fmt), "cite")
+    for address in both(addresses.related, rid, "mentioned_in"):
+        answered(client, address, "document-related")
+    for address in both(lambda *a, **kw: addresses.related(*a, json=True, **kw), rid, "replied_to_by"):
+        assert b'"relation": "replied_to_by"' in answered(client, address, "document-related-json")
     answered(client, addresses.theme(themes.theme.slug), "theme")
     answered(client, addresses.theme(themes.theme.slug, json=True, absolute=True), "theme-json")
     query = urlencode({"q": "Stalin"})
@@ -164,6 +168,8 @@ def test_a_restricted_record_gets_no_address_that_answers(client, archive):
     record.save()
     for address in (addresses.record(record.public_id), addresses.record(record.public_id, json=True),
                     addresses.cite(record.public_id, "bib"), addresses.iiif_manifest(record.public_id),
+                    addresses.related(record.public_id, "mentioned_in"),
+                    addresses.related(record.public_id, "mentioned_in", json=True),
                     addresses.iiif_info(archive.page.pk)):
         assert client.get(address).status_code == 404, address
     assert addresses.record(record.public_id, absolute=True) not in sitemap_urls(client)

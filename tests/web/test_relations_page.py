@@ -63,11 +63,12 @@ def test_same_day_lists_that_days_records_across_collections(client: Client, exc
 def test_the_json_twin(client: Client, exchange):
     data = client.get("/document/q/d119.json").json()
     assert data["related"] == [
-        {"relation": "replied_to_by", "records": [{"id": "q/d121", "title": "Roosevelt to Churchill, No. 619",
-                                                   "date": "1944-09-05", "url": "/document/q/d121/",
-                                                   "note": "Note 2: Ante, p. 188."}]},
-        {"relation": "mentioned_in", "records": [{"id": "h/memo", "title": "Memorandum on Warsaw",
-                                                  "date": "1944-09-04", "url": "/document/h/memo/", "note": ""}]},
+        {"relation": "replied_to_by", "total": 1, "more": None,
+         "records": [{"id": "q/d121", "title": "Roosevelt to Churchill, No. 619", "date": "1944-09-05",
+                      "url": "/document/q/d121/", "note": "Note 2: Ante, p. 188."}]},
+        {"relation": "mentioned_in", "total": 1, "more": None,
+         "records": [{"id": "h/memo", "title": "Memorandum on Warsaw", "date": "1944-09-04",
+                      "url": "/document/h/memo/", "note": ""}]},
     ]
     assert data["same_day"]["date"] == "1944-09-04" and data["same_day"]["total"] == 2
     # Grouped by collection (by title), then in each collection's order.

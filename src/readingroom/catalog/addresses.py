@@ -41,6 +41,11 @@ def record(public_id: str, *, json: bool = False, absolute: bool = False) -> str
     return url("document", public_id, json=json, absolute=absolute)
 
 
+def related(public_id: str, key: str, *, json: bool = False, absolute: bool = False) -> str:
+    """The page of every record related to a record in one way (`key` as catalog.relations.RelatedGroup.key)."""
+    return url("document-related", public_id, key, json=json, absolute=absolute)
+
+
 def collection(identifier: str, *, json: bool = False, absolute: bool = False) -> str:
     return url("collection", identifier, json=json, absolute=absolute)
 

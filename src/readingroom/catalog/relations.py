@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import prepared_sql
+from . import addresses, prepared_sql
 from .models import Record, sees_restricted, visible_q
 
 
@@ -81,13 +82,31 @@ ORDER = [
 ]
 
 
+# A document page lists at most this many records of each group; the group's own page has the rest.
+RELATED_LIMIT = 50
+# Undated records sort last, after every date, on SQLite and PostgreSQL alike (the two disagree on NULLs).
+UNDATED_LAST = dt.date(9999, 12, 31)
+
+
 @dataclass
 class RelatedGroup:
-    """Records related to one record in one way, named as the reader of that record reads it."""
+    """Records related to one record in one way, named as the reader of that record reads it: the first of
+    them (`records`) and how many there are in all (`total`)."""
 
-    key: str  # e.g. "replies_to" or "replied_to_by": stable, for the JSON twin
+    key: str  # e.g. "replies_to" or "replied_to_by": stable, for the JSON twin and the group's own page
     label: str
     records: list[Record]
+    total: int = 0
+    of: str = ""  # the public id of the record they are related to
+
+    @property
+    def more_url(self) -> str | None:
+        """The group's own page, when the record's page does not list all of it."""
+        return addresses.related(self.of, self.key) if self.total > len(self.records) else None
+
+    @property
+    def more_json_url(self) -> str | None:
+        return addresses.related(self.of, self.key, json=True) if self.total > len(self.records) else None
 
 
 def _inverse_key(kind: str) -> str:
@@ -95,11 +114,21 @@ def _inverse_key(kind: str) -> str:
             "same_conversation": "same_conversation", "mentions": "mentioned_in"}[kind]
 
 
-def related_groups(record: Record, user) -> list[RelatedGroup]:
+# Each group's key: (the kind, read backwards from the target's side).
+GROUP_KEYS = {(_inverse_key(kind) if inverse else kind): (kind, inverse) for kind, inverse in ORDER}
+
+
+def group_label(key: str) -> str:
+    kind, inverse = GROUP_KEYS[key]
+    return str(INVERSE[kind] if inverse else Relation.Kind(kind).label)
+
+
+def related_groups(record: Record, user, limit: int = RELATED_LIMIT) -> list[RelatedGroup]:
     """The record's relations in both directions, grouped by how they read from this record; only records
-    this user may see are listed. One query, on this record's relations alone (plain rows, not model
-    instances: most records have none), its SQL built once per side and day (building it cost more than
-    running it)."""
+    this user may see are listed, the first `limit` of each group by date (undated last), then id, with the
+    group's total. One query, on this record's relations alone, its SQL built once per side and day
+    (building it cost more than running it); its rows stay plain tuples until sorted and cut to `limit`,
+    since building a model instance for each of a hub's hundreds of relations was the page's cost."""
     fields = ("pk", "public_id", "title", "date_edtf", "date_start")
     today = timezone.localdate()
 
@@ -110,21 +139,56 @@ def related_groups(record: Record, user) -> list[RelatedGroup]:
                                         *(f"source__{f}" for f in fields)))
 
     rows = prepared_sql.rows("related-groups", (sees_restricted(user), today), build, pk=record.pk)
-    buckets: dict[tuple[str, bool], list[Record]] = {}
+    # (kind, inverse) -> {other's pk: (other's values, note)}: a symmetric relation stated both ways once
+    buckets: dict[tuple[str, bool], dict[int, tuple[tuple, str]]] = {}
     width = len(fields)
     for kind, note, source_id, *values in rows:
         outgoing = source_id == record.pk
-        other = Record(**dict(zip(("id", *fields[1:]), values[:width] if outgoing else values[width:], strict=True)))
-        other.relation_note = note
+        other = tuple(values[:width] if outgoing else values[width:])
         symmetric = kind == Relation.Kind.SAME_CONVERSATION
-        buckets.setdefault((kind, not outgoing and not symmetric), []).append(other)
+        buckets.setdefault((kind, not outgoing and not symmetric), {})[other[0]] = (other, note)
     groups = []
     for kind, inverse in ORDER:
         found = buckets.get((kind, inverse))
         if not found:
             continue
-        unique = list({r.pk: r for r in found}.values())
-        unique.sort(key=lambda r: (r.date_start is None, r.date_start or dt.date.min, r.public_id))
-        label = INVERSE[kind] if inverse else Relation.Kind(kind).label
-        groups.append(RelatedGroup(_inverse_key(kind) if inverse else kind, str(label), unique))
+        ordered = sorted(found.values(), key=lambda item: (item[0][4] or UNDATED_LAST, item[0][1]))
+        shown = []
+        for values, note in ordered[:limit]:
+            other = Record(**dict(zip(("id", *fields[1:]), values, strict=True)))
+            other.relation_note = note
+            shown.append(other)
+        key = _inverse_key(kind) if inverse else kind
+        groups.append(RelatedGroup(key, group_label(key), shown, len(ordered), record.public_id))
     return groups
+
+
+def group_records(record: Record, key: str, user) -> models.QuerySet[Record]:
+    """Every record of one of the record's groups (`key` as RelatedGroup.key; KeyError for no such group)
+    that this user may see, annotated with `sort_date` (the date, undated last) for paging by key. The
+    relations are read through their own indexes (source, and target): a page costs the record's relations
+    of that kind, never a scan of the catalogue."""
+    kind, inverse = GROUP_KEYS[key]
+    of_kind = Relation.objects.filter(kind=kind)
+    if kind == Relation.Kind.SAME_CONVERSATION:
+        related = (Q(pk__in=of_kind.filter(source_id=record.pk).values("target_id"))
+                   | Q(pk__in=of_kind.filter(target_id=record.pk).values("source_id")))
+    elif inverse:
+        related = Q(pk__in=of_kind.filter(target_id=record.pk).values("source_id"))
+    else:
+        related = Q(pk__in=of_kind.filter(source_id=record.pk).values("target_id"))
+    return (Record.objects.filter(related, visible_q(user))
+            .annotate(sort_date=Coalesce("date_start", Value(UNDATED_LAST))))
+
+
+def relation_notes(record: Record, key: str, others: list[int]) -> dict[int, str]:
+    """The note of each relation of a group between the record and `others` (one query)."""
+    kind, inverse = GROUP_KEYS[key]
+    outgoing = Q(source_id=record.pk, target_id__in=others)
+    incoming = Q(target_id=record.pk, source_id__in=others)
+    if kind == Relation.Kind.SAME_CONVERSATION:
+        wanted = outgoing | incoming
+    else:
+        wanted = incoming if inverse else outgoing
+    rows = Relation.objects.filter(wanted, kind=kind).order_by().values_list("source_id", "target_id", "note")
+    return {(target if source == record.pk else source): note for source, target, note in rows}

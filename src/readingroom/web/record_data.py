@@ -139,8 +139,8 @@ def _brief(record: Record) -> dict:
 
 def relations_json(groups: list[RelatedGroup], day: SameDay | None) -> dict:
     return {
-        "related": [{"relation": g.key, "records": [{**_brief(r), "note": r.relation_note} for r in g.records]}
-                    for g in groups],
+        "related": [{"relation": g.key, "total": g.total, "more": g.more_json_url,
+                     "records": [{**_brief(r), "note": r.relation_note} for r in g.records]} for g in groups],
         "same_day": ({"date": day.day.isoformat(), "total": day.total,
                       "more": day.more_url if day.total > len(day.records) else None,
                       "records": [_brief(r) for r in day.records]} if day else None),

@@ -17,12 +17,14 @@ from .views import (
     language,
     map,
     oai,
+    related,
     search,
     sitemap,
     themes,
 )
 
 ID = r"(?P<public_id>[\w./-]+?)"  # non-greedy, so ".json" and the suffixes below stay out of the id
+RELATION = r"(?P<key>[a-z_]+)"  # a group of related records (catalog.relations.GROUP_KEYS; others are 404)
 AUTHORITY = r"(?P<kind>person|place|organization|subject)/(?P<identifier>[\w.-]+)"
 
 # Under a record: first, so the record's routes below never take their suffix for part of its id.
@@ -31,6 +33,9 @@ below_record = [
     re_path(rf"^document/{ID}/searchable\.pdf$", documents.searchable_pdf, name="searchable-pdf"),
     re_path(rf"^document/{ID}/edit/$", corrections.edit, name="correct"),  # staff
     re_path(rf"^document/{ID}/history/$", corrections.record_history, name="record-history"),  # staff
+    re_path(rf"^document/{ID}/related/{RELATION}\.json$", related.related, {"as_json": True},
+            name="document-related-json"),
+    re_path(rf"^document/{ID}/related/{RELATION}/$", related.related, name="document-related"),
 ]
 
 record = [
