@@ -97,6 +97,16 @@ def no_shared_process_database(monkeypatch) -> None:
         monkeypatch.setenv("DATABASE_URL", missing)
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """A request in Russian or Chinese leaves its language active in the thread (the locale middleware
+    activates, nothing deactivates): the next test would read its pages in that language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def process_database() -> Iterator[str | None]:
     with own_process_database() as url:
