@@ -201,6 +201,27 @@ def test_day_two_new_deleted_and_restricted_relations(client: Client, hub):
     assert data["more"] is None and data["total"] == RELATED_LIMIT
 
 
+@pytest.mark.parametrize("key", ["mentioned_in", "replies_to", "same_conversation"])
+def test_a_groups_page_reads_the_relations_not_the_catalogue(hub, key):
+    """The page's query starts from the record's relations (their indexes) and looks records up by key; as
+    `pk IN (subquery)` beside the access condition, SQLite walked every public record (55 ms at 100,000)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL chooses by its statistics")
+    from django.contrib.auth.models import AnonymousUser
+
+    from readingroom.catalog.relations import group_records
+
+    import_lines([record_line("talk", "Talk at Quebec", "1944-09-12",
+                              relations=[relation_data("hub", "same_conversation")])])
+    rows = group_records(Record.objects.get(public_id="hub"), key, AnonymousUser()).order_by("sort_date", "public_id")
+    sql, params = rows[:PER_PAGE + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = [row[3] for row in cursor.fetchall()]
+    assert any("catalog_record USING INTEGER PRIMARY KEY" in step for step in plan), plan
+    assert not any(step.startswith(("SCAN catalog_record", "SEARCH catalog_record USING INDEX")) for step in plan), plan
+
+
 def test_a_conversation_reads_both_ways_on_its_page(client: Client, db):
     import_lines([record_line("c1", "First of the talks", "1945-02-04",
                               relations=[relation_data("c2", "same_conversation", "continued")]),

@@ -165,20 +165,22 @@ def related_groups(record: Record, user, limit: int = RELATED_LIMIT) -> list[Rel
 
 def group_records(record: Record, key: str, user) -> models.QuerySet[Record]:
     """Every record of one of the record's groups (`key` as RelatedGroup.key; KeyError for no such group)
-    that this user may see, annotated with `sort_date` (the date, undated last) for paging by key. The
-    relations are read through their own indexes (source, and target): a page costs the record's relations
-    of that kind, never a scan of the catalogue."""
+    that this user may see, annotated with `sort_date` (the date, undated last) for paging by key. A join
+    from the relations (their source and target indexes) to the records: a page costs the record's relations
+    of that kind. As `pk IN (subquery)`, SQLite walked the whole catalogue checking each record against the
+    list (55 ms a page at 100,000 records)."""
     kind, inverse = GROUP_KEYS[key]
-    of_kind = Relation.objects.filter(kind=kind)
-    if kind == Relation.Kind.SAME_CONVERSATION:
-        related = (Q(pk__in=of_kind.filter(source_id=record.pk).values("target_id"))
-                   | Q(pk__in=of_kind.filter(target_id=record.pk).values("source_id")))
-    elif inverse:
-        related = Q(pk__in=of_kind.filter(target_id=record.pk).values("source_id"))
+    if kind == Relation.Kind.SAME_CONVERSATION:  # either side, read first (few): the list is a pk lookup
+        of_kind = Relation.objects.filter(kind=kind)
+        pks = {*of_kind.filter(source_id=record.pk).values_list("target_id", flat=True),
+               *of_kind.filter(target_id=record.pk).values_list("source_id", flat=True)}
+        related = Record.objects.filter(pk__in=sorted(pks))
+    elif inverse:  # the records whose relation points here
+        related = Record.objects.filter(relations_out__target_id=record.pk, relations_out__kind=kind)
     else:
-        related = Q(pk__in=of_kind.filter(source_id=record.pk).values("target_id"))
-    return (Record.objects.filter(related, visible_q(user))
-            .annotate(sort_date=Coalesce("date_start", Value(UNDATED_LAST))))
+        related = Record.objects.filter(relations_in__source_id=record.pk, relations_in__kind=kind)
+    # One relation per (source, target, kind) (unique_record_relation): the join repeats no record.
+    return related.filter(visible_q(user)).annotate(sort_date=Coalesce("date_start", Value(UNDATED_LAST)))
 
 
 def relation_notes(record: Record, key: str, others: list[int]) -> dict[int, str]:
