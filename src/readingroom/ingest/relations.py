@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connections, router, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from readingroom.catalog.models import Content, Record, RecordAuthority
 from readingroom.catalog.relations import Relation
@@ -43,6 +43,16 @@ class LinkCounts:
     unresolved: int = 0
 
 
+def _in_volume(volume: str, field: str = "public_id") -> Q:
+    """The records whose id is under `volume/`. SQLite's LIKE (case-insensitive) cannot use the id's index, so
+    `startswith` read every record per volume (a re-import of 3 volumes into 100,000 records spent a fifth of
+    its time there); a range over the bytewise-ordered ids can ("0" follows "/"). PostgreSQL's LIKE uses the
+    pattern-ops index Django makes for the id, and its collation may not order the ids bytewise."""
+    if connections[router.db_for_read(Record)].vendor == "sqlite":
+        return Q(**{f"{field}__gte": f"{volume}/", f"{field}__lt": f"{volume}0"})
+    return Q(**{f"{field}__startswith": f"{volume}/"})
+
+
 class _VolumePages:
     """Which documents of a FRUS volume begin on a printed page, and on which page each footnote sits,
     read from the stored transcripts (their page breaks and footnote anchors)."""
@@ -50,7 +60,7 @@ class _VolumePages:
     def __init__(self, volume: str) -> None:
         self.begins: dict[str, list[int]] = {}
         self.footnotes: dict[tuple[str, str], list[int]] = {}
-        contents = (Content.objects.filter(record__public_id__startswith=f"{volume}/", kind=Content.Kind.TRANSCRIPT)
+        contents = (Content.objects.filter(_in_volume(volume, "record__public_id"), kind=Content.Kind.TRANSCRIPT)
                     .values_list("record_id", "page_breaks", "markup"))
         for record_id, breaks, markup in contents:
             page = breaks[0]["n"] if breaks and breaks[0].get("offset") == 0 else None
@@ -78,7 +88,7 @@ class _Resolver:
         if volume not in self.volumes:
             by_id: dict[str, int] = {}
             by_position: dict[int, list[int]] = {}
-            for pk, public_id, position in Record.objects.filter(public_id__startswith=f"{volume}/").values_list(
+            for pk, public_id, position in Record.objects.filter(_in_volume(volume)).values_list(
                     "pk", "public_id", "position"):
                 by_id[public_id.split("/", 1)[1]] = pk
                 by_position.setdefault(position, []).append(pk)
@@ -113,10 +123,10 @@ class _Resolver:
         recipients = set(RecordAuthority.objects.filter(record=record, role=RecordAuthority.Role.RECIPIENT)
                          .values_list("authority_id", flat=True))
         if recipients:
-            authored = RecordAuthority.objects.filter(role=RecordAuthority.Role.AUTHOR)
-            candidates = candidates.exclude(
-                Q(pk__in=authored.values("record_id")) & ~Q(pk__in=authored.filter(authority_id__in=recipients)
-                                                            .values("record_id")))
+            # Per candidate, through the links' record index (as `pk IN (every authored record)` it listed
+            # the whole catalogue's authored records for each reference).
+            authored = RecordAuthority.objects.filter(record_id=OuterRef("pk"), role=RecordAuthority.Role.AUTHOR)
+            candidates = candidates.exclude(Exists(authored) & ~Exists(authored.filter(authority_id__in=recipients)))
         numbers = target.get("numbers") or []
         if not numbers:
             return [list(candidates.values_list("pk", flat=True)[:2])]
