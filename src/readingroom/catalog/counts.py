@@ -1,6 +1,6 @@
 """Public counts kept current: records per authority, collection, box and folder, month, language and a
-place's decade, the
-public records' dates, for pages that would otherwise count over the whole catalogue per request.
+place's decade, the public records' dates, for pages that would otherwise count over the whole catalogue per
+request.
 
 They follow `records_changed`, the trigger search listens to. The records a transaction announces are
 collected in a set of that transaction and counted once when it commits (`transaction.on_commit`), in a
