@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from readingroom.catalog.duplicates import initials_key, likely_duplicates, name_key
+from readingroom.catalog.duplicates import fold, initials_key, likely_duplicates, name_key
 from readingroom.catalog.merging import merge
 from readingroom.catalog.models import Authority
 from tests.builders import import_volumes
@@ -21,6 +21,25 @@ pytestmark = pytest.mark.django_db
 ])
 def test_names_that_meet(kind, a, b):
     assert name_key(kind, a) == name_key(kind, b)
+
+
+@pytest.mark.parametrize("text", [
+    "Molotov, V. M.", "  Port  Arthur\t(Lüshun?) ", "St._John's--Newfoundland", "a\x1cb\x1fc", "1944/08/12",
+    "", " ", "...", "O'Higgins & Co.", "Hyde\nPark", "x\x0by\x0cz",
+])
+def test_ascii_names_fold_as_the_unicode_path_does(text):
+    # An ASCII name takes a shortcut; a combining accent appended sends the same name down the Unicode path,
+    # where the accent is stripped: both must give the same key.
+    assert fold(text) == fold(text + "\u0301")
+    assert fold(text) == " ".join(fold(text).split())  # single spaces, none at the ends
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Łódź", "lodz"), ("Straße", "strasse"), ("Москва, СССР", "москва ссср"), ("北京", "北京"),
+    ("Sainte-Anne-de-Beaupré", "sainte anne de beaupre"),
+])
+def test_unicode_names_fold_to_their_base_letters(text, key):
+    assert fold(text) == key
 
 
 @pytest.mark.parametrize(("kind", "a", "b"), [

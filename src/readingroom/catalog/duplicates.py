@@ -15,18 +15,22 @@ from django.utils.translation import gettext as _
 
 from .models import Authority
 
-_NOT_WORD = re.compile(r"[^\w\s]+")
-_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 # Letters Unicode does not decompose into a base letter and an accent.
 _UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe",
                                "þ": "th"})
+# ASCII punctuation to spaces: most names are ASCII, and folding them needs no Unicode normalisation.
+_ASCII_PUNCTUATION = str.maketrans({c: " " for c in map(chr, range(128))
+                                    if not (c.isalnum() or c == "_" or c.isspace())})
 EXTERNAL_IDS = {"wikidata": "Wikidata", "viaf": "VIAF", "geonames": "GeoNames"}
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Casefolded, accents and punctuation stripped, spaces collapsed: 'Molotov, V. M.' -> 'molotov v m'."""
+    if text.isascii():  # the same result, several times faster (the gazetteer folds 390,000 names)
+        return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
     plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-    return _SPACE.sub(" ", _NOT_WORD.sub(" ", plain.translate(_UNDECOMPOSED))).strip()
+    return " ".join(_WORD.findall(plain.translate(_UNDECOMPOSED)))
 
 
 def name_key(kind: str, name: str) -> str:
@@ -35,7 +39,7 @@ def name_key(kind: str, name: str) -> str:
         last, first = name.split(",")
         if first.strip():
             name = f"{first} {last}"
-    return _fold(name)
+    return fold(name)
 
 
 def initials_key(key: str) -> str:
