@@ -215,12 +215,10 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
                          ("notes", record.notes)):
         if values:
             doc[name] = ["\n\n".join(values)]
-    # Each text split once into lowercased words (the analyzers lowercase anyway): for glued pairs and
-    # for spotting place names.
-    words = {id(t): _WORD.findall(t.lower()) for t in (*transcripts, *translations, *ocr)}
-    # OCR splits words anywhere ("resig nation"): every adjacent pair is glued. Typed text only at
-    # line-end hyphens; gluing all its pairs too doubled the rebuild's indexing work.
-    glued = [joined_pairs(words[id(t)]) for t in ocr] + [hyphen_joins(t) for t in (*transcripts, *translations)]
+    # OCR splits words anywhere ("resig nation"): every adjacent pair of its lowercased words (the
+    # analyzers lowercase anyway) is glued. Typed text only at line-end hyphens; gluing all its pairs too
+    # doubled the rebuild's indexing work.
+    glued = [joined_pairs(_WORD.findall(t.lower())) for t in ocr] + [hyphen_joins(t) for t in (*transcripts, *translations)]
     if any(glued):
         doc[JOINED_FIELD] = [" ".join(glued)]
 
@@ -234,9 +232,9 @@ def build_document(record: RecordData, collections: CollectionPaths, places: Var
         if authority.identifier not in ids:
             ids.append(authority.identifier)
     # Places the text mentions by any known name, linked or not: `place:Shandong` finds "Shantung".
-    place_words = _WORD.findall(f["title"].lower()) + _WORD.findall(f["summary"].lower())
-    for t in (*transcripts, *translations):
-        place_words += words[id(t)]
+    # The typed texts lowercased and split in one pass: a newline between them is no word character, so
+    # the words are those of each text in turn.
+    place_words = _WORD.findall("\n".join((f["title"], f["summary"], *transcripts, *translations)).lower())
     for group in places.mentions_in_words(place_words, kind="place"):
         by_kind.setdefault("place", []).extend(group.names)
     if f["place_of_writing"]:

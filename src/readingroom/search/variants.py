@@ -44,25 +44,34 @@ class VariantMap:
 
     def mentions_in_words(self, words: list[str], kind: str = "place", folded: bool = False) -> list[VariantGroup]:
         """Groups of `kind` whose names occur in text already split into lowercased words (as the document
-        builder has it). Most texts contain the first word of few names, so this is a set intersection and a
-        few substring tests."""
+        builder has it), ordered by identifier: a document's text, and so its digest, must not depend on
+        the process's string hashing. Most texts contain the first word of few names, so this is a set
+        intersection of the distinct words (each folded once) and, for names of several words, a substring
+        test on the words rejoined."""
         if not self.by_tokens or not words:
             return []
-        line = " " + " ".join(words) + " "
-        tokens = words
-        if not folded and not line.isascii():
-            tokens = [w if w.isascii() else fold_word(w) for w in words]
-            line = " " + " ".join(tokens) + " "
-        present = self._by_first.keys() & set(tokens)
+        tokens = set(words)
+        forms: dict[str, str] = {}
+        if not folded and not "".join(tokens).isascii():
+            forms = {w: fold_word(w) for w in tokens if not w.isascii()}
+            tokens = (tokens - forms.keys()) | set(forms.values())
+        present = self._by_first.keys() & tokens
         if not present:
             return []
+        line = None
         found: dict[str, VariantGroup] = {}
-        for first in present:
+        for first in sorted(present):
             for key in self._by_first[first]:
                 group = self.by_tokens[key]
-                if group.kind == kind and (len(key) == 1 or f" {' '.join(key)} " in line):
-                    found.setdefault(group.identifier, group)
-        return list(found.values())
+                if group.kind != kind:
+                    continue
+                if len(key) > 1:
+                    if line is None:
+                        line = " " + " ".join([forms.get(w, w) for w in words] if forms else words) + " "
+                    if f" {' '.join(key)} " not in line:
+                        continue
+                found.setdefault(group.identifier, group)
+        return [found[identifier] for identifier in sorted(found)]
 
 
 def fold_word(word: str) -> str:
