@@ -212,6 +212,8 @@ def cross_validate(args, tmp: Path, build, draw_queries) -> None:
         print(f"  {s.name:<10} ratio {f.ratio:.3f} (words {f.words:.3f}, phrases {f.phrases:.3f}), "
               f"false hits added {f.false_hits - fig(s, exact_only).false_hits:.2f} per query")
 
+    learned_folds(args, sets, chosen, results, exact_only)
+
     for s in sets:
         tol = chosen[s.name]
         outcomes = results[(s.name, tol)][1]
@@ -226,3 +228,79 @@ def cross_validate(args, tmp: Path, build, draw_queries) -> None:
         print(f"\nMisses on held-out {s.name} ({total} of {sum(s.truth_hits)} queries the truth side finds):")
         for kind, n in kinds.most_common():
             print(f"  {n:>4}  {kind}: {'; '.join(examples[kind][:args.examples])}")
+
+
+def learned_sizes(size: str) -> tuple[int, ...]:
+    """How many learned confusion pairs the folds may keep (small: 2 sizes, a smoke run)."""
+    return (10, 30) if size == "small" else (5, 10, 20, 40)
+
+
+def learned_candidates(base, pooled: Counter, sizes: tuple[int, ...]) -> list:
+    """The fold's tuned tolerance with the top n learned pairs in place of its confusion list, then
+    with them added to the hand-written common list."""
+    from ocr_confusions import top, without
+
+    from readingroom.search.ocr_noise import COMMON_CONFUSIONS
+
+    rest = f"+{base.confusion_edits} edit, min {base.min_length}, 2 edits from {base.two_edits_from}"
+    return ([replace(base, confusions=top(pooled, n), name=f"{n} learned confusions {rest}") for n in sizes]
+            + [replace(base, confusions=COMMON_CONFUSIONS + without(top(pooled, n), COMMON_CONFUSIONS),
+                       name=f"common + {n} learned confusions {rest}") for n in sizes])
+
+
+def learned_folds(args, sets: list[NoiseSet], chosen: dict, results: dict, exact_only) -> None:
+    """The folds again with confusion pairs learned from the two training sets (benchmarks/ocr_confusions.py):
+    the other parameters are the fold's tuned choice; the number of pairs kept, and whether they replace
+    or join the hand-written common list, are chosen with the same tuning score on the training sets; the
+    held-out set is scored once for the learned-only choice and once for the choice among all."""
+    from ocr_confusions import count, show, top, tuple_source
+
+    from readingroom.search import ocr_noise
+
+    def fig(s: NoiseSet, tol) -> Figures:
+        if (s.name, tol) not in results:
+            outcomes = run(s, tol)
+            results[(s.name, tol)] = (figures(s, outcomes), outcomes)
+        return results[(s.name, tol)][0]
+
+    sizes = learned_sizes(args.grid)
+    counts = {s.name: count(s.pairs) for s in sets}
+    picked: dict[str, int] = {}
+    rows, notes = [], []
+    for s in sets:
+        train = [t for t in sets if t is not s]
+        pooled = sum((counts[t.name] for t in train), Counter())
+        candidates = learned_candidates(chosen[s.name], pooled, sizes)
+        train_scores = [sum(score(fig(t, tol), fig(t, exact_only)) for t in train) / 2 for tol in candidates]
+        only = max(range(len(sizes)), key=lambda i: (train_scores[i], -i))
+        best = max(range(len(candidates)), key=lambda i: (train_scores[i], -i))
+        picked[s.name] = sizes[only]
+        ex, tu = fig(s, exact_only), fig(s, chosen[s.name])
+        for kind, i in (("learned only", only), ("all", best)):
+            le = fig(s, candidates[i])
+            rows.append(f"{s.name:<10} {kind:<12} {ex.ratio:>10.3f} {tu.ratio:>7.3f} {le.ratio:>7.3f} "
+                        f"{le.words:>6.3f} {le.phrases:>7.3f} {tu.false_hits - ex.false_hits:>12.2f} "
+                        f"{le.false_hits - ex.false_hits:>14.2f} {train_scores[i]:>11.3f}  {candidates[i].label()}")
+        notes.append(f"  without {s.name}: train scores "
+                     + " ".join(f"{n}:{v:.3f}" for n, v in zip(sizes, train_scores, strict=False))
+                     + "; common + n: " + " ".join(f"{n}:{v:.3f}" for n, v in
+                                                   zip(sizes, train_scores[len(sizes):], strict=True))
+                     + f"\n    top {sizes[only]} learned: {show(candidates[only].confusions)}")
+    print(f"\nLearned confusions: each fold counts the confusions of its two training sets (OCR and ground truth "
+          f"aligned word by word, then letter by letter; benchmarks/ocr_confusions.py) and keeps the top n "
+          f"(n in {', '.join(map(str, sizes))}), alone or added to the common list, chosen by the tuning score "
+          "on the training sets (other parameters: the fold's tuned choice); scored once on the held-out set, "
+          "for the choice among the learned lists alone and among all.\n")
+    print(f"{'held out':<10} {'choice among':<12} {'exact only':>10} {'tuned':>7} {'learned':>7} {'words':>6} "
+          f"{'phrases':>7} {'false+ tuned':>12} {'false+ learned':>14} {'train score':>11}  chosen on the other two")
+    print("\n".join(rows))
+    print("\n".join(notes))
+
+    votes = Counter(picked.values())
+    n = max(sizes, key=lambda size: (votes[size], -size))
+    production = top(sum(counts.values(), Counter()), n)
+    print(f"\nLearned from all three sets, the size most folds chose among the learned lists alone ({votes[n]} of 3, "
+          f"ties to the smaller): top {n}:\n{tuple_source(production)}")
+    print("search/ocr_noise.LEARNED_CONFUSIONS is "
+          f"{'that tuple' if getattr(ocr_noise, 'LEARNED_CONFUSIONS', None) == production else 'NOT that tuple'} "
+          "(regenerate: python benchmarks/ocr_confusions.py --top N).")

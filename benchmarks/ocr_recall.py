@@ -12,7 +12,9 @@ By default, cross-validation: for each set, the OCR-noise Tolerance (search/ocr_
 small grid on the other two sets and reported on the held-out one. The tuning score of a tolerance on a set
 is its recall ratio minus 0.01 per false hit it adds to the top 10 (per query, against exact-only OCR
 matching); a false hit is a document in the OCR side's top 10 that the query does not match exactly on
-the truth side. The score on two sets is their mean. Misses on each held-out set are sorted by kind.
+the truth side. The score on two sets is their mean. Then the folds again with confusion pairs learned
+from the training sets' aligned OCR and ground truth (benchmarks/ocr_confusions.py) in place of, or added
+to, the hand-written list. Misses on each held-out set are sorted by kind.
 
     python benchmarks/ocr_recall.py [--queries 300] [--seed 7] [--examples 6]
     python benchmarks/ocr_recall.py --pooled      # the earlier report: all sets in one index, no tuning
