@@ -3,6 +3,7 @@ that nothing set (by staff, the gazetteer or an earlier lookup) is ever replaced
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -148,3 +149,34 @@ def test_places_command_locates_lists_and_summarises(tmp_path, process_database)
     wrong = subprocess.run([sys.executable, "-m", "readingroom.cli", "places", "--bogus"], env=env,
                            capture_output=True, text=True, timeout=60)
     assert wrong.returncode != 0 and "Traceback" not in wrong.stderr
+
+
+def test_an_import_looks_up_only_the_places_it_made(tmp_path):
+    # Day two: a place GeoNames does not know is not looked up again by every later import (each lookup
+    # builds the GeoNames index: seconds); a new place still is, and `places --locate` retries them all.
+    from tests.builders import authority_data, record_line, run_cli
+
+    data = tmp_path / "data"
+
+    def imported(name: str, place: dict, created: bool = True) -> str:
+        line = record_line(name, f"Letter {name}", "1944-05-01", authorities=[(place, "mentioned")])
+        if created:
+            line["archive"].update(created="2026-12-01T10:00:00+00:00", updated="2026-12-01T10:00:00+00:00")
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+        result = run_cli(data, "import", str(path))
+        assert result.returncode == (0 if created else 1), result.stdout + result.stderr
+        return result.stdout + result.stderr
+
+    missing_field = imported("r0", authority_data("place", "place-qwxzy", "Qwxzy Crossing"), created=False)
+    assert "r0.jsonl:1: not stored: a field is missing: 'created'" in missing_field  # bad input: one clear line
+    first = imported("r1", authority_data("place", "place-qwxzy", "Qwxzy Crossing"))
+    assert "Places: 0 places located, 0 matched without coordinates (countries, US states), 0 ambiguous, " \
+           "1 not found" in first
+    second = imported("r2", authority_data("place", "place-winnipeg", "Winnipeg"))
+    assert "Places: 1 places located, 0 matched without coordinates (countries, US states), 0 ambiguous, " \
+           "0 not found" in second  # Qwxzy was not tried again
+    third = imported("r3", authority_data("place", "place-winnipeg", "Winnipeg"))
+    assert "Places:" not in third  # no new place: no lookup at all
+    retried = run_cli(data, "places", "--locate")
+    assert "0 places located" in retried.stdout and "1 not found" in retried.stdout, retried.stdout

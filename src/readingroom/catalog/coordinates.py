@@ -184,8 +184,16 @@ def _store(authority: Authority, match: Match) -> None:
         setattr(authority, name, value)
 
 
-def after_import(console) -> None:
-    """After the command line changed the catalogue (an import, a merge): new places are looked up at once."""
-    if unlocated_places().exists():
-        console.print(f"Places: {locate().line()}", highlight=False)
+def newest_authority() -> int:
+    """The highest authority id so far: places made after it are the new ones `after_import` looks up."""
+    return Authority.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
+
+def after_import(console, newer_than: int | None = None) -> None:
+    """After the command line changed the catalogue (an import, a merge): places without coordinates are
+    looked up at once. `newer_than` (an authority id): only places made since, as after an import, where an
+    older place that GeoNames did not know would miss again, at the cost of building the index (seconds)
+    on every import; `readingroom places --locate` retries them all."""
+    places = unlocated_places() if newer_than is None else unlocated_places().filter(pk__gt=newer_than)
+    if places.exists():
+        console.print(f"Places: {locate(places).line()}", highlight=False)

@@ -72,15 +72,17 @@ def update_search_index() -> None:
     out.print(f"Search index: {report.line()}", highlight=False)
 
 
-def after_changes() -> None:
+def after_changes(new_places_after: int | None = None) -> None:
     """After a command changed the catalogue: add the shipped gazetteer's missing places (before the index,
-    so it knows their variants), bring the search index up to date, then look up the coordinates of new
-    places (the gazetteer's come first, GeoNames only for the rest)."""
+    so it knows their variants), bring the search index up to date, then look up the coordinates of places
+    (the gazetteer's come first, GeoNames only for the rest): those made after the authority id
+    `new_places_after` when given (an import), else every place still without them (a merge may have given
+    one new names)."""
     from readingroom.catalog import coordinates, gazetteer
 
     gazetteer.after_import(out)
     update_search_index()
-    coordinates.after_import(out)
+    coordinates.after_import(out, newer_than=new_places_after)
 
 
 def progress() -> Progress:

@@ -35,7 +35,10 @@ def import_(
 ) -> None:
     """Import records: archive-page exports (.txt), FRUS TEI volumes (.xml), scan folders with a sidecar."""
     open_archive()
+    from readingroom.catalog.coordinates import newest_authority
     from readingroom.ingest.runner import expand_paths, run_import
+
+    places_before = newest_authority()
 
     files = sum(1 for p in expand_paths(paths) if not hasattr(p, "message"))
     with progress() as bar:
@@ -64,7 +67,7 @@ def import_(
     out.print(summary.line())
     if summary.references_line():
         out.print(summary.references_line())
-    after_changes()
+    after_changes(new_places_after=places_before)
     prepare_pyramids()
     if not summary.ok:
         raise typer.Exit(1)

@@ -37,6 +37,7 @@ def ocr(
 ) -> None:
     """Read pending scan pages with Tesseract, in parallel; prints a summary with failures."""
     open_archive()
+    from readingroom.catalog.coordinates import newest_authority
     from readingroom.catalog.models import Collection, Page, Record
     from readingroom.ocr.engine import OcrError, check_languages, tesseract_available
     from readingroom.ocr.jobs import configured_options, make_job, select_pages
@@ -110,7 +111,7 @@ def ocr(
     if counts.get("proposed"):
         out.print("New readings of pages with text are kept as proposals: `readingroom ocr-accept` makes them the text.")
     if counts.get("saved"):
-        after_changes()
+        after_changes(new_places_after=newest_authority())  # OCR makes no places
     if failures:
         raise typer.Exit(1)
 
@@ -148,6 +149,7 @@ def ocr_accept(
     """Make proposed re-readings the pages' text; the previous text stays in history. Pages whose text
     staff corrected keep it unless --replace-corrections says otherwise."""
     open_archive()
+    from readingroom.catalog.coordinates import newest_authority
     from readingroom.catalog.models import Correction
     from readingroom.catalog.page_text import accept
     from readingroom.catalog.text_versions import PageText
@@ -175,7 +177,7 @@ def ocr_accept(
         accept(version)
     out.print(f"Accepted {len(chosen)} page reading{'s' if len(chosen) != 1 else ''}.")
     if chosen:
-        after_changes()
+        after_changes(new_places_after=newest_authority())  # OCR makes no places
 
 
 @app.command("ocr-archive")

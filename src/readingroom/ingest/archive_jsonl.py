@@ -191,7 +191,10 @@ class ArchiveFormat:
                         if first != source:
                             raise ArchiveError(f"record {line.get('id')} is also in {first}; this copy is skipped")
                         outcome = store_line(line, path.parent)
-                    except (ArchiveError, ValueError, KeyError, TypeError, DatabaseError) as exc:
+                    except KeyError as exc:  # its message is the bare key
+                        _fail(summary, Problem(where, f"not stored: a field is missing: {exc}"))
+                        continue
+                    except (ArchiveError, ValueError, TypeError, DatabaseError) as exc:
                         _fail(summary, Problem(where, f"not stored: {exc}"))
                         continue
                     summary.counts[outcome] += 1
