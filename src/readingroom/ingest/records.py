@@ -3,6 +3,7 @@ pipeline (ingest/pipeline.py) stores them, or says why it cannot (StoreError).""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -14,6 +15,7 @@ class StoreError(Exception):
     """A record that cannot be stored (e.g. a page file changed mid-import): reported, the rest goes on."""
 
 
+@functools.lru_cache(maxsize=4096)  # the same names recur in every document of a volume
 def slugify_name(text: str) -> str:
     """'Gdańsk' -> 'gdansk'; a name in another script keeps its letters ('Молотов' -> 'молотов', '毛泽东')."""
     decomposed = unicodedata.normalize("NFKD", text)
