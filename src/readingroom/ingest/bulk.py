@@ -156,14 +156,16 @@ def insert_values(model: type[Model], rows: list[dict]) -> None:
             for row in rows:
                 row[f.attname] = now
     stamped = {f.attname: f.get_db_prep_save(now, connection) for f, kind in zip(fields, kinds, strict=True) if kind == 2}
-    plan = list(zip(fields, kinds, strict=True))
+    plan = [(f.attname, kind, f) for f, kind in zip(fields, kinds, strict=True)]
+    names = {attname for attname, _, _ in plan}
     values = []
     for row in rows:
-        for f, _ in plan:
-            if f.attname not in row:
-                row[f.attname] = f.get_default()
-        values.append([row[f.attname] if kind == 0 else stamped[f.attname] if kind == 2
-                       else f.get_db_prep_save(row[f.attname], connection) for f, kind in plan])
+        if not names <= row.keys():
+            for attname, _, f in plan:
+                if attname not in row:
+                    row[attname] = f.get_default()
+        values.append([row[attname] if kind == 0 else stamped[attname] if kind == 2
+                       else f.get_db_prep_save(row[attname], connection) for attname, kind, f in plan])
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
 
