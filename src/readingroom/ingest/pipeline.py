@@ -17,7 +17,7 @@ from readingroom.catalog import corrections
 from readingroom.catalog.models import Content, Footnote, Record, RecordAuthority
 from readingroom.catalog.page_text import refresh_text
 
-from .bulk import insert_new
+from .bulk import insert_new, select_in
 from .lookups import Lookups
 from .pages import write_pages
 from .records import ContentItem, ParsedRecord
@@ -112,9 +112,8 @@ class RecordWriter(Lookups):
     def write_batch(self, batch: list[ParsedRecord], source: str = "") -> list[Outcome]:
         """Store records in the caller's transaction; outcomes in the batch's order."""
         checksums = [parsed.checksum() for parsed in batch]
-        stored = dict(
-            Record.objects.filter(public_id__in={p.public_id for p in batch}).values_list("public_id", "import_checksum")
-        )
+        stored = dict(select_in(Record, ("public_id", "import_checksum"), "public_id",
+                                list({p.public_id: None for p in batch})))
         outcomes: list[Outcome | None] = [None] * len(batch)
         fresh: list[int] = []
         seen: set[str] = set()

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .records import Problem
+from .records import ParsedRecord, Problem
 
 CHUNK = 64  # records sent at a time (sending one by one costs more)
 AHEAD = 12  # chunks received and waiting: the reader runs up to three batches ahead of the store
@@ -96,9 +96,9 @@ def _produce(parse: Callable[[], Iterator[Any]], receiver, sender, source: str) 
         for item in parse():
             chunk.append(item)
             if len(chunk) >= CHUNK:
-                sender.send(chunk)
+                sender.send(_sealed(chunk))
                 chunk = []
-        sender.send(chunk)
+        sender.send(_sealed(chunk))
         sender.send(None)
     except (BrokenPipeError, ConnectionResetError):
         os._exit(0)
@@ -108,3 +108,12 @@ def _produce(parse: Callable[[], Iterator[Any]], receiver, sender, source: str) 
             sender.send(None)
         except OSError:
             os._exit(0)
+
+
+def _sealed(chunk: list[Any]) -> list[Any]:
+    """The chunk's records with their checksums computed here, as they are sent: the process storing them
+    is spared that work (on a FRUS volume, about a tenth of its own)."""
+    for item in chunk:
+        if isinstance(item, ParsedRecord):
+            item.seal()
+    return chunk

@@ -3,6 +3,7 @@ pipeline (ingest/pipeline.py) stores them, or says why it cannot (StoreError).""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -14,6 +15,7 @@ class StoreError(Exception):
     """A record that cannot be stored (e.g. a page file changed mid-import): reported, the rest goes on."""
 
 
+@functools.lru_cache(maxsize=4096)  # the same names recur in every document of a volume
 def slugify_name(text: str) -> str:
     """'Gdańsk' -> 'gdansk'; a name in another script keeps its letters ('Молотов' -> 'молотов', '毛泽东')."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -146,12 +148,22 @@ class ParsedRecord:
 
     def checksum(self) -> str:
         """A digest of everything stored, so a re-import can tell 'unchanged' from 'updated'."""
+        sealed = self.__dict__.get("_sealed")
+        return sealed if sealed is not None else self._digest()
+
+    def seal(self) -> None:
+        """Compute the checksum now, where the record was read (the reader's process, ingest/prefetch.py), so
+        the process that stores it need not. The parser is done with the record: it is not changed after."""
+        self.__dict__["_sealed"] = self._digest()
+
+    def _digest(self) -> str:
         # The same JSON as json.dumps(asdict(self)), without asdict's deep copy (most of the cost of
         # checking a volume of unchanged records): nested dataclasses are written from their fields.
         # An unstated access level digests as "public", its meaning for new records, so checksums stored
         # before access could be left unstated still match.
         fields = {**self.__dict__, "access_level": self.access_level or "public"}
         del fields["references"]
+        fields.pop("_sealed", None)
         if not self.unread_texts:
             del fields["unread_texts"]  # so checksums stored before the field existed still match
         payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_fields_or_text)

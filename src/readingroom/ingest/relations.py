@@ -11,6 +11,7 @@ counted as unresolved in the import summary.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +36,15 @@ class Stated(NamedTuple):
 
     public_id: str
     references: list[ReferenceItem]
+
+
+class _Linked(NamedTuple):
+    """What resolving needs of a stored record (a model instance per record cost more than the rest)."""
+
+    pk: int
+    public_id: str
+    position: int
+    date_start: dt.date | None
 
 
 @dataclass
@@ -95,7 +105,7 @@ class _Resolver:
             self.volumes[volume] = (by_id, by_position)
         return self.volumes[volume]
 
-    def targets(self, record: Record, item: ReferenceItem) -> list[list[int]]:
+    def targets(self, record: _Linked, item: ReferenceItem) -> list[list[int]]:
         """For each thing the reference names, the records it could be (linked only when exactly one)."""
         target = item.target
         volume = record.public_id.split("/", 1)[0]
@@ -112,7 +122,7 @@ class _Resolver:
             return self._by_date(record, target)
         return [[]]
 
-    def _by_date(self, record: Record, target: dict) -> list[list[int]]:
+    def _by_date(self, record: _Linked, target: dict) -> list[list[int]]:
         reference = TextReference(kind="", phrase="", month=target.get("month"), day=target.get("day"),
                                   year=target.get("year"))
         day = reference.date(record.date_start)
@@ -120,7 +130,7 @@ class _Resolver:
             return [[] for _ in target.get("numbers") or [None]]
         candidates = Record.objects.filter(date_start=day, date_end=day).exclude(pk=record.pk)
         # Direction: the telegram answered was written by the one this record is addressed to.
-        recipients = set(RecordAuthority.objects.filter(record=record, role=RecordAuthority.Role.RECIPIENT)
+        recipients = set(RecordAuthority.objects.filter(record_id=record.pk, role=RecordAuthority.Role.RECIPIENT)
                          .values_list("authority_id", flat=True))
         if recipients:
             # Per candidate, through the links' record index (as `pk IN (every authored record)` it listed
@@ -145,8 +155,8 @@ def link_references(parsed: Iterable[ParsedRecord | Stated], origin: str) -> Lin
     parsed = list(parsed)
     ids = [p.public_id for p in parsed]
     records = {r.public_id: r for start in range(0, len(ids), CHUNK)
-               for r in Record.objects.filter(public_id__in=ids[start:start + CHUNK])
-               .only("pk", "public_id", "position", "date_start")}
+               for r in map(_Linked._make, Record.objects.filter(public_id__in=ids[start:start + CHUNK])
+                            .values_list("pk", "public_id", "position", "date_start"))}
     resolver = _Resolver()
     counts = LinkCounts()
     wanted: dict[tuple[int, int, str], str] = {}

@@ -211,6 +211,12 @@ class _Writer:
         self.html.append(escape(collapsed, quote=False) if ("&" in collapsed or "<" in collapsed or ">" in collapsed)
                          else collapsed)
 
+    def space(self) -> None:
+        """Text that is only whitespace: a space before the next word, if a paragraph is open."""
+        frames = self.frames
+        if frames and frames[-1].live:
+            self.pending_space = True
+
     def open_inline(self, open_html: str, close_html: str) -> None:
         frame = self._live()
         if self._needs_space():
@@ -365,15 +371,23 @@ class TranscriptBuilder:
         return Transcript(text, markup, self.footnotes, breaks, self.last_page, self.unknown)
 
     def _children(self, el: etree._Element, w: _Writer) -> None:
+        # The commonest calls are skipped here: no text at all, or only the indentation between elements.
         text, element, skip = w.text, self._element, self.skip
-        text(el.text)
+        value = el.text
+        if value:
+            text(value)
         for child in el:
             if not skip or child not in skip:
                 element(child, w)
-            text(child.tail)
+            value = child.tail
+            if value:
+                if value.isspace():
+                    w.space()
+                else:
+                    text(value)
 
     def _element(self, el: etree._Element, w: _Writer) -> None:  # noqa: C901 - one dispatch table
-        name = local_name(el)
+        name = _NAMES.get(el.tag) or local_name(el)
         if not name:
             return  # comments and processing instructions: their tail is handled by the caller
         # Names are tested commonest first (<hi> is a third of a FRUS document's elements); no name
