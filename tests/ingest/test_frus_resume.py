@@ -21,7 +21,7 @@ from .frus_fixtures import big_volume, write
 from .frus_snapshot import snapshot
 
 REPO = Path(__file__).resolve().parents[2]
-DOCUMENTS = 4000
+DOCUMENTS = 2000  # enough batches (250 records) that a kill after 500 lands mid-import
 
 
 def command(data: Path, *args: str) -> list[str]:
