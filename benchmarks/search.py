@@ -179,7 +179,7 @@ def time_more_like_this(n: int = 200) -> dict:
 
     rng = random.Random(7)
     pks = rng.sample(list(Record.objects.public().values_list("pk", flat=True)), n)
-    searcher, schema = open_for_reading().searcher(), build_schema()
+    searcher, schema = open_for_reading(public=True).searcher(), build_schema()
 
     def tantivy_own(pk: int) -> None:
         own = searcher.search(tantivy.Query.term_query(schema, "pk", pk), limit=1).hits
@@ -204,7 +204,7 @@ RAW_INTEGER_FACETS = ["decade", "year"]
 def run_raw_tantivy(data_dir: str, queries: dict, out) -> None:
     """The floor: Tantivy itself on the same documents, one plain stemmed text field holding every text,
     the same nine facet dimensions as fast fields, the same heap and writer threads as readingroom's
-    rebuild, one index (readingroom keeps two: every record, and the public ones), and no access filter,
+    rebuild, one index (readingroom keeps two: the public records, and the withheld ones), and no access filter,
     variants, approximate matching or labels. Facet counts: the same terms aggregations with the same
     sizes. The documents come from the same stream of readingroom's document builder, so both rebuild
     figures include reading the catalogue; `stream alone` is that part by itself."""

@@ -13,9 +13,10 @@ from tests.test_cli import run_cli
 pytestmark = pytest.mark.usefixtures("process_database")
 
 
-def _generation(data: Path) -> Path:
+def _public_index(data: Path) -> Path:
+    """The live generation's public index (the sample records are all public: the other index is empty)."""
     index = data / "index"
-    return index / (index / "CURRENT").read_text().strip()
+    return index / (index / "CURRENT").read_text().strip() / "public"
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garble-meta", "delete"])
@@ -27,7 +28,7 @@ def test_search_says_so_and_check_rebuilds(tmp_path, damage):
     assert imported.returncode == 0, imported.stderr
     before = run_cli(data, "search", "Harriman")
     assert before.returncode == 0 and "1 record for 'Harriman'" in before.stdout
-    generation = _generation(data)
+    generation = _public_index(data)
     segment = max((p for p in generation.iterdir() if p.suffix in {".idx", ".store", ".term", ".pos"}),
                   key=lambda p: p.stat().st_size)
     if damage == "truncate":

@@ -118,7 +118,7 @@ def test_the_binding_panicking_is_caught(shipped):
     from readingroom.search.schema import build_schema
 
     _edit_d116()
-    searcher = open_for_reading().searcher()
+    searcher = open_for_reading(public=True).searcher()
     schema = build_schema()
     caught = 0
     for record in Record.objects.all():

@@ -22,6 +22,7 @@ from .index_dir import IndexUnavailable, guarded, open_for_reading
 from .query_compile import date_filter, parse
 from .query_syntax import DateRange, plain_words, searched_words
 from .schema import build_schema
+from .searchers import Address, Found, Searchers
 from .snippets import Highlighter, SnippetResult
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,8 @@ class Hit:
     snippet: SnippetResult | None
     record: object | None = None  # the catalogue Record, attached by `attach_records`
     indexed_id: str | None = None  # the public id the index stored, when the document was read
-    _searcher: tantivy.Searcher | None = field(default=None, repr=False)
-    _address: tantivy.DocAddress | None = field(default=None, repr=False)
+    _searchers: Searchers | None = field(default=None, repr=False)
+    _address: Address | None = field(default=None, repr=False)
 
     @property
     def public_id(self) -> str:
@@ -58,7 +59,7 @@ class Hit:
         if self.record is not None:
             return self.record.public_id
         if self.indexed_id is None:
-            self.indexed_id = self._searcher.doc(self._address).get_first("public_id")
+            self.indexed_id = self._searchers.doc(self._address).get_first("public_id")
         return self.indexed_id
 
 
@@ -82,6 +83,14 @@ class SearchResults:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+def searchers_for(user=None) -> Searchers:
+    """The public index for the public; for staff, that and the index of withheld records."""
+    public = open_for_reading(public=True).searcher()
+    if not sees_restricted(user):
+        return Searchers([public])
+    return Searchers([public, open_for_reading(public=False).searcher()])
 
 
 def access_filter(user=None, today: dt.date | None = None) -> Query | None:
@@ -208,7 +217,7 @@ def unavailable_message(exc: IndexUnavailable) -> str:
 
 def _search(parsed, messages, q, user, selection, sort, page, per_page, date_from, date_to, with_facets,
             with_snippets, approximate) -> SearchResults:
-    searcher = open_for_reading(public=not sees_restricted(user)).searcher()
+    searcher = searchers_for(user)
     filters = reader_filters(user)
     form_dates, date_messages = date_bounds(date_from, date_to)
     messages.extend(date_messages)
@@ -218,7 +227,7 @@ def _search(parsed, messages, q, user, selection, sort, page, per_page, date_fro
     order = SORTS[sort]
     offset = (page - 1) * per_page
 
-    def run(text_query: Query) -> tuple[Future | None, tantivy.SearchResult]:
+    def run(text_query: Query) -> tuple[Future | None, Found]:
         base = facet_mod.combine(text_query, filters)
         counting = _facet_pool.submit(facet_mod.count_facets, searcher, base, selection) if with_facets else None
         sorting = {} if order is None else {"order_by_field": "date_start", "order": order}
@@ -253,17 +262,20 @@ def _hit_score(value) -> float:
     return 0.0 if value is None else float(value)
 
 
-def _hits(searcher: tantivy.Searcher, text_query: Query, raw_hits, with_snippets: bool,
+def _hits(searcher: Searchers, text_query: Query, raw_hits, with_snippets: bool,
           words: list[str] | None = None, searched: list[str] | None = None) -> list[Hit]:
     addresses = [address for _score, address in raw_hits]
     pks = searcher.fast_field_values("pk", addresses)
     if not (with_snippets and raw_hits):
-        return [Hit(pk=int(pk), score=_hit_score(score), title_html="", snippet=None, _searcher=searcher,
+        return [Hit(pk=int(pk), score=_hit_score(score), title_html="", snippet=None, _searchers=searcher,
                     _address=address) for (score, address), pk in zip(raw_hits, pks, strict=True)]
-    highlighter = Highlighter(searcher, text_query, words, searched)
+    highlighters: dict[int, Highlighter] = {}  # per index: its snippet generators read its statistics
     hits: list[Hit] = []
     for (score, address), pk in zip(raw_hits, pks, strict=True):
         doc = searcher.doc(address)
+        if address.shelf not in highlighters:
+            highlighters[address.shelf] = Highlighter(searcher.searcher(address.shelf), text_query, words, searched)
+        highlighter = highlighters[address.shelf]
         hits.append(Hit(pk=int(pk), score=_hit_score(score), title_html=highlighter.title(doc),
                         snippet=highlighter.snippet(doc), indexed_id=doc.get_first("public_id")))
     return hits
@@ -292,7 +304,7 @@ LIKE_FIELDS = ("title", "summary", "transcript", "translation", "ocr")
 LIKE_MIN_LENGTH = 4
 
 
-def telling_terms(searcher: tantivy.Searcher, doc: tantivy.Document, limit: int = LIKE_TERMS) -> list[str]:
+def telling_terms(searcher: Searchers, doc: tantivy.Document, limit: int = LIKE_TERMS) -> list[str]:
     """The document's analysed terms weighed by tf-idf, best first. The document frequency is read for
     the most frequent candidates only, in the fields the document has: a few dozen lookups."""
     import math
@@ -326,8 +338,9 @@ def more_like_this(record_pk: int, user=None, limit: int = 5) -> list[tuple[int,
 
 
 def _more_like_this(record_pk: int, user, limit: int) -> list[tuple[int, str]]:
-    # The public's index: its term statistics, which choose the telling words, count no restricted record.
-    searcher = open_for_reading(public=not sees_restricted(user)).searcher()
+    # For the public, the public index: its term statistics, which choose the telling words, count no
+    # restricted record.
+    searcher = searchers_for(user)
     schema = build_schema()
     own = searcher.search(Query.term_query(schema, "pk", record_pk), limit=1).hits
     if not own:

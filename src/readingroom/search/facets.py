@@ -10,7 +10,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-import tantivy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from tantivy import Occur, Query
@@ -20,6 +19,7 @@ from readingroom.catalog.languages import language_name
 
 from . import months
 from .schema import FACET_FIELDS, INTEGER_FACETS, build_schema
+from .searchers import Searchers
 
 DIMENSIONS = ["collection", "repository", "decade", "year", "month", "type", "language", "classification", "person",
               "place", "subject", "organization"]
@@ -90,7 +90,7 @@ def combine(base: Query, filters: list[Query]) -> Query:
     return Query.boolean_query([(Occur.Must, base), *((Occur.Must, f) for f in filters)])
 
 
-def count_facets(searcher: tantivy.Searcher, base: Query, selection: dict[str, list[str]],
+def count_facets(searcher: Searchers, base: Query, selection: dict[str, list[str]],
                  dimensions: list[str] = DIMENSIONS) -> dict[str, list[tuple[str, int]]]:
     """{dimension: [(value, count), ...]} for the base query under the current selection."""
     filters = {d: selection_filter(d, v) for d, v in selection.items()}

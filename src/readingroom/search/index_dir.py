@@ -2,12 +2,15 @@
 
 Layout under READINGROOM_INDEX_DIR:
   CURRENT          the name of the live generation (replaced atomically with os.replace)
-  gen-<stamp>/     one Tantivy index of every record (staff search it), readingroom.json (schema version,
-                   build time) and checksums.json (size and CRC-32 of each index file, written after
-                   every commit)
-  gen-<stamp>/public/  a second Tantivy index of the records the public may see, which the public
-                   searches: its BM25 statistics (document frequencies, lengths) count no restricted
-                   record, so neither scores nor ranking say anything about restricted text
+  gen-<stamp>/     a Tantivy index of the records withheld from the public (restricted, or embargoed
+                   still), readingroom.json (schema version, build time) and checksums.json (size and
+                   CRC-32 of each index file, written after every commit)
+  gen-<stamp>/public/  a Tantivy index of the records the public may see, which the public searches: its
+                   BM25 statistics (document frequencies, lengths) count no withheld record, so neither
+                   scores nor ranking say anything about restricted text. Staff search both.
+
+Each record is in exactly one of the two. (Until schema 10 the first index held every record: a second
+copy of the public ones, which doubled the cost of every rebuild and update.)
   writer.lock      held by the one writer (incremental or rebuild); readers never touch it
 
 A rebuild writes a new generation and only then points CURRENT at it, so a crash mid-rebuild leaves
@@ -134,7 +137,7 @@ def create_index(path: Path) -> tantivy.Index:
 
 
 def create_indexes(path: Path) -> tuple[tantivy.Index, tantivy.Index]:
-    """A generation's two indexes: every record, and the public ones."""
+    """A generation's two indexes: the withheld records, and the public ones."""
     (path / PUBLIC_DIR).mkdir()
     return create_index(path), create_index(path / PUBLIC_DIR)
 
@@ -180,7 +183,7 @@ def writer_lock(wait: bool = True) -> Iterator[None]:
 
 
 def open_for_writing() -> tuple[tantivy.Index, tantivy.Index]:
-    """The live generation's two indexes: every record, and the public ones."""
+    """The live generation's two indexes: the withheld records, and the public ones."""
     gen = current_generation()
     if gen is None or read_meta(gen).get("schema_version") != SCHEMA_VERSION:
         raise IndexMissing("no index of the current schema: run `readingroom index --rebuild`")
@@ -283,7 +286,7 @@ def verify(path: Path | None = None) -> list[str]:
 class _Reader:
     pointer: tuple | None = None  # CURRENT's stamp when it was last read
     path: str = ""  # the generation opened
-    indexes: dict[bool, tantivy.Index] | None = None  # public: the public index; False: every record
+    indexes: dict[bool, tantivy.Index] | None = None  # True: the public index; False: the withheld records
     commits: dict[bool, tuple | None] | None = None  # each index's meta.json stamp at its last reload
 
 
@@ -302,19 +305,23 @@ def _stamp(path: Path) -> tuple[str, int, int, int] | None:
 
 def commit_stamp(public: bool = False) -> str:
     """Changes whenever a reader opening the index now would see other contents: a rebuild (CURRENT) or
-    a commit (the index's meta.json, replaced by rename). A read and a stat, for cache keys of results
-    computed from the index; without an index, a stamp that an index's arrival changes."""
+    a commit (the indexes' meta.json, replaced by rename): the public index's, and for staff (`public`
+    False) the withheld records' too. A read and a stat or two, for cache keys of results computed from
+    the index; without an index, a stamp that an index's arrival changes."""
     root = index_root()
     try:
         name = (root / "CURRENT").read_text(encoding="utf-8").strip()
     except OSError:
         return "no-index"
-    commit = _stamp(root / name / (PUBLIC_DIR if public else "") / "meta.json")
-    return f"{name}:{commit[1]}:{commit[2]}:{commit[3]}" if commit else f"{name}:-"
+    parts = [name]
+    for where in (root / name / PUBLIC_DIR,) if public else (root / name / PUBLIC_DIR, root / name):
+        commit = _stamp(where / "meta.json")
+        parts.append(f"{commit[1]}:{commit[2]}:{commit[3]}" if commit else "-")
+    return ":".join(parts)
 
 
-def open_for_reading(public: bool = False) -> tantivy.Index:
-    """The index of every record (staff), or with `public` the index of what the public may see."""
+def open_for_reading(public: bool) -> tantivy.Index:
+    """The index of what the public may see (`public`), or of the records withheld from it."""
     pointer = _stamp(index_root() / "CURRENT")
     with _reader_lock:
         reader = _reader

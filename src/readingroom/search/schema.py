@@ -11,9 +11,10 @@ from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
 from .scripts import HAN, fold_han
 
-SCHEMA_VERSION = 9  # 5: a second, public index in each generation; 6: CJK characters set apart;
+SCHEMA_VERSION = 10  # 5: a second, public index in each generation; 6: CJK characters set apart;
 # 7: Han text folded to Simplified (scripts.py), the text as written kept beside it; 8: `stemmed` stored;
-# 9: the repository (its name) as a field and a facet
+# 9: the repository (its name) as a field and a facet; 10: each record in one index (the first holds the
+# withheld records only, no longer a copy of every record)
 
 # English is the default analysis: most holdings are English, and queries are typed in English.
 ENGLISH = "en"

@@ -56,36 +56,34 @@ def shown_to_public(doc: dict, today: int) -> bool:
 
 
 class Writers:
-    """Writers of a generation's two indexes, used as one: every record goes to the first, the public
-    ones to the second as well."""
+    """Writers of a generation's two indexes, used as one: each record goes to the public index or to
+    the withheld records' (one copy: a second copy of every public record had doubled the work)."""
 
     def __init__(self, indexes: tuple[tantivy.Index, tantivy.Index], heap: int) -> None:
-        self.every, self.public = (index.writer(heap, WRITER_THREADS) for index in indexes)
+        self.withheld, self.public = (index.writer(heap, WRITER_THREADS) for index in indexes)
         self.today = day_number(timezone.localdate())
 
     def replace(self, pk: int, doc: dict | None) -> None:
-        """The record's documents replaced by `doc` (None: removed)."""
-        self.every.delete_documents_by_term("pk", pk)
+        """The record's documents replaced by `doc` (None: removed), in whichever index held them."""
+        self.withheld.delete_documents_by_term("pk", pk)
         self.public.delete_documents_by_term("pk", pk)
         if doc is not None:
             self.add(doc)
 
     def add(self, doc: dict) -> None:
         document = tantivy.Document.from_dict(doc, build_schema())
-        self.every.add_document(document)
-        if shown_to_public(doc, self.today):
-            self.public.add_document(document)
+        (self.public if shown_to_public(doc, self.today) else self.withheld).add_document(document)
 
     def commit(self) -> None:
-        self.every.commit()
+        self.withheld.commit()
         self.public.commit()
 
     def finish(self) -> None:
-        self.every.wait_merging_threads()
+        self.withheld.wait_merging_threads()
         self.public.wait_merging_threads()
 
     def abandon(self) -> None:
-        for writer in (self.every, self.public):
+        for writer in (self.withheld, self.public):
             writer.rollback()
             writer.wait_merging_threads()
 
@@ -191,8 +189,9 @@ def _apply(writers: Writers, pks: list[int], collections: CollectionPaths, place
         report.removed += 1
 
 
-def indexed_digests(public: bool = False) -> dict[int, int]:
-    """Every document's record pk and content digest, read from fast fields (of the public index)."""
+def indexed_digests(public: bool) -> dict[int, int]:
+    """Every document's record pk and content digest, read from fast fields of the public index, or of
+    the withheld records'."""
     index = index_dir.open_for_reading(public)
     searcher = index.searcher()
     total = searcher.num_docs
@@ -220,7 +219,7 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
             return report
         return _rebuilt_for(damage, on_progress)
     with index_dir.writer_lock(), index_dir.guarded("checking the index against the database", ask_repair=False):
-        in_index, in_public = indexed_digests(), indexed_digests(public=True)
+        in_public, in_withheld = indexed_digests(public=True), indexed_digests(public=False)
         today = day_number(timezone.localdate())
         collections, places = CollectionPaths(), load_variants()
         fresh: dict[int, dict] = {}
@@ -229,12 +228,12 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
             for record in batch:
                 seen.add(record.pk)
                 doc = build_document(record, collections, places)
-                digest = in_index.get(record.pk)
-                # In the public index exactly when the public may see it, and up to date there too.
-                public_wrong = in_public.get(record.pk) != (doc["digest"][0] if shown_to_public(doc, today) else None)
-                if digest is None:
+                digest = doc["digest"][0]
+                public, withheld = in_public.get(record.pk), in_withheld.get(record.pk)
+                if public is None and withheld is None:
                     report.missing.append(record.pk)
-                elif digest != doc["digest"][0] or public_wrong:
+                elif (public, withheld) != ((digest, None) if shown_to_public(doc, today) else (None, digest)):
+                    # Out of date, or in the wrong index (or both) for who may see it today.
                     report.stale.append(record.pk)
                 else:
                     continue
@@ -242,7 +241,7 @@ def check(repair: bool = True, on_progress: Progress | None = None) -> WriteRepo
                     fresh[record.pk] = doc
             if on_progress:
                 on_progress(len(batch))
-        report.orphans = sorted((set(in_index) | set(in_public)) - seen)
+        report.orphans = sorted((set(in_withheld) | set(in_public)) - seen)
         if repair and (fresh or report.orphans):
             writers = Writers(index_dir.open_for_writing(), WRITER_HEAP)
             for pk, doc in fresh.items():
