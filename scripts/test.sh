@@ -5,10 +5,11 @@
 # the other browser tests (what a browser does with a page; its views run there in tests/web), saying why.
 #
 # The runs overlap because most of each waits on processes it started (servers, workers, a browser,
-# Tesseract): one after the other they took 28 minutes on a 2-core machine. The PostgreSQL run is split in
-# two halves, each on a server of its own (as one it was the long pole: 23 of CI's 24 minutes), so three
-# pytest processes keep both cores busy. Its output goes to logs, shown when all have ended. With
-# arguments (a test file, `-k ...`) PostgreSQL runs them once, unsplit.
+# Tesseract): one after the other they took 28 minutes on a 2-core machine. Each engine's run is split in
+# two halves, four pytest processes in all (each PostgreSQL half on a server of its own): with one process
+# per engine, one of them ran alone for minutes at the end while the other core idled (24-27 minutes).
+# The first SQLite half prints as it goes; the others go to logs, shown when all have ended. With
+# arguments (a test file, `-k ...`) each engine runs them once, unsplit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -17,40 +18,53 @@ scripts/setup.sh --test
 
 port=${PGPORT_TEST:-55432}
 if [ "$#" -eq 0 ]; then
-    # Balanced by their time on PostgreSQL. The second half is everything else, so a new test directory
-    # is never left out.
+    # About half of the time each. The second half is everything else, so a new test directory is never
+    # left out.
     first="tests/search tests/web tests/hostile tests/standards"
     rest=$(ls -d tests/*/ tests/test_*.py | sed 's#/$##' | grep -v -x -F -e tests/__pycache__ $(printf -- '-e %s ' $first) | tr '\n' ' ')
     halves=("$first" "$rest")
 else
-    halves=("$*")
+    halves=("")
 fi
-pg_pids=()
-pg_logs=()
+
+pids=()
+logs=()
+names=()
+background() {  # name, then the command; its output to a log
+    local log
+    log=$(mktemp /tmp/readingroom-tests.XXXXXX.log)
+    "${@:2}" >"$log" 2>&1 &
+    pids+=($!)
+    logs+=("$log")
+    names+=("$1")
+}
 for n in "${!halves[@]}"; do
-    log=$(mktemp /tmp/readingroom-pg-tests.XXXXXX.log)
-    pg_logs+=("$log")
-    if [ "$#" -eq 0 ]; then
-        # shellcheck disable=SC2086  # the half is a list of paths
-        PGPORT_TEST=$((port + n)) scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider ${halves[$n]} >"$log" 2>&1 &
-    else
-        PGPORT_TEST=$port scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider "$@" >"$log" 2>&1 &
+    # shellcheck disable=SC2086  # a half is a list of paths
+    background "PostgreSQL${halves[$n]:+, $((n + 1)) of ${#halves[@]}: ${halves[$n]}}" \
+        env PGPORT_TEST=$((port + n)) scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider ${halves[$n]} "$@"
+done
+for n in "${!halves[@]}"; do
+    if [ "$n" -gt 0 ]; then
+        # shellcheck disable=SC2086
+        background "SQLite, $((n + 1)) of ${#halves[@]}: ${halves[$n]}" .venv/bin/python -m pytest -q -p no:cacheprovider ${halves[$n]} "$@"
     fi
-    pg_pids+=($!)
 done
 
-sqlite_status=0
-.venv/bin/python -m pytest "$@" || sqlite_status=$?
-
-pg_status=0
-for n in "${!pg_pids[@]}"; do
-    wait "${pg_pids[$n]}" || pg_status=$?
+status=0
+# shellcheck disable=SC2086
+.venv/bin/python -m pytest ${halves[0]} "$@" || status=$?
+failed=()
+[ "$status" -eq 0 ] || failed+=("SQLite${halves[0]:+, 1 of ${#halves[@]}}")
+for n in "${!pids[@]}"; do
+    code=0
+    wait "${pids[$n]}" || code=$?
     echo
-    echo "=== the same suite on PostgreSQL ($((n + 1)) of ${#pg_pids[@]}: ${halves[$n]}) ==="
-    cat "${pg_logs[$n]}"
-    rm -f "${pg_logs[$n]}"
+    echo "=== ${names[$n]} ==="
+    cat "${logs[$n]}"
+    rm -f "${logs[$n]}"
+    [ "$code" -eq 0 ] || failed+=("${names[$n]%%:*}")
 done
-if [ "$sqlite_status" -ne 0 ] || [ "$pg_status" -ne 0 ]; then
-    echo "test: failed (SQLite exit $sqlite_status, PostgreSQL exit $pg_status)" >&2
+if [ "${#failed[@]}" -ne 0 ]; then
+    echo "test: failed: $(printf '%s; ' "${failed[@]}")" >&2
     exit 1
 fi
