@@ -4,6 +4,10 @@ already read, so on a machine with two or more cores the two halves of an import
 Only formats that declare `read_ahead = True` use it: their parsers touch no database and yield plain,
 picklable records. Records come back in order, in small chunks (sending one by one costs more). If this
 process dies (kill -9), the child's next write fails and it exits; if it stops reading, it ends the child.
+
+The child only reads and sends: on a FRUS volume reading is 0.7 ms a document, pickling 0.1, and storing
+0.5-0.6 here, so the checksums (0.1) are computed here, not there; with them in the child, the child was
+the slower half (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .records import ParsedRecord, Problem
+from .records import Problem
 
 CHUNK = 64  # records sent at a time (sending one by one costs more)
 AHEAD = 12  # chunks received and waiting: the reader runs up to three batches ahead of the store
@@ -96,9 +100,9 @@ def _produce(parse: Callable[[], Iterator[Any]], receiver, sender, source: str) 
         for item in parse():
             chunk.append(item)
             if len(chunk) >= CHUNK:
-                sender.send(_sealed(chunk))
+                sender.send(chunk)
                 chunk = []
-        sender.send(_sealed(chunk))
+        sender.send(chunk)
         sender.send(None)
     except (BrokenPipeError, ConnectionResetError):
         os._exit(0)
@@ -109,11 +113,3 @@ def _produce(parse: Callable[[], Iterator[Any]], receiver, sender, source: str) 
         except OSError:
             os._exit(0)
 
-
-def _sealed(chunk: list[Any]) -> list[Any]:
-    """The chunk's records with their checksums computed here, as they are sent: the process storing them
-    is spared that work (on a FRUS volume, about a tenth of its own)."""
-    for item in chunk:
-        if isinstance(item, ParsedRecord):
-            item.seal()
-    return chunk

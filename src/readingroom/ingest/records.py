@@ -148,22 +148,12 @@ class ParsedRecord:
 
     def checksum(self) -> str:
         """A digest of everything stored, so a re-import can tell 'unchanged' from 'updated'."""
-        sealed = self.__dict__.get("_sealed")
-        return sealed if sealed is not None else self._digest()
-
-    def seal(self) -> None:
-        """Compute the checksum now, where the record was read (the reader's process, ingest/prefetch.py), so
-        the process that stores it need not. The parser is done with the record: it is not changed after."""
-        self.__dict__["_sealed"] = self._digest()
-
-    def _digest(self) -> str:
         # The same JSON as json.dumps(asdict(self)), without asdict's deep copy (most of the cost of
         # checking a volume of unchanged records): nested dataclasses are written from their fields.
         # An unstated access level digests as "public", its meaning for new records, so checksums stored
         # before access could be left unstated still match.
         fields = {**self.__dict__, "access_level": self.access_level or "public"}
         del fields["references"]
-        fields.pop("_sealed", None)
         if not self.unread_texts:
             del fields["unread_texts"]  # so checksums stored before the field existed still match
         payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_fields_or_text)
