@@ -43,9 +43,7 @@ for n in "${!halves[@]}"; do
     # shellcheck disable=SC2086  # a half is a list of paths
     background "PostgreSQL${halves[$n]:+, $((n + 1)) of ${#halves[@]}: ${halves[$n]}}" \
         env PGPORT_TEST=$((port + n)) scripts/with-postgres.sh .venv/bin/python -m pytest -q -p no:cacheprovider ${halves[$n]} "$@"
-done
-for n in "${!halves[@]}"; do
-    if [ "$n" -gt 0 ]; then
+    if [ "$n" -gt 0 ]; then  # the first SQLite half runs in the foreground, below
         # shellcheck disable=SC2086
         background "SQLite, $((n + 1)) of ${#halves[@]}: ${halves[$n]}" .venv/bin/python -m pytest -q -p no:cacheprovider ${halves[$n]} "$@"
     fi

@@ -132,7 +132,11 @@ def raw_or_encoded(value: str) -> str:
 def check(server: Server, path: str, method: str = "GET") -> tuple[int, bytes]:
     status, body, seconds = server.get(path, method)
     assert status < 500, f"{path!r} answered {status}: {body[:300]!r}"
-    assert seconds <= TIME_BOUND, f"{path!r} took {seconds:.2f} s"
+    if seconds > TIME_BOUND:
+        # CI runs four test processes and their servers on two cores, so a cheap request can wait its turn
+        # for over 2 s (a one-letter search took 2.16 s there). A request that is slow by itself is slow again.
+        again = server.get(path, method)[2]
+        assert again <= TIME_BOUND, f"{path!r} took {seconds:.2f} s, then {again:.2f} s"
     assert b"Traceback" not in body, f"{path!r} shows a traceback"
     if method == "HEAD":
         assert body == b"", f"HEAD {path!r} has a body"

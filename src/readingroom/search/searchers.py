@@ -33,9 +33,6 @@ class Searchers:
     def __init__(self, searchers: list[tantivy.Searcher]) -> None:
         self.searchers = searchers
 
-    def __len__(self) -> int:
-        return len(self.searchers)
-
     def searcher(self, shelf: int) -> tantivy.Searcher:
         return self.searchers[shelf]
 
