@@ -16,19 +16,23 @@ FALSE_HIT_COST = 0.01  # recall a tolerance must win for each false hit it adds 
 WORD = re.compile(r"[A-Za-z0-9]+")
 
 
+LOOSE = {0: "", 3: ", phrases of 3+ words less one", 2: ", phrases less one"}
+
+
 def grid(size: str):
     """The tolerances tried: the confusion list, free edits on top of confusions, the shortest word
-    matched approximately, and the length from which two free edits are allowed. 16 (small: 4)."""
+    matched approximately, the length from which two free edits are allowed, and whether a phrase may
+    match with one word missing (never, from 3 words, from 2). 48 (small: 8)."""
     from readingroom.search.ocr_noise import COMMON_CONFUSIONS, WIDE_CONFUSIONS, Tolerance
 
     names = {COMMON_CONFUSIONS: "common", WIDE_CONFUSIONS: "wide"}
     if size == "small":
-        axes = product((COMMON_CONFUSIONS, WIDE_CONFUSIONS), (0, 1), (5,), (9,))
+        axes = product((COMMON_CONFUSIONS, WIDE_CONFUSIONS), (0, 1), (5,), (9,), (0, 3))
     else:
-        axes = product((COMMON_CONFUSIONS, WIDE_CONFUSIONS), (0, 1), (4, 5), (8, 10))
-    return [Tolerance(confusions=c, confusion_edits=e, min_length=m, two_edits_from=t,
-                      name=f"{names[c]} confusions +{e} edit, min {m}, 2 edits from {t}")
-            for c, e, m, t in axes]
+        axes = product((COMMON_CONFUSIONS, WIDE_CONFUSIONS), (0, 1), (4, 5), (8, 10), (0, 3, 2))
+    return [Tolerance(confusions=c, confusion_edits=e, min_length=m, two_edits_from=t, loose_phrases=loose,
+                      name=f"{names[c]} confusions +{e} edit, min {m}, 2 edits from {t}{LOOSE[loose]}")
+            for c, e, m, t, loose in axes]
 
 
 def before():
@@ -36,7 +40,7 @@ def before():
     from readingroom.search.ocr_noise import Tolerance
 
     return Tolerance(confusions=(), confusion_edits=0, min_length=5, two_edits_from=9, surface=False,
-                     name="before: edits only, stem only")
+                     loose_phrases=0, name="before: edits only, stem only")
 
 
 @dataclass
@@ -84,20 +88,30 @@ def _pks(searcher, query, limit: int) -> list[int]:
     return [int(searcher.doc(a).get_first("pk")) for _s, a in searcher.search(query, limit=limit).hits]
 
 
+_outcomes: dict[tuple, Outcome] = {}
+
+
 def run(noise: NoiseSet, tolerance) -> list[Outcome]:
     """The OCR side as the search page runs it: exact matches alone when there are enough of them."""
     from readingroom.search.engine import WIDEN_BELOW
 
     searcher = noise.ocr.searcher()
     out = []
-    for (text, source, phrase), matching in zip(noise.queries, noise.truth_sets, strict=True):
+    for i, ((text, source, phrase), matching) in enumerate(zip(noise.queries, noise.truth_sets, strict=True)):
+        # Tolerances that differ only in loose phrases give a word, or a phrase too short to loosen, the
+        # same outcome: computed once.
+        loose = tolerance.loose_phrases if phrase and len(text.split()) >= tolerance.loose_phrases else 0
+        key = (noise.name, i, replace(tolerance, loose_phrases=loose))
+        if key in _outcomes:
+            out.append(_outcomes[key])
+            continue
         parsed = _parse(text, phrase, tolerance)
         few = parsed.exact is None or searcher.search(parsed.exact, limit=1, count=True).count < WIDEN_BELOW
         query = parsed.query if few else parsed.exact  # parsed.query is built only when needed, as there
         top = _pks(searcher, query, 10)
         hit = source in top
         matched = hit or source in _pks(searcher, query, len(noise.pairs))
-        out.append(Outcome(hit, matched, sum(pk not in matching for pk in top)))
+        out.append(_outcomes.setdefault(key, Outcome(hit, matched, sum(pk not in matching for pk in top))))
     return out
 
 
@@ -164,7 +178,8 @@ def cross_validate(args, tmp: Path, build, draw_queries) -> None:
     default = ocr_noise.DEFAULT
     print(f"\nGrid ({len(candidates)} tolerances, every one tries the word as typed beside its stem): "
           "common or wide confusion list; 0 or 1 free edit on top of confusions; shortest word matched "
-          "approximately; length from which 2 free Levenshtein edits are allowed (1 below).")
+          "approximately; length from which 2 free Levenshtein edits are allowed (1 below); whether a phrase "
+          "may also match with one of its words missing (never, phrases of 3 or more words, of 2 or more).")
     print(f"Tuning score on a set: recall ratio - {FALSE_HIT_COST} x false hits added per query (top 10, "
           "against exact-only OCR matching); on two sets, their mean.\n")
     results: dict[tuple[str, object], tuple[Figures, list[Outcome]]] = {}

@@ -108,13 +108,22 @@ def _text_query(text: str, field_name: str | None, phrase: bool, tol: Tolerance 
         # A phrase in noisy OCR text rarely survives intact: as a fallback ranked well below the exact
         # phrase, all its words anywhere in the OCR text, each exact, glued or misread.
         surfaces = _surface_forms(text, len(english))
-        every_word = Query.boolean_query([(Occur.Must, _ocr_word(t, f, tol, joined))
-                                          for t, f in zip(english, surfaces, strict=True)])
-        clauses.append((Occur.Should, Query.boost_query(every_word, FUZZY_WEIGHT / 2)))
+        words = [_ocr_word(t, f, tol, joined) for t, f in zip(english, surfaces, strict=True)]
+        clauses.append((Occur.Should, Query.boost_query(_every(words), FUZZY_WEIGHT / 2)))
+        if tol is not None and tol.loose_phrases and len(words) >= tol.loose_phrases:
+            # Lower still, all its words but one: a page whose OCR lost one word of the phrase. A page
+            # with every word also matches each of these, so it keeps ranking above.
+            all_but_one = [_every(words[:i] + words[i + 1:]) for i in range(len(words))]
+            clauses.append((Occur.Should, Query.boost_query(
+                Query.boolean_query([(Occur.Should, q) for q in all_but_one]), FUZZY_WEIGHT / 4)))
         _mark(marks)
     if not clauses:
         return None
     return Query.boolean_query(clauses)
+
+
+def _every(queries: list[Query]) -> Query:
+    return queries[0] if len(queries) == 1 else Query.boolean_query([(Occur.Must, q) for q in queries])
 
 
 def _mark(marks: set[str] | None) -> None:
