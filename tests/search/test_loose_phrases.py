@@ -49,6 +49,14 @@ def test_one_word_of_a_two_word_phrase_is_enough_in_ocr_text_only(pages):
     assert "typed" not in found and "one-lost" not in found
 
 
+def test_short_words_alone_are_not_enough(pages):
+    # "two-lost" reads "the" but not "harbour": what is left of "the harbour" without "harbour" is a word
+    # too short to match approximately, which most pages have.
+    assert "two-lost" not in ids('"the harbour"')
+    assert "every-word" in ids('"the harbour"')  # both words, apart
+    assert "one-lost" in ids('"from Tientsin"')  # without "from", "Tientsin" is left
+
+
 def test_the_tolerance_decides(pages):
     never = Tolerance(loose_phrases=0)
     three = Tolerance(loose_phrases=3)

@@ -112,10 +112,15 @@ def _text_query(text: str, field_name: str | None, phrase: bool, tol: Tolerance 
         clauses.append((Occur.Should, Query.boost_query(_every(words), FUZZY_WEIGHT / 2)))
         if tol is not None and tol.loose_phrases and len(words) >= tol.loose_phrases:
             # Lower still, all its words but one: a page whose OCR lost one word of the phrase. A page
-            # with every word also matches each of these, so it keeps ranking above.
-            all_but_one = [_every(words[:i] + words[i + 1:]) for i in range(len(words))]
-            clauses.append((Occur.Should, Query.boost_query(
-                Query.boolean_query([(Occur.Should, q) for q in all_but_one]), FUZZY_WEIGHT / 4)))
+            # with every word also matches each of these, so it keeps ranking above. What is left must
+            # hold a word long enough to match approximately: short words alone ("and the") match most
+            # pages, and scoring them all is most of the cost of such a search.
+            lengths = [len(f or t) for t, f in zip(english, surfaces, strict=True)]
+            all_but_one = [_every(words[:i] + words[i + 1:]) for i in range(len(words))
+                           if max(lengths[:i] + lengths[i + 1:]) >= tol.min_length]
+            if all_but_one:
+                clauses.append((Occur.Should, Query.boost_query(
+                    Query.boolean_query([(Occur.Should, q) for q in all_but_one]), FUZZY_WEIGHT / 4)))
         _mark(marks)
     if not clauses:
         return None
