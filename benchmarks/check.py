@@ -7,7 +7,7 @@ Short forms are small: compare them with each other, never with the full-size ro
 
     python benchmarks/check.py                 # every benchmark, short forms, one after the other
     python benchmarks/check.py search import_frus
-    python benchmarks/check.py --record        # store this run's ratios as the ones to compare with
+    python benchmarks/check.py --record --runs 3   # store the median of 3 runs as the ones to compare with
 
 Not a test: it times things, so it never runs in CI. Run it alone on a quiet machine.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,8 +42,8 @@ SHORT: dict[str, list[str]] = {
 }
 
 
-def run(name: str, ratios_file: Path, log_dir: Path) -> tuple[bool, float]:
-    log = log_dir / f"{name}.log"
+def run(name: str, ratios_file: Path, log_dir: Path, round_: int) -> tuple[bool, float]:
+    log = log_dir / f"{name}-{round_}.log"
     started = time.perf_counter()
     env = dict(os.environ, READINGROOM_BENCH_RATIOS=str(ratios_file))
     with log.open("w") as out:
@@ -58,11 +59,28 @@ def commit() -> str:
     return (found.stdout.strip() or "unknown") + ("+changes" if dirty else "")
 
 
+def medians(ratios_file: Path) -> dict[str, dict]:
+    """Each benchmark's ratios, the median of its runs for each."""
+    values: dict[str, dict[str, list[float]]] = {}
+    better: dict[tuple[str, str], str] = {}
+    if ratios_file.exists():
+        for line in ratios_file.read_text().splitlines():
+            entry = json.loads(line)
+            for key, ratio in entry["ratios"].items():
+                values.setdefault(entry["benchmark"], {}).setdefault(key, []).append(ratio["value"])
+                better[(entry["benchmark"], key)] = ratio["better"]
+    return {name: {key: {"value": round(statistics.median(runs), 4), "better": better[(name, key)]}
+                   for key, runs in keys.items()} for name, keys in values.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", choices=[[], *SHORT], metavar="benchmark",
                         help=f"some of: {', '.join(SHORT)} (default: all)")
     parser.add_argument("--record", action="store_true", help="store this run's ratios for later comparisons")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="run each benchmark this many times, in rounds, and take each ratio's median "
+                             "(3 for a recording: a short run's tail latencies spread by a third)")
     args = parser.parse_args()
     names = args.names or list(SHORT)
     recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {"benchmarks": {}}
@@ -71,16 +89,14 @@ def main() -> None:
     print(f"commit {commit()}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; "
           f"logs in {log_dir}")
     failed = []
-    for name in names:
-        ok, seconds = run(name, ratios_file, log_dir)
-        print(f"  {name}: {'done' if ok else 'FAILED (see its log)'} in {seconds:.0f} s", flush=True)
-        if not ok:
-            failed.append(name)
-    now: dict[str, dict] = {}
-    if ratios_file.exists():
-        for line in ratios_file.read_text().splitlines():
-            entry = json.loads(line)
-            now.setdefault(entry["benchmark"], {}).update(entry["ratios"])
+    for round_ in range(1, max(1, args.runs) + 1):
+        for name in names:
+            ok, seconds = run(name, ratios_file, log_dir, round_)
+            print(f"  {name}{f' (run {round_})' if args.runs > 1 else ''}: "
+                  f"{'done' if ok else 'FAILED (see its log)'} in {seconds:.0f} s", flush=True)
+            if not ok and name not in failed:
+                failed.append(name)
+    now = medians(ratios_file)
 
     print(f"\n{'benchmark':<13} {'ratio':<58} {'now':>9} {'recorded':>9} {'change':>8}")
     flagged = 0
