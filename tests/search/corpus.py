@@ -54,6 +54,12 @@ def frus_records(path: Path, repository: RepositoryRef | None = None) -> list[Pa
     return records
 
 
+def scan(public_id: str, text: str, kind: str = "scan") -> ParsedRecord:
+    """A one-page made-up record whose only text is `text`: machine-read by default."""
+    return ParsedRecord(public_id=public_id, title="Untitled page", date_edtf="1921-06-01", document_type="letter",
+                        languages=["en"], collection=MADE_UP, contents=[ContentItem(kind, "en", text)])
+
+
 def made_up_records() -> list[ParsedRecord]:
     return [
         ParsedRecord(

@@ -7,31 +7,26 @@ from __future__ import annotations
 import pytest
 
 from readingroom.catalog.models import AccessLevel, Content, Record
-from readingroom.ingest.records import ContentItem, ParsedRecord
 from readingroom.search import writer
 from readingroom.search.ocr_noise import DEFAULT, Tolerance
 from readingroom.search.query_compile import parse
 
 from .conftest import STAFF
-from .corpus import MADE_UP, store_all
+from .corpus import scan, store_all
 from .helpers import ids
 
 PHRASE = '"Tientsin harbour pilots"'
 
 
-def page(public_id: str, text: str, kind: str = "scan") -> ParsedRecord:
-    return ParsedRecord(public_id=public_id, title="Untitled page", date_edtf="1921-06-01", document_type="letter",
-                        languages=["en"], collection=MADE_UP, contents=[ContentItem(kind, "en", text)])
-
 
 @pytest.fixture
 def pages(db):
     store_all([
-        page("every-word", "The pilots of the harbour at Tientsin asked for more pay."),  # scattered, all there
-        page("one-lost", "Report of the Tientsin h%&;r pilots for the winter."),  # "harbour" lost to noise
-        page("two-lost", "Report of the T!@ntsn h%&;r pilots for the winter."),
-        page("typed", "The pilots of the harbour at Tientsin, typed.", kind="transcript"),  # typed: exact only
-        page("unrelated", "The harbour master's accounts for 1921."),
+        scan("every-word", "The pilots of the harbour at Tientsin asked for more pay."),  # scattered, all there
+        scan("one-lost", "Report of the Tientsin h%&;r pilots for the winter."),  # "harbour" lost to noise
+        scan("two-lost", "Report of the T!@ntsn h%&;r pilots for the winter."),
+        scan("typed", "The pilots of the harbour at Tientsin, typed.", kind="transcript"),  # typed: exact only
+        scan("unrelated", "The harbour master's accounts for 1921."),
     ])
     writer.rebuild()
 

@@ -8,20 +8,14 @@ import re
 import pytest
 
 from readingroom.catalog.models import Content, Record
-from readingroom.ingest.records import ContentItem, ParsedRecord
 from readingroom.search import ocr_noise, writer
 from readingroom.search.engine import search
 from readingroom.search.ocr_noise import DEFAULT, Tolerance
 from readingroom.search.query_compile import parse
 from readingroom.search.query_syntax import MAX_TERMS
 
-from .corpus import MADE_UP, store_all
+from .corpus import scan, store_all
 from .helpers import ids
-
-
-def scan(public_id: str, ocr: str, kind: str = "scan") -> ParsedRecord:
-    return ParsedRecord(public_id=public_id, title="Untitled page", date_edtf="1921-06-01", document_type="letter",
-                        languages=["en"], collection=MADE_UP, contents=[ContentItem(kind, "en", ocr)])
 
 
 @pytest.fixture
