@@ -68,8 +68,9 @@ class Tolerance:
     two_edits_from: int = 8  # words this long allow two free edits, shorter ones (>= min_length) one
     confusion_edits: int = 1  # free edits allowed on top of any number of confusions (0 or 1)
     surface: bool = True  # also match the word as typed, not only its stem
-    # A phrase of at least this many words may also match with any one of its words missing, ranked below
-    # a match of every word: OCR destroys a word past any tolerance, or never read it (0: never).
+    # A phrase of at least this many words may also match with any one of its words missing, if a word of
+    # min_length letters is left, ranked below a match of every word: OCR destroys a word past any
+    # tolerance, or never read it (0: never).
     loose_phrases: int = 2
     max_word_chars: int = 30
     max_regex_chars: int = 6000
