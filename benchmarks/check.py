@@ -61,16 +61,15 @@ def commit() -> str:
 
 def medians(ratios_file: Path) -> dict[str, dict]:
     """Each benchmark's ratios, the median of its runs for each."""
-    values: dict[str, dict[str, list[float]]] = {}
-    better: dict[tuple[str, str], str] = {}
+    runs: dict[str, dict[str, dict]] = {}  # benchmark -> ratio -> {"better": ..., "values": [one a run]}
     if ratios_file.exists():
         for line in ratios_file.read_text().splitlines():
             entry = json.loads(line)
             for key, ratio in entry["ratios"].items():
-                values.setdefault(entry["benchmark"], {}).setdefault(key, []).append(ratio["value"])
-                better[(entry["benchmark"], key)] = ratio["better"]
-    return {name: {key: {"value": round(statistics.median(runs), 4), "better": better[(name, key)]}
-                   for key, runs in keys.items()} for name, keys in values.items()}
+                kept = runs.setdefault(entry["benchmark"], {}).setdefault(key, {"better": ratio["better"], "values": []})
+                kept["values"].append(ratio["value"])
+    return {name: {key: {"value": round(statistics.median(r["values"]), 4), "better": r["better"]}
+                   for key, r in ratios.items()} for name, ratios in runs.items()}
 
 
 def main() -> None:

@@ -111,7 +111,8 @@ def run(noise: NoiseSet, tolerance) -> list[Outcome]:
         top = _pks(searcher, query, 10)
         hit = source in top
         matched = hit or source in _pks(searcher, query, len(noise.pairs))
-        out.append(_outcomes.setdefault(key, Outcome(hit, matched, sum(pk not in matching for pk in top))))
+        _outcomes[key] = Outcome(hit, matched, sum(pk not in matching for pk in top))
+        out.append(_outcomes[key])
     return out
 
 

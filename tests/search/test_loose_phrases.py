@@ -8,6 +8,7 @@ import pytest
 
 from readingroom.catalog.models import AccessLevel, Content, Record
 from readingroom.search import writer
+from readingroom.search.index_dir import open_for_reading
 from readingroom.search.ocr_noise import DEFAULT, Tolerance
 from readingroom.search.query_compile import parse
 
@@ -16,7 +17,6 @@ from .corpus import scan, store_all
 from .helpers import ids
 
 PHRASE = '"Tientsin harbour pilots"'
-
 
 
 @pytest.fixture
@@ -66,8 +66,6 @@ def test_the_tolerance_decides(pages):
 
 
 def ids_with(q: str, tol: Tolerance) -> list[str]:
-    from readingroom.search.index_dir import open_for_reading
-
     searcher = open_for_reading(public=True).searcher()
     query = parse(q, tolerance=tol, expand=False).query
     return [searcher.doc(address).get_first("public_id") for _score, address in searcher.search(query, 50).hits]
