@@ -1,13 +1,15 @@
-"""Reading ahead in another process: a parser runs in a forked child while this process stores what it
-already read, so on a machine with two or more cores the two halves of an import overlap.
+"""Reading ahead in other processes: a parser runs in a forked child while this process stores what it
+already read, so on a machine with two or more cores the two halves of an import overlap. The importer
+starts the next file's reading before it stores the current file (ingest/runner.py), so at a file's end
+neither side waits for the other.
 
 Only formats that declare `read_ahead = True` use it: their parsers touch no database and yield plain,
 picklable records. Records come back in order, in small chunks (sending one by one costs more). If this
 process dies (kill -9), the child's next write fails and it exits; if it stops reading, it ends the child.
 
-The child only reads and sends: on a FRUS volume reading is 0.7 ms a document, pickling 0.1, and storing
-0.5-0.6 here, so the checksums (0.1) are computed here, not there; with them in the child, the child was
-the slower half (benchmarks/RESULTS.md).
+The child only reads and sends: on a FRUS volume reading is 0.5-0.7 ms a document, pickling 0.1, and
+storing about 0.5 here, so the checksums (0.1) are computed here, not there; with them in the child, the
+child was the slower half (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -40,32 +42,68 @@ def enabled() -> bool:
     return os.getloadavg()[0] <= (os.cpu_count() or 1) - 1
 
 
-def read_ahead(parse: Callable[[], Iterator[Any]], source: str) -> Iterator[Any]:
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_produce, args=(parse, receiver, sender, source), daemon=True)
-    child.start()
-    sender.close()  # only the child writes: when it is gone, reading ends
-    # A thread here empties the pipe into a queue while this process stores a batch: with the pipe alone the
-    # child could run only one chunk ahead, then waited in send() for the rest of the batch (a batch is
-    # 250 records, a chunk 64), and the two processes hardly overlapped.
-    chunks: queue.Queue = queue.Queue(maxsize=AHEAD)
-    stop = threading.Event()
-    pump = threading.Thread(target=_pump, args=(receiver, chunks, stop, child, source), daemon=True)
-    pump.start()
-    try:
-        while (chunk := chunks.get()) is not None:
-            yield from chunk
-    finally:
-        stop.set()
-        if child.is_alive():
-            child.terminate()  # the caller stopped early (an interrupted import): the reader's work is unwanted
-        pump.join(timeout=5)
-        receiver.close()  # a child still writing gets a broken pipe and exits
-        child.join(timeout=5)
-        if child.is_alive():
-            child.terminate()
-            child.join(timeout=5)
+def read_ahead(parse: Callable[[], Iterator[Any]], source: str) -> Reading:
+    """Start reading now, in a forked child; iterate the result for the items, in order."""
+    return Reading(parse, source)
+
+
+class Reading:
+    """One file read in a forked child from the moment this is made: an importer starts the next file's
+    reading before it stores the current one, so the reader does not wait while the store finishes a file's
+    last chunks, nor the store while the reader starts the next file (on a shelf of volumes that drain
+    cost a third of the import: benchmarks/RESULTS.md). Iterate for the items; `close` ends it early."""
+
+    def __init__(self, parse: Callable[[], Iterator[Any]], source: str) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._child = context.Process(target=_produce, args=(parse, self._receiver, sender, source), daemon=True)
+        self._child.start()
+        sender.close()  # only the child writes: when it is gone, reading ends
+        # A thread here empties the pipe into a queue while this process stores a batch: with the pipe alone the
+        # child could run only one chunk ahead, then waited in send() for the rest of the batch (a batch is
+        # 250 records, a chunk 64), and the two processes hardly overlapped.
+        self._chunks: queue.Queue = queue.Queue(maxsize=AHEAD)
+        self._stop = threading.Event()
+        self._pump = threading.Thread(target=_pump, args=(self._receiver, self._chunks, self._stop, self._child,
+                                                          source), daemon=True)
+        self._pump.start()
+        self._items: Iterator[Any] = iter(())
+        self._closed = False
+
+    def __iter__(self) -> Reading:
+        return self
+
+    def __next__(self) -> Any:
+        while True:
+            for item in self._items:
+                return item
+            if self._closed:
+                raise StopIteration
+            chunk = self._chunks.get()
+            if chunk is None:
+                self.close()
+                raise StopIteration
+            self._items = iter(chunk)
+
+    def close(self) -> None:
+        """End the reading (at its end, or early: an interrupted import does not want the rest)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._items = iter(())
+        self._stop.set()
+        if self._child.is_alive():
+            self._child.terminate()
+        self._pump.join(timeout=5)
+        self._receiver.close()  # a child still writing gets a broken pipe and exits
+        self._child.join(timeout=5)
+        if self._child.is_alive():
+            self._child.terminate()
+            self._child.join(timeout=5)
+
+    def __del__(self) -> None:  # a caller that stopped iterating without closing
+        if not getattr(self, "_closed", True):
+            self.close()
 
 
 def _pump(receiver, chunks: queue.Queue, stop: threading.Event, child, source: str) -> None:

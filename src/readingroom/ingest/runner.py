@@ -16,11 +16,11 @@ from django.db import DatabaseError, transaction
 from readingroom.catalog.relations import Relation
 
 from . import prefetch
-from .formats import format_for
+from .formats import Format, format_for
 from .lookups import Lookups
 from .missing import FileIds, Volumes, report_missing
 from .pipeline import Outcome, RecordWriter, store_record
-from .prefetch import read_ahead
+from .prefetch import Reading, read_ahead
 from .records import ParsedRecord, Problem, StoreError
 from .relations import Stated, link_references
 
@@ -110,15 +110,38 @@ def run_import(
     """Import every file; then report the documents volumes no longer have (missing.py) and, with
     `withdraw_missing`, make them staff-only."""
     summary = ImportSummary()
-    for item in expand_paths(paths):
-        if isinstance(item, Problem):
-            summary.problems.append(item)
-            summary.counts["failed"] += 1
-            continue
-        summary.files += 1
-        if on_file:
-            on_file(item)
-        import_file(item, summary, on_record)
+    # Decided once: the reader's own process raises the load average that `enabled` looks at.
+    ahead = prefetch.enabled()
+    items = list(expand_paths(paths))
+    readings: dict[int, Reading] = {}  # files whose reading started before their turn
+    try:
+        for index, item in enumerate(items):
+            if isinstance(item, Problem):
+                summary.problems.append(item)
+                summary.counts["failed"] += 1
+                continue
+            summary.files += 1
+            if on_file:
+                on_file(item)
+            reading = readings.pop(index, None)
+            opened = open_format(item)
+            if ahead and reading is None and not isinstance(opened, Problem) and _reads_ahead(opened):
+                reading = read_ahead(_parser(opened, item), str(item))
+            if ahead:
+                _start_next(items, index, readings)
+            if isinstance(opened, Problem):
+                if reading is not None:
+                    reading.close()
+                _fail(summary, opened)
+                continue
+            try:
+                import_file(item, opened, summary, on_record, reading)
+            finally:
+                if reading is not None:
+                    reading.close()
+    finally:
+        for reading in readings.values():
+            reading.close()
     # After every file: a volume read from two files in one run is compared with what both hold.
     problems, withdrawn = report_missing(summary.volumes, withdraw_missing)
     summary.problems.extend(problems)
@@ -127,26 +150,52 @@ def run_import(
     return summary
 
 
-def import_file(
-    path: Path, summary: ImportSummary, on_record: Callable[[ParsedRecord, Outcome | None], None] | None = None
-) -> None:
+def _reads_ahead(fmt: Format) -> bool:
+    return getattr(fmt, "read_ahead", False)
+
+
+def _parser(fmt: Format, path: Path) -> Callable[[], Iterator[ParsedRecord | Problem]]:
+    return lambda: fmt.parse(path)
+
+
+def _start_next(items: list[Path | Problem], index: int, readings: dict[int, Reading]) -> None:
+    """Start reading the next file, while this one is stored (a file that cannot be opened is left to its
+    turn, which reports why)."""
+    following = next(((i, item) for i, item in enumerate(items[index + 1:], index + 1)
+                      if not isinstance(item, Problem)), None)
+    if following is None or following[0] in readings:
+        return
+    position, path = following
+    opened = open_format(path)
+    if not isinstance(opened, Problem) and _reads_ahead(opened):
+        readings[position] = read_ahead(_parser(opened, path), str(path))
+
+
+def open_format(path: Path) -> Format | Problem:
+    """The format that reads `path`, or why it cannot be read."""
+    if not path.exists():  # gone since the paths were listed
+        return Problem(str(path), "no such file or folder")
     if path.is_file():
         try:
             size = path.stat().st_size
         except OSError as exc:
-            _fail(summary, Problem(str(path), f"cannot read: {exc.strerror or exc}"))
-            return
+            return Problem(str(path), f"cannot read: {exc.strerror or exc}")
         if size > MAX_FILE_BYTES:
-            _fail(summary, Problem(str(path), f"file is too large ({size / 1024**2:.0f} MB)"))
-            return
+            return Problem(str(path), f"file is too large ({size / 1024**2:.0f} MB)")
     if not os.access(path, os.R_OK):
-        _fail(summary, Problem(str(path), "cannot read: permission denied"))
-        return
+        return Problem(str(path), "cannot read: permission denied")
     fmt = format_for(path)
     if fmt is None:
-        _fail(summary, Problem(str(path), "not a format readingroom can import (archive page export .txt, "
-                                          "FRUS TEI .xml, scans with a sidecar, a readingroom export .jsonl)"))
-        return
+        return Problem(str(path), "not a format readingroom can import (archive page export .txt, "
+                                  "FRUS TEI .xml, scans with a sidecar, a readingroom export .jsonl)")
+    return fmt
+
+
+def import_file(
+    path: Path, fmt: Format, summary: ImportSummary,
+    on_record: Callable[[ParsedRecord, Outcome | None], None] | None = None, reading: Reading | None = None,
+) -> None:
+    """Store one file's records; `reading` is its parse already started in another process."""
     if hasattr(fmt, "import_into"):  # readingroom's own export: the catalogue's rows, stored as they are
         fmt.import_into(path, summary, on_record)
         return
@@ -160,8 +209,7 @@ def import_file(
     held = FileIds() if getattr(fmt, "whole_volumes", False) else None
     complete = True
     try:
-        items = (read_ahead(lambda: fmt.parse(path), str(path)) if getattr(fmt, "read_ahead", False) and prefetch.enabled()
-                 else fmt.parse(path))
+        items = reading if reading is not None else fmt.parse(path)
         for item in items:
             if isinstance(item, Problem):
                 summary.problems.append(item)
