@@ -240,8 +240,8 @@ READINGROOM_CELERY_VISIBILITY_TIMEOUT = _int("READINGROOM_CELERY_VISIBILITY_TIME
 # Imports: images above this many pixels are refused (decompression bombs); 150 MP is a 600 dpi scan of an
 # A2 sheet.
 READINGROOM_MAX_PAGE_PIXELS = _int("READINGROOM_MAX_PAGE_PIXELS", 150_000_000)
-# Imports: read FRUS volumes ahead in a second process (ingest/prefetch.py): on (1), off (0), or unset: only
-# while a core is idle.
+# Imports: read FRUS volumes ahead in other processes (ingest/prefetch.py): on (1), off (0), or unset: when
+# a core is idle as the import starts.
 _read_ahead = os.environ.get("READINGROOM_READ_AHEAD", "").strip().lower()
 READINGROOM_READ_AHEAD = (True if _read_ahead in {"1", "yes", "on", "true"}
                           else False if _read_ahead in {"0", "no", "off", "false"} else None)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import subprocess
 import sys
+import time
 
 import pytest
 
+from readingroom.ingest import prefetch
 from readingroom.ingest.prefetch import read_ahead
 from readingroom.ingest.records import Problem
 
@@ -33,3 +37,17 @@ def test_stopping_early_ends_the_reader_process():
     assert list(itertools.islice(reader, 10)) == list(range(10))
     reader.close()
     assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_by_default_a_machine_with_every_core_busy_reads_in_one_process(settings, monkeypatch):
+    settings.READINGROOM_READ_AHEAD = None
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
+    try:
+        time.sleep(0.5)
+        monkeypatch.setattr(prefetch, "_idle_seen", None)  # asked afresh, not the answer of an earlier import
+        assert prefetch.idle_cores() < 0.8
+        assert not prefetch.enabled()
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
