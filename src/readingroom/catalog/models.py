@@ -235,7 +235,10 @@ class Content(models.Model):
     corrected = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["record", "position"]
+        # By the column, not the record: "record" means the record's own ordering, a join in every query
+        # of contents, even the one deleting a record's contents (PostgreSQL without statistics planned
+        # that join over a bulk import's 1,200 records for over 20 minutes).
+        ordering = ["record_id", "position"]
 
     def __str__(self) -> str:
         return self.display_label
@@ -269,7 +272,7 @@ class Footnote(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["content", "position"]
+        ordering = ["content_id", "position"]  # the column: see Content
 
     def __str__(self) -> str:
         return f"note {self.number}"
@@ -369,7 +372,7 @@ class RecordAuthority(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MENTIONED)
 
     class Meta:
-        ordering = ["record", "role", "authority__preferred_name"]
+        ordering = ["record_id", "role", "authority__preferred_name"]  # the column: see Content
         constraints = [models.UniqueConstraint(fields=["record", "authority", "role"], name="unique_record_authority_role")]
 
     def __str__(self) -> str:
@@ -439,7 +442,7 @@ class Page(models.Model):
     ocr_error = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["content", "position"]
+        ordering = ["content_id", "position"]  # the column: see Content
         constraints = [models.UniqueConstraint(fields=["content", "position"], name="unique_page_position")]
 
     def __str__(self) -> str:
@@ -472,7 +475,7 @@ class Correction(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["content", "page"]
+        ordering = ["content_id", "page"]  # the column: see Content
         constraints = [
             models.UniqueConstraint(fields=["content"], condition=models.Q(page__isnull=True),
                                     name="one_correction_per_text"),
