@@ -12,11 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readingroom.catalog.models import Content, Footnote, Record, RecordAuthority
+from readingroom.catalog.relations import Relation
 from readingroom.ingest.runner import run_import
 
 from ..ingest.frus_fixtures import telegram, volume_xml, write
 
-CHILD_TABLES = re.compile(r'FROM "catalog_(content|footnote|page|correction|recordauthority)"')
+CHILD_TABLES = re.compile(r'FROM "catalog_(content|footnote|page|correction|recordauthority|relation)"')
 
 
 @pytest.mark.django_db
@@ -26,12 +27,15 @@ def test_deleting_imported_records_joins_no_record_into_the_queries_for_their_ro
                                                              volume="frus1944Delete", chapters=2))
     assert run_import([str(path)]).counts["imported"] == 40
     assert Footnote.objects.exists() and RecordAuthority.objects.exists()
+    first, second = Record.objects.order_by("public_id")[:2]
+    Relation.objects.create(source=first, target=second, kind=Relation.Kind.REPLIES_TO)
     with CaptureQueriesContext(connection) as captured:
         Record.objects.filter(public_id__startswith="frus1944Delete/").delete()
     children = [q["sql"] for q in captured.captured_queries if CHILD_TABLES.search(q["sql"])]
     assert children  # the collector did ask for the rows of the related tables
     assert not [sql for sql in children if '"catalog_record"' in sql]
     assert not Record.objects.exists() and not Content.objects.exists() and not Footnote.objects.exists()
+    assert not Relation.objects.exists()
     # Day two: the same volume imported again is new again, and its pages' rows are in order.
     assert run_import([str(path)]).counts["imported"] == 40
     record = Record.objects.get(public_id="frus1944Delete/d1")

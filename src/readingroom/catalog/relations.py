@@ -45,7 +45,7 @@ class Relation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["source", "kind", "target"]
+        ordering = ["source_id", "kind", "target_id"]  # the columns: see Content in models.py
         constraints = [
             models.UniqueConstraint(fields=["source", "target", "kind"], name="unique_record_relation"),
             models.CheckConstraint(condition=~Q(source=models.F("target")), name="no_self_relation"),
