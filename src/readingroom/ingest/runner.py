@@ -110,7 +110,7 @@ def run_import(
     """Import every file; then report the documents volumes no longer have (missing.py) and, with
     `withdraw_missing`, make them staff-only."""
     summary = ImportSummary()
-    # Decided once: the reader's own process raises the load average that `enabled` looks at.
+    # Decided once: the reader's own processes would keep busy the idle core `enabled` looks for.
     ahead = prefetch.enabled()
     items = list(expand_paths(paths))
     readings: dict[int, Reading] = {}  # files whose reading started before their turn
@@ -125,8 +125,8 @@ def run_import(
                 on_file(item)
             reading = readings.pop(index, None)
             opened = open_format(item)
-            if ahead and reading is None and not isinstance(opened, Problem) and _reads_ahead(opened):
-                reading = read_ahead(_parser(opened, item), str(item))
+            if ahead and reading is None:
+                reading = _reading(item, opened)
             if ahead:
                 _start_next(items, index, readings)
             if isinstance(opened, Problem):
@@ -150,25 +150,23 @@ def run_import(
     return summary
 
 
-def _reads_ahead(fmt: Format) -> bool:
-    return getattr(fmt, "read_ahead", False)
-
-
-def _parser(fmt: Format, path: Path) -> Callable[[], Iterator[ParsedRecord | Problem]]:
-    return lambda: fmt.parse(path)
+def _reading(path: Path, opened: Format | Problem) -> Reading | None:
+    """The file's parse started in another process, if its format reads ahead (and it can be opened)."""
+    if isinstance(opened, Problem) or not getattr(opened, "read_ahead", False):
+        return None
+    return read_ahead(lambda: opened.parse(path), str(path))
 
 
 def _start_next(items: list[Path | Problem], index: int, readings: dict[int, Reading]) -> None:
     """Start reading the next file, while this one is stored (a file that cannot be opened is left to its
     turn, which reports why)."""
-    following = next(((i, item) for i, item in enumerate(items[index + 1:], index + 1)
-                      if not isinstance(item, Problem)), None)
-    if following is None or following[0] in readings:
+    for position in range(index + 1, len(items)):
+        path = items[position]
+        if isinstance(path, Problem):
+            continue
+        if position not in readings and (reading := _reading(path, open_format(path))) is not None:
+            readings[position] = reading
         return
-    position, path = following
-    opened = open_format(path)
-    if not isinstance(opened, Problem) and _reads_ahead(opened):
-        readings[position] = read_ahead(_parser(opened, path), str(path))
 
 
 def open_format(path: Path) -> Format | Problem:
